@@ -1,0 +1,5 @@
+// The provider APIs this sandbox serves, each mounted at /<slug>.
+import type { ApiModule } from '../core/api-module.js';
+import { upvest } from './upvest/index.js';
+
+export const apis: readonly ApiModule[] = [upvest];

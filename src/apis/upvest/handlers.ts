@@ -1,0 +1,57 @@
+// Upvest HTTP handlers, keyed by operationId: read the validated request, call the state, shape the response.
+import type { Handler, RequestContext } from '../../core/api-module.js';
+import { invalidField } from '../../core/problem.js';
+import { issueToken } from '../../core/tokens.js';
+import { ADMIN, READ, authorize } from './auth.js';
+import { ReferenceAccounts, type CreateReferenceAccount, type ListOptions } from './state.js';
+
+const state = (ctx: RequestContext) => new ReferenceAccounts(ctx.data, () => ctx.now());
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+function listOptions(query: RequestContext['query']): ListOptions {
+  return {
+    sort: (one(query.sort) ?? 'created_at') as ListOptions['sort'],
+    order: (one(query.order) ?? 'ASC') as ListOptions['order'],
+    offset: Number(one(query.offset) ?? 0),
+    limit: Number(one(query.limit) ?? 100),
+  };
+}
+
+const SCOPE = /^[a-z_]+:[a-z_]+$/;
+
+export const handlers: Record<string, Handler> = {
+  listUserReferenceAccounts(ctx) {
+    authorize(ctx, READ, ADMIN);
+    return { status: 200, body: state(ctx).list(ctx.params.user_id, listOptions(ctx.query)) };
+  },
+
+  createReferenceAccount(ctx) {
+    authorize(ctx, ADMIN);
+    const { account, replayed } = state(ctx).create(ctx.body as CreateReferenceAccount, {
+      clientId: ctx.headers['upvest-client-id'] ?? '',
+      key: ctx.headers['idempotency-key'] ?? '',
+    });
+    return { status: 200, body: account, headers: replayed ? { 'idempotent-replayed': 'true' } : undefined };
+  },
+
+  getReferenceAccount(ctx) {
+    authorize(ctx, READ, ADMIN);
+    return { status: 200, body: state(ctx).get(ctx.params.reference_account_id) };
+  },
+
+  deleteReferenceAccount(ctx) {
+    authorize(ctx, ADMIN);
+    state(ctx).delete(ctx.params.reference_account_id);
+    return { status: 204 };
+  },
+
+  createToken(ctx) {
+    const form = new URLSearchParams(String(ctx.body ?? ''));
+    const scope = (form.get('scope') ?? '').trim();
+    const scopes = scope.split(/\s+/).filter(Boolean);
+    const bad = scopes.find(s => !SCOPE.test(s));
+    if (!scopes.length || bad) throw invalidField('body.scope', `"${bad ?? scope}" is not a scope such as ${READ}`);
+    const { token, expiresIn } = issueToken(ctx.apiSlug, { scopes, subject: form.get('client_id') ?? undefined });
+    return { status: 200, body: { access_token: token, expires_in: expiresIn, token_type: 'bearer', scope: scopes.join(' ') } };
+  },
+};

@@ -1,0 +1,178 @@
+// Upvest reference accounts: the business rules, independent of HTTP.
+import { createHash, randomUUID } from 'node:crypto';
+import type { ApiData, Collection } from '../../core/store.js';
+import { invalidField, problem } from '../../core/problem.js';
+
+export interface User {
+  id: string;
+  first_name: string;
+  last_name: string;
+  created_at: string;
+}
+
+/** A stored reference account; `iban` is kept whole and masked in every response. */
+export interface StoredReferenceAccount {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  user_id: string;
+  account_owner: string;
+  name?: string;
+  iban: string;
+  bic: string;
+  confirmed_at: string;
+}
+
+export type ReferenceAccount = StoredReferenceAccount;
+
+export interface CreateReferenceAccount {
+  user_id?: string;
+  account_owner: string;
+  name?: string;
+  iban: string;
+  bic: string;
+  confirmed_at: string;
+}
+
+/** A remembered create, so a retry with the same idempotency key replays it. */
+export interface IdempotentCreate {
+  request_hash: string;
+  status: number;
+  body: ReferenceAccount;
+  created_at: string;
+}
+
+export interface ListOptions {
+  sort: 'id' | 'created_at';
+  order: 'ASC' | 'DESC';
+  offset: number;
+  limit: number;
+}
+
+export interface ListPage {
+  meta: { offset: number; limit: number; count: number; total_count: number };
+  data: ReferenceAccount[];
+}
+
+/** `DE02100500000054540402` → `DE0210**********0402`: first 6 characters, 10 `*`, last 4. */
+export function maskIban(iban: string): string {
+  return `${iban.slice(0, 6)}${'*'.repeat(10)}${iban.slice(-4)}`;
+}
+
+/** ISO 13616 check digits: the IBAN, rotated and read as a number, is 1 modulo 97. */
+export function ibanChecksumValid(iban: string): boolean {
+  const digits = (iban.slice(4) + iban.slice(0, 4)).replace(/[A-Z]/g, c => String(c.charCodeAt(0) - 55));
+  let remainder = 0;
+  for (const digit of digits) remainder = (remainder * 10 + Number(digit)) % 97;
+  return remainder === 1;
+}
+
+/** The account as the API shows it. */
+export function present(account: StoredReferenceAccount): ReferenceAccount {
+  return { ...account, iban: maskIban(account.iban) };
+}
+
+/** Canonical JSON (sorted keys), so equal bodies hash equally whatever their key order. */
+function canonicalHash(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map(k => [k, canonical((v as Record<string, unknown>)[k])]))
+      : Array.isArray(v)
+        ? v.map(canonical)
+        : v;
+  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+}
+
+export class ReferenceAccounts {
+  private readonly users: Collection<User>;
+  private readonly accounts: Collection<StoredReferenceAccount>;
+  private readonly idempotency: Collection<IdempotentCreate>;
+
+  constructor(
+    data: ApiData,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.users = data.collection<User>('users');
+    this.accounts = data.collection<StoredReferenceAccount>('referenceAccounts');
+    this.idempotency = data.collection<IdempotentCreate>('idempotencyKeys');
+  }
+
+  list(userId: string, options: ListOptions): ListPage {
+    this.requireUser(userId);
+    const direction = options.order === 'DESC' ? -1 : 1;
+    const key = options.sort;
+    const all = this.accounts
+      .where('user_id', userId)
+      .sort((a, b) => direction * (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const data = all.slice(options.offset, options.offset + options.limit).map(present);
+    return {
+      meta: { offset: options.offset, limit: options.limit, count: data.length, total_count: all.length },
+      data,
+    };
+  }
+
+  get(id: string): ReferenceAccount {
+    return present(this.requireAccount(id));
+  }
+
+  /**
+   * Creates a reference account. With an idempotency key already used for the same body, replays
+   * the first response instead; with the same key and another body, refuses (422).
+   */
+  create(input: CreateReferenceAccount, idempotency: { clientId: string; key: string }): { account: ReferenceAccount; replayed: boolean } {
+    const idempotencyKey = `${idempotency.clientId}:${idempotency.key}`;
+    const requestHash = canonicalHash(input);
+    const earlier = this.idempotency.get(idempotencyKey);
+    if (earlier) {
+      if (earlier.request_hash !== requestHash) {
+        throw problem('unprocessable', `idempotency-key ${idempotency.key} was already used with a different request body`);
+      }
+      return { account: earlier.body, replayed: true };
+    }
+
+    if (!input.user_id) throw invalidField('body.user_id', 'is required: a reference account belongs to a user');
+    this.requireUser(input.user_id);
+    if (!ibanChecksumValid(input.iban)) throw invalidField('body.iban', 'has invalid check digits');
+    if (this.accounts.where('user_id', input.user_id).some(a => a.iban === input.iban)) {
+      throw problem('conflict', `user ${input.user_id} already has a reference account with this IBAN`);
+    }
+
+    const timestamp = this.now().toISOString();
+    const account: StoredReferenceAccount = {
+      id: randomUUID(),
+      created_at: timestamp,
+      updated_at: timestamp,
+      user_id: input.user_id,
+      account_owner: input.account_owner,
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      iban: input.iban,
+      bic: input.bic,
+      confirmed_at: input.confirmed_at,
+    };
+    void this.accounts.put(account.id, account);
+    const shown = present(account);
+    void this.idempotency.put(idempotencyKey, { request_hash: requestHash, status: 200, body: shown, created_at: timestamp });
+    return { account: shown, replayed: false };
+  }
+
+  /** Deletes an account; a user's last reference account cannot be deleted. */
+  delete(id: string): void {
+    const account = this.requireAccount(id);
+    if (this.accounts.where('user_id', account.user_id).length <= 1) {
+      throw problem('conflict', `reference account ${id} is the last one of user ${account.user_id} and cannot be deleted`);
+    }
+    this.accounts.remove(id);
+  }
+
+  private requireUser(id: string): User {
+    const user = this.users.get(id);
+    if (!user) throw problem('not_found', `user ${id} not found`);
+    return user;
+  }
+
+  private requireAccount(id: string): StoredReferenceAccount {
+    const account = this.accounts.get(id);
+    if (!account) throw problem('not_found', `reference account ${id} not found`);
+    return account;
+  }
+}

@@ -1,0 +1,97 @@
+// The app factory: builds the Express app over a store and the API specs. It never listens.
+import { EventEmitter } from 'node:events';
+import { join, resolve } from 'node:path';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { apis as allApis } from './apis/index.js';
+import type { ApiModule } from './core/api-module.js';
+import { DEFAULT_SEED, loadFixtures } from './core/fixtures.js';
+import { apiRequestHandler, type LoadedApi } from './core/pipeline.js';
+import { loadOperations } from './core/prism.js';
+import { Store } from './core/store.js';
+import { specsDir } from './paths.js';
+
+export interface SandboxOptions {
+  /** Data file (default `data/sandbox.json` under the working folder). */
+  dataFile?: string;
+  /** Keep everything in memory; nothing is written. */
+  inMemory?: boolean;
+  /** Fixture seed (default: the data file's, or 1). */
+  seed?: number;
+  /** Response violations become 500s. */
+  strict?: boolean;
+  /** The APIs to serve (default: all). */
+  apis?: readonly ApiModule[];
+  /** The clock handlers use (tests pin it). */
+  now?: () => Date;
+  /** Where unexpected errors are reported (default: stderr). */
+  onError?: (error: unknown, where: string) => void;
+}
+
+export interface SandboxApp {
+  app: Express;
+  store: Store;
+  apis: LoadedApi[];
+  /** Emits `request` (a RequestRecord) after every API response. */
+  events: EventEmitter;
+  /** Waits for pending writes. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATA_FILE = 'data/sandbox.json';
+
+export async function createApp(options: SandboxOptions = {}): Promise<SandboxApp> {
+  const modules = options.apis ?? allApis;
+  const apis = await Promise.all(modules.map(loadApi));
+  const store = await Store.open({
+    file: resolve(options.dataFile ?? DEFAULT_DATA_FILE),
+    inMemory: options.inMemory,
+    seed: options.seed,
+    defaultSeed: DEFAULT_SEED,
+    loadFixtures: seed => loadFixtures(modules, seed),
+  });
+  const events = new EventEmitter();
+  const onError = options.onError ?? ((error: unknown, where: string) => console.error(`[${where}]`, error));
+  const env = { store, strict: options.strict ?? false, events, now: options.now ?? (() => new Date()), onError };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.get('/', (req, res) => {
+    const origin = `${req.protocol}://${req.get('host')}`;
+    res.json({
+      name: 'banking-api-sandbox',
+      apis: apis.map(({ module }) => ({
+        slug: module.slug,
+        title: module.title,
+        baseUrl: `${origin}/${module.slug}`,
+        provider: module.providerBaseUrl,
+      })),
+    });
+  });
+  for (const api of apis) app.use(`/${api.module.slug}`, apiRequestHandler(api, env));
+
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({
+      error: 'not_found',
+      message: `Nothing is served at ${req.path}. APIs: ${apis.map(a => `/${a.module.slug}`).join(', ')}`,
+    });
+  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    onError(error, `${req.method} ${req.path}`);
+    if (!res.headersSent) res.status(500).json({ error: 'internal', message: 'The sandbox failed to handle this request.' });
+  });
+
+  return { app, store, apis, events, close: () => store.flush() };
+}
+
+async function loadApi(module: ApiModule): Promise<LoadedApi> {
+  const specFile = join(specsDir, `${module.slug}.yaml`);
+  const operations = await loadOperations(specFile);
+  const missing = operations.filter(op => !op.iid || typeof module.handlers[op.iid] !== 'function');
+  if (missing.length) {
+    const names = missing.map(op => op.iid ?? `${op.method.toUpperCase()} ${op.path}`).join(', ');
+    throw new Error(`${module.slug}: no handler for operation(s) ${names} in ${specFile}`);
+  }
+  return { module, specFile, operations };
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// The `banking-api-sandbox` command: reads flags and environment variables, starts the server,
+// prints where each API lives. Start-up problems are one line on stderr and a non-zero exit.
+import { createServer } from 'node:http';
+import { relative } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_DATA_FILE, createApp } from './app.js';
+import { DataFileError } from './core/store.js';
+
+const TRUE = /^(1|true|yes|on)$/i;
+const FALSE = /^(0|false|no|off|)$/i;
+
+function integer(min: number, max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+export function buildCommand(): Command {
+  return new Command()
+    .name('banking-api-sandbox')
+    .description('A stateful sandbox of five banking and payment provider APIs, validated against their OpenAPI specs.')
+    .addOption(new Option('-p, --port <number>', 'port to listen on').env('PORT').default(4010).argParser(integer(0, 65535)))
+    .addOption(new Option('--host <address>', 'address to listen on (0.0.0.0 for all)').env('HOST').default('127.0.0.1'))
+    .addOption(new Option('--data <file>', 'data file holding every change').env('SANDBOX_DATA').default(DEFAULT_DATA_FILE))
+    .addOption(new Option('--in-memory', 'keep all data in memory; write nothing').env('SANDBOX_IN_MEMORY'))
+    .addOption(
+      new Option('--seed <number>', 'fixture seed (default: the data file\'s, or 1)').env('SANDBOX_SEED').argParser(integer(0, 2 ** 31 - 1)),
+    )
+    .addOption(new Option('--strict', 'answer 500 when a response breaks its spec').env('SANDBOX_STRICT'))
+    .showHelpAfterError(false)
+    .allowExcessArguments(false);
+}
+
+/** Boolean options from the environment: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`. */
+function booleanOption(command: Command, name: string, envVar: string): boolean {
+  const value = Boolean(command.getOptionValue(name));
+  if (command.getOptionValueSource(name) !== 'env') return value;
+  const raw = process.env[envVar] ?? '';
+  if (TRUE.test(raw)) return true;
+  if (FALSE.test(raw)) return false;
+  fail(`${envVar} must be 1/true/yes/on or 0/false/no/off, not "${raw}"`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`banking-api-sandbox: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const command = buildCommand();
+  command.parse();
+  const options = command.opts<{ port: number; host: string; data: string; seed?: number }>();
+  const inMemory = booleanOption(command, 'inMemory', 'SANDBOX_IN_MEMORY');
+  const strict = booleanOption(command, 'strict', 'SANDBOX_STRICT');
+
+  let sandbox;
+  try {
+    sandbox = await createApp({ dataFile: options.data, inMemory, seed: options.seed, strict });
+  } catch (error) {
+    if (error instanceof DataFileError) fail(error.message);
+    fail(`cannot start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+
+  // Long URIs get the provider's 414 from the pipeline rather than Node's bare 431.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, sandbox.app);
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') fail(`port ${options.port} on ${options.host} is already in use; choose another with --port`);
+    if (error.code === 'EACCES') fail(`not allowed to listen on ${options.host}:${options.port}`);
+    if (error.code === 'EADDRNOTAVAIL') fail(`cannot listen on ${options.host}: no such local address`);
+    fail(`cannot listen on ${options.host}:${options.port}: ${error.message}`);
+  });
+  server.listen(options.port, options.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+    const origin = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+    const storage = inMemory ? 'in memory (nothing is written)' : `data file ${relative(process.cwd(), sandbox.store.file!) || sandbox.store.file}`;
+    const lines = [`banking-api-sandbox listening on ${origin} — ${storage}, fixture seed ${sandbox.store.seed}`];
+    const width = Math.max(...sandbox.apis.map(a => a.module.slug.length));
+    for (const { module } of sandbox.apis) {
+      lines.push(`  ${module.slug.padEnd(width)}  ${origin}/${module.slug}  ${module.title} (for ${module.providerBaseUrl})`);
+    }
+    const tries = sandbox.apis.flatMap(({ module }) =>
+      (module.tryIt?.(sandbox.store.sandbox().api(module.slug)) ?? []).slice(0, 1).map(({ method, path, headers = {} }) => {
+        const flags = Object.entries(headers).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
+        return `  try: curl${method === 'GET' ? '' : ` -X ${method}`}${flags} ${origin}/${module.slug}${path}`;
+      }),
+    );
+    process.stdout.write(`${[...lines, ...tries].join('\n')}\n`);
+  });
+
+  const shutdown = () => {
+    server.close();
+    server.closeAllConnections();
+    void sandbox.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+await main();

@@ -1,0 +1,78 @@
+// The contract between the generic core and one provider API folder (`src/apis/<slug>/`).
+import type { HttpProblem } from './problem.js';
+import type { ApiData } from './store.js';
+
+/** A response as handlers produce it; `body` is a JSON value, a string or a Buffer. */
+export interface HttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** What a handler gets: the validated request and this sandbox's data for its API. */
+export interface RequestContext {
+  readonly apiSlug: string;
+  readonly operationId: string;
+  /** A fresh id per request; APIs surface it in their own way (e.g. `upvest-request-id`). */
+  readonly requestId: string;
+  readonly sandbox: string;
+  readonly method: string;
+  /** Path below the API prefix, as received (not decoded). */
+  readonly path: string;
+  /** Absolute URL of the API prefix on this server, e.g. `http://localhost:4010/upvest`. */
+  readonly baseUrl: string;
+  /** Path parameters, decoded. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string | string[] | undefined>>;
+  /** Request headers, lower-cased names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Parsed JSON body, the raw text for other media types, or undefined when empty. */
+  readonly body: unknown;
+  readonly data: ApiData;
+  now(): Date;
+}
+
+export type Handler = (ctx: RequestContext) => HttpResponse;
+
+/** A provider API as the core sees it. */
+export interface ApiModule {
+  /** URL prefix and spec/fixture file name: `/upvest`, `specs/upvest.yaml`, `fixtures/upvest.json`. */
+  slug: string;
+  title: string;
+  /** The real provider base URL this prefix stands in for. */
+  providerBaseUrl: string;
+  /**
+   * Collections of this API's dataset (each a map of key → record), with the spec schema
+   * (`components.schemas` name) their stored records follow.
+   */
+  collections: Record<string, { schema: string; description?: string }>;
+  /** Deterministic fixture data for a seed (use `seededFaker`): collection → key → record. */
+  generateFixtures(seed: number): Record<string, Record<string, object>>;
+  /** One handler per `operationId` of the spec; the core refuses to start if one is missing. */
+  handlers: Record<string, Handler>;
+  /** Renders any problem in the provider's own error envelope. */
+  renderProblem(problem: HttpProblem, ctx: ProblemContext): HttpResponse;
+  /** Headers every response of this API carries (e.g. a request id). */
+  responseHeaders?(ctx: ProblemContext): Record<string, string>;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Longest accepted request URI in characters (default 8,192). */
+  uriLimit?: number;
+  /** A few requests against fixture data, printed at start-up as `curl` commands. */
+  tryIt?(data: ApiData): TryIt[];
+}
+
+/** A request an integrator can try right away; `path` is below the API prefix. */
+export interface TryIt {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+}
+
+/** The subset of the request context that is known even when routing failed. */
+export interface ProblemContext {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly operationId?: string;
+}

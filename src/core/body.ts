@@ -1,0 +1,58 @@
+// Reads a request body within a size limit and parses it by media type, refusing what could
+// hurt the server: invalid UTF-8, prototype-polluting keys, absurd nesting.
+import type { IncomingMessage } from 'node:http';
+import getRawBody from 'raw-body';
+import secureJson from 'secure-json-parse';
+import { invalidField, problem } from './problem.js';
+
+const MAX_DEPTH = 64;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+/** The parsed body: JSON for JSON media types, text otherwise, undefined when empty. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  let raw: Buffer;
+  try {
+    raw = await getRawBody(req, { limit, length: req.headers['content-length'] });
+  } catch (error) {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') throw problem('payload_too_large', `request body is larger than ${limit} bytes`);
+    if (type === 'request.size.invalid') throw invalidField('header.content-length', 'does not match the body length');
+    throw problem('validation', 'request body could not be read');
+  }
+  if (raw.length === 0) return undefined;
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw invalidField('body', 'is not valid UTF-8');
+  }
+  if (!isJsonMediaType(req.headers['content-type'])) return text;
+  let value: unknown;
+  try {
+    value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (error) {
+    if (error instanceof SyntaxError && /prototype/i.test(error.message)) {
+      throw invalidField('body', 'must not contain __proto__ or constructor.prototype keys');
+    }
+    throw invalidField('body', `is not valid JSON (${error instanceof Error ? error.message : 'parse error'})`);
+  }
+  if (depthExceeds(value, MAX_DEPTH)) throw invalidField('body', `is nested more than ${MAX_DEPTH} levels deep`);
+  return value;
+}
+
+/** Iterative, so a hostile body cannot overflow the stack here. */
+function depthExceeds(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}

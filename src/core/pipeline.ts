@@ -1,0 +1,205 @@
+// The request pipeline for one API, generic over providers:
+// route → read body → check security → validate input → handler → persist → validate output.
+// Every response to a routed request — success or error — is validated against the spec.
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import type { Request, Response } from 'express';
+import type { ApiModule, HttpResponse, ProblemContext, RequestContext } from './api-module.js';
+import { readBody } from './body.js';
+import { HttpProblem, problem, type FieldProblem } from './problem.js';
+import { checkSecurity, pathParams, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
+import { DEFAULT_SANDBOX, StoreUnavailableError, type Store } from './store.js';
+
+export const SANDBOX_HEADER = 'x-sandbox-id';
+export const VIOLATIONS_HEADER = 'x-sandbox-response-violations';
+const SANDBOX_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const DEFAULT_URI_LIMIT = 8192;
+
+/** An API with its parsed spec, ready to serve. */
+export interface LoadedApi {
+  module: ApiModule;
+  specFile: string;
+  operations: Operation[];
+}
+
+/** What the pipeline reports about each request (for logs, the journal, coverage). */
+export interface RequestRecord {
+  time: string;
+  sandbox: string;
+  api: string;
+  operationId?: string;
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  durationMs: number;
+  requestProblems: FieldProblem[];
+  responseViolations: string[];
+}
+
+export interface PipelineEnvironment {
+  store: Store;
+  /** Response violations become 500s instead of a header. */
+  strict: boolean;
+  /** Emits `request` with a RequestRecord after every response. */
+  events: EventEmitter;
+  now(): Date;
+  /** Unexpected errors (bugs) go here; the client only gets a 500 in the provider's envelope. */
+  onError(error: unknown, where: string): void;
+}
+
+export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
+  const { module } = api;
+  const bodyLimit = module.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const uriLimit = module.uriLimit ?? DEFAULT_URI_LIMIT;
+
+  return async function handleApiRequest(req: Request, res: Response): Promise<void> {
+    const started = performance.now();
+    const method = req.method.toLowerCase();
+    const queryIndex = req.url.indexOf('?');
+    const path = queryIndex === -1 ? req.url : req.url.slice(0, queryIndex);
+    const problemContext: { -readonly [K in keyof ProblemContext]: ProblemContext[K] } = {
+      requestId: randomUUID(),
+      method: req.method,
+      path,
+    };
+    let sandbox = DEFAULT_SANDBOX;
+    let operation: Operation | undefined;
+    let requestProblems: FieldProblem[] = [];
+    let response: HttpResponse;
+
+    try {
+      if (req.originalUrl.length > uriLimit) {
+        throw problem('uri_too_long', `the request URI is longer than ${uriLimit} characters`);
+      }
+      sandbox = sandboxName(req.headers[SANDBOX_HEADER]);
+      const prismRequest: PrismRequest = {
+        method: method as PrismRequest['method'],
+        url: { path, query: req.query as Record<string, string | string[]> },
+        headers: req.headers as Record<string, string>,
+      };
+      operation = route(api.operations, prismRequest);
+      problemContext.operationId = operation.iid;
+      prismRequest.body = await readBody(req, bodyLimit);
+
+      const securityProblems = checkSecurity(operation, prismRequest);
+      if (securityProblems.length) {
+        requestProblems = securityProblems;
+        throw problem('unauthorized', `Authentication required: ${securityProblems[0].message}`, { fields: securityProblems });
+      }
+      requestProblems = validateRequest(operation, prismRequest);
+      if (requestProblems.length) {
+        throw problem('validation', requestProblems.map(p => p.message).join('; '), { fields: requestProblems });
+      }
+
+      const context: RequestContext = {
+        apiSlug: module.slug,
+        operationId: operation.iid ?? '',
+        requestId: problemContext.requestId,
+        sandbox,
+        method: req.method,
+        path,
+        baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`,
+        params: pathParams(operation.path, path),
+        query: prismRequest.url.query ?? {},
+        headers: req.headers as Record<string, string | undefined>,
+        body: prismRequest.body,
+        data: env.store.sandbox(sandbox).api(module.slug),
+        now: env.now,
+      };
+      const handler = module.handlers[context.operationId];
+      const mark = env.store.changeMark();
+      response = handler(context);
+      await env.store.durableSince(mark);
+    } catch (error) {
+      response = renderError(error);
+    }
+
+    const headers = { ...module.responseHeaders?.(problemContext), ...response.headers };
+    if (isJsonBody(response.body) && !Object.keys(headers).some(h => h.toLowerCase() === 'content-type')) {
+      headers['content-type'] = 'application/json';
+    }
+    response = { ...response, headers };
+    let violations: string[] = [];
+    if (operation) {
+      violations = validateResponse(operation, { statusCode: response.status, headers, body: bodyForValidation(response.body) });
+      if (violations.length) {
+        if (env.strict) {
+          response = renderError(
+            problem('internal', `The sandbox's response broke its own spec (${operation.iid}): ${violations.join('; ')}`),
+          );
+          response.headers = { ...module.responseHeaders?.(problemContext), ...response.headers };
+        } else {
+          response.headers![VIOLATIONS_HEADER] = headerSafe(`${violations.length}: ${violations.join('; ')}`);
+        }
+      }
+    }
+
+    send(res, response);
+    env.events.emit('request', {
+      time: new Date().toISOString(),
+      sandbox,
+      api: module.slug,
+      operationId: operation?.iid,
+      method: req.method,
+      path,
+      query: queryIndex === -1 ? '' : req.url.slice(queryIndex + 1),
+      status: response.status,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      requestProblems,
+      responseViolations: violations,
+    } satisfies RequestRecord);
+
+    function renderError(error: unknown): HttpResponse {
+      let httpProblem: HttpProblem;
+      if (error instanceof HttpProblem) httpProblem = error;
+      else if (error instanceof StoreUnavailableError) {
+        httpProblem = problem('unavailable', 'The sandbox could not store the change; nothing was changed. Try again later.');
+        env.onError(error, `${module.slug} ${req.method} ${path}`);
+      } else {
+        env.onError(error, `${module.slug} ${req.method} ${path}`);
+        httpProblem = problem('internal', 'The sandbox failed to handle this request.');
+      }
+      const rendered = module.renderProblem(httpProblem, problemContext);
+      return { ...rendered, headers: { ...httpProblem.headers, ...rendered.headers } };
+    }
+  };
+}
+
+function sandboxName(header: string | string[] | undefined): string {
+  if (header === undefined || header === '') return DEFAULT_SANDBOX;
+  const name = Array.isArray(header) ? header[0] : header;
+  if (!SANDBOX_NAME.test(name)) {
+    throw new HttpProblem(400, 'validation', `header ${SANDBOX_HEADER} must match ${SANDBOX_NAME.source}`, {
+      fields: [{ field: `header.${SANDBOX_HEADER}`, message: `must match ${SANDBOX_NAME.source}`, rule: 'pattern' }],
+    });
+  }
+  return name;
+}
+
+function bodyForValidation(body: unknown): unknown {
+  return Buffer.isBuffer(body) ? body.toString('latin1') : body;
+}
+
+function send(res: Response, response: HttpResponse): void {
+  res.status(response.status);
+  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+  const { body } = response;
+  if (body === undefined || response.status === 204 || response.status === 304) {
+    res.end();
+  } else if (Buffer.isBuffer(body) || typeof body === 'string') {
+    res.end(body);
+  } else {
+    res.end(JSON.stringify(body));
+  }
+}
+
+const isJsonBody = (body: unknown) => body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body);
+
+/** Header values must be printable ASCII and reasonably short. */
+function headerSafe(text: string): string {
+  const ascii = text.replace(/[^\x20-\x7e]/g, '?');
+  return ascii.length > 1000 ? `${ascii.slice(0, 997)}...` : ascii;
+}

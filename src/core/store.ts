@@ -1,0 +1,484 @@
+// The sandbox store: immutable fixture data shared by every sandbox, plus per-sandbox changes
+// (copy-on-write) kept in one lowdb document that is written atomically to the data file.
+//
+// Memory grows with what sandboxes change, not with their number: a sandbox holds only the
+// records it wrote (or a `null` tombstone for a fixture record it deleted).
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Low, Memory } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+
+export type Row = Readonly<Record<string, unknown>>;
+/** collection → key → record */
+export type ApiDataset = Record<string, Record<string, Row>>;
+/** api slug → collection → key → record */
+export type Dataset = Record<string, ApiDataset>;
+/** api slug → collection → key → record, or null where a fixture record was deleted */
+export type SandboxChanges = Record<string, Record<string, Record<string, Row | null>>>;
+
+export interface StoreDocument {
+  format: 1;
+  seed: number;
+  sandboxes: Record<string, SandboxChanges>;
+}
+
+export const DEFAULT_SANDBOX = 'default';
+
+/** The data file cannot be used; `message` is one line naming the file. */
+export class DataFileError extends Error {
+  override name = 'DataFileError';
+}
+
+/** A write could not be made durable; the change was rolled back. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+/** Maps keyed by user-supplied ids are null-prototype objects, so `__proto__` is just a key. */
+const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** One collection of the fixture data, frozen, with lazily built equality indexes. */
+class BaseCollection {
+  readonly rows: ReadonlyMap<string, Row>;
+  private readonly indexes = new Map<string, Map<unknown, string[]>>();
+
+  constructor(records: Record<string, Row> = {}) {
+    this.rows = new Map(Object.entries(records).map(([k, v]) => [k, deepFreeze(v)]));
+  }
+
+  index(field: string): Map<unknown, string[]> {
+    let index = this.indexes.get(field);
+    if (!index) {
+      index = new Map();
+      for (const [key, row] of this.rows) {
+        const value = row[field];
+        const keys = index.get(value);
+        if (keys) keys.push(key);
+        else index.set(value, [key]);
+      }
+      this.indexes.set(field, index);
+    }
+    return index;
+  }
+}
+
+/** The fixture data of every API, shared read-only by all sandboxes. */
+export class BaseData {
+  private readonly collections = new Map<string, BaseCollection>();
+
+  constructor(readonly dataset: Dataset) {
+    for (const [api, collections] of Object.entries(dataset)) {
+      for (const [name, records] of Object.entries(collections)) {
+        this.collections.set(`${api}/${name}`, new BaseCollection(records));
+      }
+    }
+  }
+
+  collection(api: string, name: string): BaseCollection {
+    const key = `${api}/${name}`;
+    let collection = this.collections.get(key);
+    if (!collection) {
+      collection = new BaseCollection();
+      this.collections.set(key, collection);
+    }
+    return collection;
+  }
+}
+
+interface WriteBatch {
+  undo: Array<() => void>;
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+function newBatch(): WriteBatch {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  done.catch(() => undefined); // a batch nobody waits for must not be an unhandled rejection
+  return { undo: [], done, resolve, reject };
+}
+
+export interface StoreOptions {
+  /** Data file path; ignored when `inMemory`. */
+  file?: string;
+  inMemory?: boolean;
+  /** Fixture seed; defaults to the data file's seed, or `defaultSeed` for a new file. */
+  seed?: number;
+  defaultSeed: number;
+  /** Loads the fixture dataset for a seed. */
+  loadFixtures(seed: number): Promise<Dataset> | Dataset;
+}
+
+export class Store {
+  private readonly sandboxes = new Map<string, Sandbox>();
+  private collecting: WriteBatch | null = null;
+  private writing: WriteBatch | null = null;
+  private changes = 0;
+  private lastChange: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly db: Low<StoreDocument>,
+    readonly base: BaseData,
+    readonly file: string | undefined,
+  ) {}
+
+  static async open(options: StoreOptions): Promise<Store> {
+    let db: Low<StoreDocument>;
+    let fresh = false;
+    if (options.inMemory || !options.file) {
+      db = new Low<StoreDocument>(new Memory(), emptyDocument(options.seed ?? options.defaultSeed));
+    } else {
+      const file = options.file;
+      db = new Low<StoreDocument>(new JSONFile(file), emptyDocument(options.seed ?? options.defaultSeed));
+      let stored: unknown;
+      try {
+        stored = await new JSONFile<unknown>(file).read();
+      } catch (error) {
+        throw new DataFileError(`cannot read data file ${file}: ${oneLine(error)}`);
+      }
+      if (stored === null) {
+        fresh = true;
+      } else {
+        db.data = checkDocument(stored, file);
+        if (options.seed !== undefined && options.seed !== db.data.seed) {
+          throw new DataFileError(
+            `data file ${file} was created with seed ${db.data.seed}, not ${options.seed}: ` +
+              `pass --seed ${db.data.seed} or use another --data file`,
+          );
+        }
+      }
+    }
+    const base = new BaseData(await options.loadFixtures(db.data.seed));
+    const store = new Store(db, base, options.inMemory ? undefined : options.file);
+    if (fresh && options.file) {
+      try {
+        await mkdir(dirname(options.file), { recursive: true });
+        await db.write();
+      } catch (error) {
+        throw new DataFileError(`cannot create data file ${options.file}: ${oneLine(error)}`);
+      }
+    }
+    return store;
+  }
+
+  get seed(): number {
+    return this.db.data.seed;
+  }
+
+  /** The sandbox of that name; a new name starts as the fixtures, and is persisted once it changes. */
+  sandbox(name: string = DEFAULT_SANDBOX): Sandbox {
+    let sandbox = this.sandboxes.get(name);
+    if (!sandbox) {
+      sandbox = new Sandbox(name, this);
+      this.sandboxes.set(name, sandbox);
+    }
+    return sandbox;
+  }
+
+  /** Names of the sandboxes that hold changes, plus the default one. */
+  sandboxNames(): string[] {
+    return [...new Set([DEFAULT_SANDBOX, ...Object.keys(this.db.data.sandboxes), ...this.sandboxes.keys()])];
+  }
+
+  /** @internal The stored changes of a sandbox, if it has any. */
+  changesOf(name: string): SandboxChanges | undefined {
+    return this.db.data.sandboxes[name];
+  }
+
+  /** @internal The stored changes of a sandbox, created on first write. */
+  changesFor(name: string): SandboxChanges {
+    const all = this.db.data.sandboxes;
+    if (!hasOwn(all, name)) all[name] = dict();
+    return all[name];
+  }
+
+  /**
+   * Registers one change (with the way to undo it) in the next write to disk.
+   * The promise settles when the change is durable, or rejects after it was rolled back.
+   */
+  recordChange(undo: () => void): Promise<void> {
+    this.changes++;
+    if (!this.file) return this.lastChange;
+    if (!this.collecting) {
+      this.collecting = newBatch();
+      if (!this.writing) setImmediate(() => void this.writeNext());
+    }
+    this.collecting.undo.push(undo);
+    this.lastChange = this.collecting.done;
+    return this.lastChange;
+  }
+
+  /** A mark to pass to `durableSince`. */
+  changeMark(): number {
+    return this.changes;
+  }
+
+  /** Settles when every change made since `mark` is on disk; rejects if they were rolled back. */
+  durableSince(mark: number): Promise<void> {
+    return this.changes === mark ? Promise.resolve() : this.lastChange;
+  }
+
+  /** Waits until every change made so far is on disk (or rolled back). */
+  async flush(): Promise<void> {
+    const pending = [this.writing?.done, this.collecting?.done].filter(Boolean);
+    await Promise.allSettled(pending);
+  }
+
+  /**
+   * Group commit: one write covers every change made since the previous write started,
+   * so under load there is one file write per batch, never one per request.
+   */
+  private async writeNext(): Promise<void> {
+    if (this.writing || !this.collecting) return;
+    const batch = (this.writing = this.collecting);
+    this.collecting = null;
+    try {
+      await this.db.write();
+    } catch (error) {
+      // Roll back everything that is not durable, newest first, so memory matches the file.
+      const newer = this.collecting as WriteBatch | null;
+      this.collecting = null;
+      this.writing = null;
+      const failure = new StoreUnavailableError(`cannot write data file ${this.file}: ${oneLine(error)}`);
+      for (const b of [newer, batch]) {
+        if (!b) continue;
+        for (let i = b.undo.length - 1; i >= 0; i--) b.undo[i]();
+        b.reject(failure);
+      }
+      return;
+    }
+    this.writing = null;
+    batch.resolve();
+    if (this.collecting) void this.writeNext();
+  }
+}
+
+/** One isolated sandbox: the fixtures plus this sandbox's own changes. */
+export class Sandbox {
+  private readonly collections = new Map<string, Collection>();
+
+  constructor(
+    readonly name: string,
+    private readonly store: Store,
+  ) {}
+
+  collection<T extends object = Row>(api: string, name: string): Collection<T> {
+    const key = `${api}/${name}`;
+    let collection = this.collections.get(key);
+    if (!collection) {
+      collection = new Collection(this.store, this.name, api, name);
+      this.collections.set(key, collection);
+    }
+    return collection as unknown as Collection<T>;
+  }
+
+  /** The data of one API in this sandbox. */
+  api(slug: string): ApiData {
+    return { collection: <T extends object = Row>(name: string) => this.collection<T>(slug, name) };
+  }
+}
+
+/** The collections of one API in one sandbox, as handed to that API's state class. */
+export interface ApiData {
+  collection<T extends object = Row>(name: string): Collection<T>;
+}
+
+/** Records of one collection in one sandbox, keyed by a string id. Records are frozen: replace, don't mutate. */
+export class Collection<T extends object = Row> {
+  private readonly base: BaseCollection;
+  /** field → value → keys of changed records having that value; built on first use, then maintained. */
+  private readonly overlayIndexes = new Map<string, Map<unknown, Set<string>>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly sandbox: string,
+    private readonly api: string,
+    private readonly name: string,
+  ) {
+    this.base = store.base.collection(api, name);
+  }
+
+  private overlay(): Record<string, T | null> | undefined {
+    return this.store.changesOf(this.sandbox)?.[this.api]?.[this.name] as Record<string, T | null> | undefined;
+  }
+
+  private overlayForWrite(): Record<string, T | null> {
+    const changes = this.store.changesFor(this.sandbox);
+    if (!hasOwn(changes, this.api)) changes[this.api] = dict();
+    const api = changes[this.api];
+    if (!hasOwn(api, this.name)) api[this.name] = dict();
+    return api[this.name] as Record<string, T | null>;
+  }
+
+  get(key: string): T | undefined {
+    const overlay = this.overlay();
+    if (overlay && hasOwn(overlay, key)) return overlay[key] ?? undefined;
+    return this.base.rows.get(key) as T | undefined;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Every record, fixtures first (in fixture order), then added ones in insertion order. */
+  *entries(): IterableIterator<[string, T]> {
+    const overlay = this.overlay();
+    for (const [key, row] of this.base.rows) {
+      if (overlay && hasOwn(overlay, key)) {
+        const changed = overlay[key];
+        if (changed) yield [key, changed];
+      } else {
+        yield [key, row as T];
+      }
+    }
+    if (overlay) {
+      for (const key of Object.keys(overlay)) {
+        const row = overlay[key];
+        if (row && !this.base.rows.has(key)) yield [key, row];
+      }
+    }
+  }
+
+  values(): T[] {
+    return Array.from(this.entries(), ([, row]) => row);
+  }
+
+  get size(): number {
+    let size = this.base.rows.size;
+    const overlay = this.overlay();
+    if (overlay) {
+      for (const key of Object.keys(overlay)) {
+        const inBase = this.base.rows.has(key);
+        if (overlay[key] === null) {
+          if (inBase) size--;
+        } else if (!inBase) size++;
+      }
+    }
+    return size;
+  }
+
+  /** Records whose `field` equals `value`, through an index (no full scan). */
+  where(field: string, value: unknown): T[] {
+    const overlay = this.overlay();
+    const out: T[] = [];
+    for (const key of this.base.index(field).get(value) ?? []) {
+      if (!overlay || !hasOwn(overlay, key)) out.push(this.base.rows.get(key) as T);
+    }
+    if (overlay) {
+      for (const key of this.overlayIndex(field, overlay).get(value) ?? []) {
+        const row = overlay[key];
+        if (row) out.push(row);
+      }
+    }
+    return out;
+  }
+
+  /** Inserts or replaces a record. The returned promise settles when the change is on disk. */
+  put(key: string, row: T): Promise<void> {
+    return this.change(key, deepFreeze(row));
+  }
+
+  /** Deletes a record; returns false when there was none. */
+  remove(key: string): boolean {
+    if (!this.has(key)) return false;
+    void this.change(key, this.base.rows.has(key) ? null : undefined);
+    return true;
+  }
+
+  /** @internal Drops the overlay indexes (after the sandbox's changes were replaced wholesale). */
+  resetIndexes(): void {
+    this.overlayIndexes.clear();
+  }
+
+  /** Sets the overlay entry: a record, `null` (tombstone) or `undefined` (no change). */
+  private change(key: string, next: T | null | undefined): Promise<void> {
+    const overlay = this.overlayForWrite();
+    const had = hasOwn(overlay, key);
+    const previous = overlay[key];
+    this.setOverlay(overlay, key, next);
+    return this.store.recordChange(() => this.setOverlay(this.overlayForWrite(), key, had ? previous : undefined));
+  }
+
+  private setOverlay(overlay: Record<string, T | null>, key: string, next: T | null | undefined): void {
+    const previous = hasOwn(overlay, key) ? overlay[key] : undefined;
+    for (const [field, index] of this.overlayIndexes) {
+      if (previous) index.get(fieldOf(previous, field))?.delete(key);
+      if (next) {
+        const keys = index.get(fieldOf(next, field));
+        if (keys) keys.add(key);
+        else index.set(fieldOf(next, field), new Set([key]));
+      }
+    }
+    if (next === undefined) delete overlay[key];
+    else overlay[key] = next;
+  }
+
+  private overlayIndex(field: string, overlay: Record<string, T | null>): Map<unknown, Set<string>> {
+    let index = this.overlayIndexes.get(field);
+    if (!index) {
+      index = new Map();
+      for (const key of Object.keys(overlay)) {
+        const row = overlay[key];
+        if (!row) continue;
+        const value = fieldOf(row, field);
+        const keys = index.get(value);
+        if (keys) keys.add(key);
+        else index.set(value, new Set([key]));
+      }
+      this.overlayIndexes.set(field, index);
+    }
+    return index;
+  }
+}
+
+const fieldOf = (row: object, field: string): unknown => (row as Record<string, unknown>)[field];
+
+function emptyDocument(seed: number): StoreDocument {
+  return { format: 1, seed, sandboxes: dict() };
+}
+
+/** Checks a parsed data file and rebuilds its maps as null-prototype objects. */
+function checkDocument(value: unknown, file: string): StoreDocument {
+  const doc = value as Partial<StoreDocument> | null;
+  if (!doc || typeof doc !== 'object' || doc.format !== 1 || typeof doc.seed !== 'number' || !isObject(doc.sandboxes)) {
+    throw new DataFileError(`cannot read data file ${file}: not a banking-api-sandbox data file (format 1)`);
+  }
+  const sandboxes = dict<SandboxChanges>();
+  for (const [name, apis] of Object.entries(doc.sandboxes)) {
+    if (!isObject(apis)) throw new DataFileError(`cannot read data file ${file}: sandbox ${name} is not an object`);
+    sandboxes[name] = dict();
+    for (const [api, collections] of Object.entries(apis)) {
+      if (!isObject(collections)) throw new DataFileError(`cannot read data file ${file}: ${name}.${api} is not an object`);
+      sandboxes[name][api] = dict();
+      for (const [collection, rows] of Object.entries(collections)) {
+        if (!isObject(rows)) throw new DataFileError(`cannot read data file ${file}: ${name}.${api}.${collection} is not an object`);
+        const target = (sandboxes[name][api][collection] = dict<Row | null>());
+        for (const [key, row] of Object.entries(rows)) target[key] = row === null ? null : deepFreeze(row as Row);
+      }
+    }
+  }
+  return { format: 1, seed: doc.seed, sandboxes };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0];
+}

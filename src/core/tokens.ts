@@ -1,0 +1,63 @@
+// Bearer tokens issued by the sandbox's token endpoints: HS256 JWTs that carry their own scopes,
+// so they survive restarts and work in every sandbox. The signing key is deliberately public —
+// these tokens protect nothing; they let integrators exercise scopes and token expiry.
+import jwt from 'jsonwebtoken';
+
+const SIGNING_KEY = 'banking-api-sandbox-tokens-are-not-secret';
+const ISSUER = 'banking-api-sandbox';
+
+export interface TokenClaims {
+  /** The API slug the token was issued for. */
+  api: string;
+  scopes: string[];
+  sub?: string;
+  [claim: string]: unknown;
+}
+
+export type Bearer =
+  /** Issued by this sandbox for this API: its scopes and claims apply. */
+  | { kind: 'sandbox'; claims: TokenClaims }
+  /** Any other well-formed bearer token: accepted with every scope, so `Bearer test` just works. */
+  | { kind: 'external' }
+  /** No `Authorization: Bearer …` header. */
+  | { kind: 'missing' }
+  /** A sandbox token that is expired, tampered with, or issued for another API. */
+  | { kind: 'rejected'; reason: string };
+
+export function issueToken(
+  api: string,
+  options: { scopes: string[]; subject?: string; ttlSeconds?: number; claims?: Record<string, unknown> },
+): { token: string; expiresIn: number } {
+  const expiresIn = options.ttlSeconds ?? 3600;
+  const payload = { ...options.claims, api, scopes: options.scopes };
+  const token = jwt.sign(payload, SIGNING_KEY, {
+    algorithm: 'HS256',
+    issuer: ISSUER,
+    expiresIn,
+    ...(options.subject ? { subject: options.subject } : {}),
+  });
+  return { token, expiresIn };
+}
+
+export function readBearer(api: string, authorization: string | undefined): Bearer {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match) return { kind: 'missing' };
+  const token = match[1];
+  const decoded = jwt.decode(token, { json: true });
+  if (!decoded || decoded.iss !== ISSUER) return { kind: 'external' };
+  try {
+    const claims = jwt.verify(token, SIGNING_KEY, { algorithms: ['HS256'], issuer: ISSUER }) as TokenClaims;
+    if (claims.api !== api) return { kind: 'rejected', reason: `the token was issued by the sandbox for the ${claims.api} API` };
+    return { kind: 'sandbox', claims: { ...claims, scopes: Array.isArray(claims.scopes) ? claims.scopes : [] } };
+  } catch (error) {
+    if (error instanceof jwt.TokenExpiredError) return { kind: 'rejected', reason: 'the token has expired' };
+    return { kind: 'rejected', reason: 'the token signature is invalid' };
+  }
+}
+
+/** Whether a bearer grants a scope: external tokens grant all, sandbox tokens what they carry. */
+export function hasScope(bearer: Bearer, ...anyOf: string[]): boolean {
+  if (bearer.kind === 'external') return true;
+  if (bearer.kind !== 'sandbox') return false;
+  return anyOf.some(scope => bearer.claims.scopes.includes(scope));
+}

@@ -1,0 +1,105 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, startServer, stop } from './process.js';
+import { UPVEST } from './helpers.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sandbox-cli-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+test('--help explains every option with its environment variable', async () => {
+  const { code, stdout } = await runCli(['--help']);
+  expect(code).toBe(0);
+  for (const [flag, env] of [
+    ['--port', 'PORT'],
+    ['--host', 'HOST'],
+    ['--data', 'SANDBOX_DATA'],
+    ['--in-memory', 'SANDBOX_IN_MEMORY'],
+    ['--seed', 'SANDBOX_SEED'],
+    ['--strict', 'SANDBOX_STRICT'],
+  ]) {
+    expect(stdout).toMatch(new RegExp(`${flag}[^]*?env:\\s+${env}\\)`));
+  }
+});
+
+test.each([
+  ['an unknown flag', ['--colour'], {}, /unknown option '--colour'/],
+  ['a bad port', ['--port', 'eighty'], {}, /--port.*expected an integer/],
+  ['a bad boolean variable', [], { SANDBOX_IN_MEMORY: 'maybe' }, /SANDBOX_IN_MEMORY must be/],
+])('%s is a one-line error and a non-zero exit', async (_, args, env, message) => {
+  const { code, stderr, stdout } = await runCli([...args, '--data', join(dir, 'd.json')], env);
+  expect(code).not.toBe(0);
+  expect(stdout).toBe('');
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).toMatch(message);
+});
+
+test('an unreadable data file is a one-line error naming it, and is left untouched', async () => {
+  const file = join(dir, 'broken.json');
+  await writeFile(file, '{"format":1,"seed":1,"sandboxes":{');
+  const { code, stderr } = await runCli(['--data', file, '--port', '0']);
+  expect(code).toBe(1);
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).toContain(file);
+  expect(await readFile(file, 'utf8')).toBe('{"format":1,"seed":1,"sandboxes":{');
+});
+
+test('a port already in use is a one-line error', async () => {
+  const blocker = createServer().listen(0, '127.0.0.1');
+  await new Promise(r => blocker.once('listening', r));
+  const port = (blocker.address() as { port: number }).port;
+  const { code, stderr } = await runCli(['--in-memory', '--port', String(port)]);
+  blocker.close();
+  expect(code).toBe(1);
+  expect(stderr.trim()).toBe(`banking-api-sandbox: port ${port} on 127.0.0.1 is already in use; choose another with --port`);
+});
+
+test('environment variables configure the server; start-up prints each API with its base URL', async () => {
+  const server = await startServer([], { PORT: '0', HOST: '127.0.0.1', SANDBOX_IN_MEMORY: 'true', SANDBOX_SEED: '5' });
+  try {
+    expect(server.stdout).toMatch(/in memory \(nothing is written\), fixture seed 5/);
+    expect(server.stdout).toMatch(new RegExp(`upvest\\s+${server.url}/upvest\\s`));
+    const res = await fetch(`${server.url}/`);
+    expect((await res.json()).apis.map((a: { slug: string }) => a.slug)).toContain('upvest');
+  } finally {
+    await stop(server);
+  }
+});
+
+test('kill -9 right after a 2xx create loses nothing', async () => {
+  const file = join(dir, 'data.json');
+  const first = await startServer(['--port', '0', '--data', file]);
+  const ids: string[] = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${first.url}/upvest/payments/reference_accounts`, {
+        method: 'POST',
+        headers: { ...UPVEST.headers, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify({
+          user_id: UPVEST.user,
+          account_owner: 'Max Mustermann',
+          iban: ['DE89370400440532013000', 'GB82WEST12345698765432', 'NL91ABNA0417164300', 'FR1420041010050500013M02606', 'AT611904300234573201'][i],
+          bic: 'COBADEFFXXX',
+          confirmed_at: '2026-11-20T09:00:00Z',
+        }),
+      });
+      expect(res.status).toBe(200);
+      ids.push((await res.json()).id);
+    }
+  } finally {
+    await stop(first, 'SIGKILL');
+  }
+  const second = await startServer(['--port', '0', '--data', file]);
+  try {
+    for (const id of ids) {
+      const res = await fetch(`${second.url}/upvest/payments/reference_accounts/${id}`, { headers: UPVEST.headers });
+      expect(res.status).toBe(200);
+    }
+  } finally {
+    await stop(second);
+  }
+});

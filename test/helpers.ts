@@ -1,0 +1,23 @@
+// Shared test set-up: an in-memory, strict app (response violations are 500s), rebuilt per test.
+import { createApp, type SandboxOptions } from '../src/app.js';
+
+export async function testApp(options: SandboxOptions = {}) {
+  const errors: unknown[] = [];
+  const sandbox = await createApp({
+    inMemory: true,
+    strict: true,
+    onError: error => errors.push(error),
+    ...options,
+  });
+  return { ...sandbox, errors };
+}
+
+export const UPVEST = {
+  clientId: '8c8d2e1f-3b4a-4c5d-9e6f-7a8b9c0d1e2f',
+  user: '83d83ec2-d2ca-49ff-bbea-b92b5c3be202',
+  account: 'c18f80bd-401e-4836-9776-7dc24c32d35e',
+  headers: {
+    'upvest-client-id': '8c8d2e1f-3b4a-4c5d-9e6f-7a8b9c0d1e2f',
+    authorization: 'Bearer test',
+  },
+};

@@ -1,0 +1,156 @@
+import { jest } from '@jest/globals';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataFileError, Store, StoreUnavailableError, type Dataset } from '../src/core/store.js';
+
+const fixtures: Dataset = {
+  demo: {
+    things: {
+      a: { id: 'a', owner: 'x', n: 1 },
+      b: { id: 'b', owner: 'x', n: 2 },
+      c: { id: 'c', owner: 'y', n: 3 },
+    },
+  },
+};
+
+const open = (file?: string, seed?: number) =>
+  Store.open({ file, inMemory: !file, seed, defaultSeed: 1, loadFixtures: () => structuredClone(fixtures) });
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sandbox-store-'));
+});
+afterEach(async () => {
+  await chmod(dir, 0o755).catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('collections over fixtures', () => {
+  test('reads fixtures, and changes shadow them without touching other sandboxes', async () => {
+    const store = await open();
+    const mine = store.sandbox('mine').collection('demo', 'things');
+    const theirs = store.sandbox('theirs').collection('demo', 'things');
+    await mine.put('a', { id: 'a', owner: 'z', n: 10 });
+    await mine.put('d', { id: 'd', owner: 'x', n: 4 });
+    mine.remove('b');
+
+    expect(mine.get('a')).toEqual({ id: 'a', owner: 'z', n: 10 });
+    expect(mine.get('b')).toBeUndefined();
+    expect(mine.values().map(r => r.id)).toEqual(['a', 'c', 'd']);
+    expect(mine.size).toBe(3);
+    expect(mine.where('owner', 'x').map(r => r.id)).toEqual(['d']);
+    expect(mine.where('owner', 'z').map(r => r.id)).toEqual(['a']);
+
+    expect(theirs.values().map(r => r.id)).toEqual(['a', 'b', 'c']);
+    expect(theirs.where('owner', 'x').map(r => r.id)).toEqual(['a', 'b']);
+    expect(store.sandbox().collection('demo', 'things').get('a')).toEqual(fixtures.demo.things.a);
+  });
+
+  test('indexes follow later writes and deletes', async () => {
+    const store = await open();
+    const things = store.sandbox().collection('demo', 'things');
+    expect(things.where('owner', 'y').map(r => r.id)).toEqual(['c']);
+    await things.put('c', { id: 'c', owner: 'x', n: 3 });
+    await things.put('e', { id: 'e', owner: 'y', n: 5 });
+    expect(things.where('owner', 'y').map(r => r.id)).toEqual(['e']);
+    things.remove('e');
+    expect(things.where('owner', 'y')).toEqual([]);
+    expect(things.remove('nope')).toBe(false);
+  });
+
+  test('records are frozen, so a change cannot bypass the store', async () => {
+    const store = await open();
+    const things = store.sandbox().collection<{ id: string; n: number }>('demo', 'things');
+    expect(() => {
+      (things.get('a') as { n: number }).n = 99;
+    }).toThrow(TypeError);
+  });
+
+  test('keys such as __proto__ are ordinary keys', async () => {
+    const store = await open(join(dir, 'data.json'));
+    const things = store.sandbox().collection('demo', 'things');
+    await things.put('__proto__', { id: '__proto__', polluted: true });
+    expect(things.get('__proto__')).toEqual({ id: '__proto__', polluted: true });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const reopened = await open(join(dir, 'data.json'));
+    expect(reopened.sandbox().collection('demo', 'things').get('__proto__')).toEqual({ id: '__proto__', polluted: true });
+  });
+});
+
+describe('persistence', () => {
+  test('a change is on disk when its promise resolves, and survives a reopen', async () => {
+    const file = join(dir, 'nested', 'data.json');
+    const store = await open(file);
+    await store.sandbox().collection('demo', 'things').put('d', { id: 'd', owner: 'q', n: 4 });
+    const onDisk = JSON.parse(await readFile(file, 'utf8'));
+    expect(onDisk.sandboxes.default.demo.things.d).toEqual({ id: 'd', owner: 'q', n: 4 });
+    store.sandbox('ci-1').collection('demo', 'things').remove('a');
+    await store.flush();
+
+    const reopened = await open(file);
+    expect(reopened.sandbox().collection('demo', 'things').get('d')).toEqual({ id: 'd', owner: 'q', n: 4 });
+    expect(reopened.sandbox('ci-1').collection('demo', 'things').get('a')).toBeUndefined();
+    expect(reopened.sandboxNames()).toEqual(expect.arrayContaining(['default', 'ci-1']));
+  });
+
+  test('concurrent changes are grouped into few writes and none is lost', async () => {
+    const file = join(dir, 'data.json');
+    const store = await open(file);
+    const things = store.sandbox().collection('demo', 'things');
+    const writes = jest.spyOn((store as unknown as { db: { write(): Promise<void> } }).db, 'write');
+    await Promise.all(Array.from({ length: 200 }, (_, i) => things.put(`k${i}`, { id: `k${i}`, owner: 'w', n: i })));
+    expect(writes.mock.calls.length).toBeLessThanOrEqual(3);
+    const onDisk = JSON.parse(await readFile(file, 'utf8'));
+    expect(Object.keys(onDisk.sandboxes.default.demo.things)).toHaveLength(200);
+  });
+
+  test('a failed write rejects, rolls the change back, and later writes work again', async () => {
+    const file = join(dir, 'data.json');
+    const store = await open(file);
+    const things = store.sandbox().collection('demo', 'things');
+    await things.put('kept', { id: 'kept', owner: 'k', n: 0 });
+
+    await chmod(dir, 0o500); // steno writes a temp file next to the data file
+    const failed = things.put('lost', { id: 'lost', owner: 'l', n: 1 });
+    const removal = things.remove('kept');
+    expect(removal).toBe(true);
+    if (process.getuid?.() === 0) {
+      // root ignores directory permissions: simulate the failing disk instead
+      jest.spyOn((store as unknown as { db: { write(): Promise<void> } }).db, 'write').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
+    }
+    await expect(failed).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(things.get('lost')).toBeUndefined();
+    expect(things.get('kept')).toEqual({ id: 'kept', owner: 'k', n: 0 });
+    expect(things.where('owner', 'l')).toEqual([]);
+
+    await chmod(dir, 0o755);
+    await things.put('later', { id: 'later', owner: 'k', n: 2 });
+    const onDisk = JSON.parse(await readFile(file, 'utf8'));
+    expect(Object.keys(onDisk.sandboxes.default.demo.things).sort()).toEqual(['kept', 'later']);
+  });
+});
+
+describe('opening a data file', () => {
+  test.each([
+    ['empty', ''],
+    ['truncated', '{"format":1,"seed":1,"sandb'],
+    ['not JSON', 'hello'],
+    ['another format', '{"users":[]}'],
+  ])('refuses a %s file with one line naming it, and leaves it untouched', async (_, content) => {
+    const file = join(dir, 'data.json');
+    await writeFile(file, content);
+    const error = await open(file).catch(e => e);
+    expect(error).toBeInstanceOf(DataFileError);
+    expect(error.message).toContain(file);
+    expect(error.message).not.toContain('\n');
+    expect(await readFile(file, 'utf8')).toBe(content);
+  });
+
+  test('keeps the seed it was created with, and refuses a different one', async () => {
+    const file = join(dir, 'data.json');
+    await open(file, 7);
+    expect((await open(file)).seed).toBe(7);
+    await expect(open(file, 8)).rejects.toThrow(/created with seed 7, not 8/);
+  });
+});

@@ -1,0 +1,125 @@
+import { loadFixtures } from '../src/core/fixtures.js';
+import { Store } from '../src/core/store.js';
+import { upvest } from '../src/apis/upvest/index.js';
+import { ReferenceAccounts, ibanChecksumValid, maskIban, type CreateReferenceAccount } from '../src/apis/upvest/state.js';
+import { HttpProblem } from '../src/core/problem.js';
+import { UPVEST } from './helpers.js';
+
+const NOW = new Date('2026-11-21T10:00:00.000Z');
+const client = { clientId: UPVEST.clientId, key: '2f6c1c0e-5b0a-4d8e-9a43-3f6d3c2b1a90' };
+const input: CreateReferenceAccount = {
+  user_id: UPVEST.user,
+  account_owner: 'Max Mustermann',
+  name: 'Holiday',
+  iban: 'DE89370400440532013000',
+  bic: 'COBADEFFXXX',
+  confirmed_at: '2026-11-20T09:00:00Z',
+};
+
+let accounts: ReferenceAccounts;
+beforeEach(async () => {
+  const store = await Store.open({ inMemory: true, defaultSeed: 1, loadFixtures: seed => loadFixtures([upvest], seed) });
+  accounts = new ReferenceAccounts(store.sandbox().api('upvest'), () => NOW);
+});
+
+const problemOf = (fn: () => unknown): HttpProblem => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof HttpProblem) return error;
+    throw error;
+  }
+  throw new Error('expected a problem');
+};
+
+describe('IBANs', () => {
+  test('are masked as their first 6 characters, 10 stars and their last 4', () => {
+    expect(maskIban('DE02100500000054540402')).toBe('DE0210**********0402');
+    expect(maskIban('NO9386011117947')).toBe('NO9386**********7947');
+  });
+
+  test('check digits are verified', () => {
+    expect(ibanChecksumValid('DE02100500000054540402')).toBe(true);
+    expect(ibanChecksumValid('DE03100500000054540402')).toBe(false);
+  });
+});
+
+describe('listing', () => {
+  const page = (over: Partial<Parameters<ReferenceAccounts['list']>[1]> = {}) =>
+    accounts.list(UPVEST.user, { sort: 'created_at', order: 'ASC', offset: 0, limit: 100, ...over });
+
+  test('lists a user\'s accounts, masked, oldest first by default', () => {
+    const { meta, data } = page();
+    expect(meta).toEqual({ offset: 0, limit: 100, count: data.length, total_count: data.length });
+    expect(data.length).toBeGreaterThanOrEqual(2);
+    expect(data.every(a => a.user_id === UPVEST.user && /\*{10}/.test(a.iban))).toBe(true);
+    expect(data.map(a => a.created_at)).toEqual([...data.map(a => a.created_at)].sort());
+  });
+
+  test('sorts by id, descending, and pages with offset and limit', () => {
+    const all = page({ sort: 'id', order: 'DESC' }).data.map(a => a.id);
+    expect(all).toEqual([...all].sort().reverse());
+    const second = page({ sort: 'id', order: 'DESC', offset: 1, limit: 1 });
+    expect(second.data.map(a => a.id)).toEqual([all[1]]);
+    expect(second.meta).toEqual({ offset: 1, limit: 1, count: 1, total_count: all.length });
+    expect(page({ limit: 0 }).data).toEqual([]);
+    expect(page({ offset: 1000 }).meta.count).toBe(0);
+  });
+
+  test('an unknown user is not found', () => {
+    expect(problemOf(() => accounts.list('00000000-0000-4000-8000-000000000000', { sort: 'id', order: 'ASC', offset: 0, limit: 1 })).status).toBe(404);
+  });
+});
+
+describe('creating', () => {
+  test('stores the account, shows it masked, and lists it', () => {
+    const { account, replayed } = accounts.create(input, client);
+    expect(replayed).toBe(false);
+    expect(account).toMatchObject({ user_id: UPVEST.user, iban: 'DE8937**********3000', created_at: NOW.toISOString(), name: 'Holiday' });
+    expect(accounts.get(account.id)).toEqual(account);
+    expect(accounts.list(UPVEST.user, { sort: 'created_at', order: 'DESC', offset: 0, limit: 1 }).data[0].id).toBe(account.id);
+  });
+
+  test('the same idempotency key and body replays the first response and creates nothing', () => {
+    const first = accounts.create(input, client);
+    const total = () => accounts.list(UPVEST.user, { sort: 'id', order: 'ASC', offset: 0, limit: 1000 }).meta.total_count;
+    const before = total();
+    const again = accounts.create({ ...input }, client);
+    expect(again).toEqual({ account: first.account, replayed: true });
+    expect(total()).toBe(before);
+  });
+
+  test('the same idempotency key with another body is unprocessable', () => {
+    accounts.create(input, client);
+    expect(problemOf(() => accounts.create({ ...input, name: 'Other' }, client))).toMatchObject({ status: 422, kind: 'unprocessable' });
+  });
+
+  test('idempotency keys are scoped by client id', () => {
+    accounts.create(input, client);
+    const other = accounts.create({ ...input, iban: 'GB82WEST12345698765432' }, { ...client, clientId: 'another-client' });
+    expect(other.replayed).toBe(false);
+    expect(other.account.iban).toBe('GB82WE**********5432');
+  });
+
+  test.each([
+    ['no user_id', { user_id: undefined }, 400, 'body.user_id'],
+    ['an unknown user', { user_id: '00000000-0000-4000-8000-000000000000' }, 404, undefined],
+    ['a wrong IBAN check digit', { iban: 'DE88370400440532013000' }, 400, 'body.iban'],
+    ['an IBAN the user already registered', { iban: 'DE02100500000054540402' }, 409, undefined],
+  ])('refuses %s', (_, change, status, field) => {
+    const error = problemOf(() => accounts.create({ ...input, ...change } as CreateReferenceAccount, client));
+    expect(error.status).toBe(status);
+    if (field) expect(error.fields[0].field).toBe(field);
+  });
+});
+
+describe('deleting', () => {
+  test('deletes an account; the user\'s last one is refused', () => {
+    const ids = accounts.list(UPVEST.user, { sort: 'id', order: 'ASC', offset: 0, limit: 100 }).data.map(a => a.id);
+    for (const id of ids.slice(1)) accounts.delete(id);
+    expect(problemOf(() => accounts.get(ids[1])).status).toBe(404);
+    expect(problemOf(() => accounts.delete(ids[0]))).toMatchObject({ status: 409, kind: 'conflict' });
+    expect(accounts.get(ids[0]).id).toBe(ids[0]);
+    expect(problemOf(() => accounts.delete('00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+});

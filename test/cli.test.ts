@@ -64,7 +64,7 @@ test('environment variables configure the server; start-up prints each API with 
     expect(server.stdout).toMatch(/in memory \(nothing is written\), fixture seed 5/);
     expect(server.stdout).toMatch(new RegExp(`upvest\\s+${server.url}/upvest\\s`));
     const res = await fetch(`${server.url}/`);
-    expect((await res.json()).apis.map((a: { slug: string }) => a.slug)).toContain('upvest');
+    expect(((await res.json()) as { apis: Array<{ slug: string }> }).apis.map((a: { slug: string }) => a.slug)).toContain('upvest');
   } finally {
     await stop(server);
   }
@@ -88,7 +88,7 @@ test('kill -9 right after a 2xx create loses nothing', async () => {
         }),
       });
       expect(res.status).toBe(200);
-      ids.push((await res.json()).id);
+      ids.push(((await res.json()) as { id: string }).id);
     }
   } finally {
     await stop(first, 'SIGKILL');

@@ -45,7 +45,7 @@ export interface ApiModule {
    * Collections of this API's dataset (each a map of key → record), with the spec schema
    * (`components.schemas` name) their stored records follow.
    */
-  collections: Record<string, { schema: string; description?: string }>;
+  collections: Record<string, CollectionSpec>;
   /** Deterministic fixture data for a seed (use `seededFaker`): collection → key → record. */
   generateFixtures(seed: number): Record<string, Record<string, object>>;
   /** One handler per `operationId` of the spec; the core refuses to start if one is missing. */
@@ -54,12 +54,40 @@ export interface ApiModule {
   renderProblem(problem: HttpProblem, ctx: ProblemContext): HttpResponse;
   /** Headers every response of this API carries (e.g. a request id). */
   responseHeaders?(ctx: ProblemContext): Record<string, string>;
+  /**
+   * Business rules for a record written through the admin data API rather than a provider
+   * operation: returns the record to store (e.g. with `updatedAt` stamped) or throws an
+   * HttpProblem. `record` is null for a delete. Without this hook, records that validate against
+   * the collection's schema are stored as given.
+   */
+  beforeAdminWrite?(write: AdminWrite, data: ApiData): object | null;
+  /** Answer 406 when the request's `Accept` allows none of the operation's response media types. */
+  negotiateAccept?: boolean;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
   /** Longest accepted request URI in characters (default 8,192). */
   uriLimit?: number;
   /** A few requests against fixture data, printed at start-up as `curl` commands. */
   tryIt?(data: ApiData): TryIt[];
+}
+
+/** A collection of an API's dataset. */
+export interface CollectionSpec {
+  /** Name in the spec's `components.schemas` of the stored record's schema. */
+  schema: string;
+  description?: string;
+  /** The key a record is stored under (default: its `id`). */
+  keyOf?(record: Record<string, unknown>): string;
+}
+
+/** A write through the admin data API. */
+export interface AdminWrite {
+  collection: string;
+  key: string;
+  /** The record to store, or null to delete. */
+  record: Record<string, unknown> | null;
+  previous?: Record<string, unknown>;
+  now: Date;
 }
 
 /** A request an integrator can try right away; `path` is below the API prefix. */

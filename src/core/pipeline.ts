@@ -82,6 +82,12 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       };
       operation = route(api.operations, prismRequest);
       problemContext.operationId = operation.iid;
+      if (module.negotiateAccept && req.headers.accept) {
+        const offered = [...new Set(operation.responses.flatMap(r => (r.contents ?? []).map(c => c.mediaType)))];
+        if (offered.length && !req.accepts(offered)) {
+          throw problem('not_acceptable', `Accept: ${req.headers.accept} allows none of ${offered.join(', ')}`);
+        }
+      }
       prismRequest.body = await readBody(req, bodyLimit);
 
       const securityProblems = checkSecurity(operation, prismRequest);

@@ -32,7 +32,11 @@ export interface RequestContext {
   now(): Date;
 }
 
-export type Handler = (ctx: RequestContext) => HttpResponse;
+/**
+ * Handles one operation. It may be async (e.g. to render a PDF), but should make its changes to the
+ * store synchronously, in the state class: the response is held until those changes are on disk.
+ */
+export type Handler = (ctx: RequestContext) => HttpResponse | Promise<HttpResponse>;
 
 /** A provider API as the core sees it. */
 export interface ApiModule {

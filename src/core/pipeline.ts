@@ -117,7 +117,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       };
       const handler = module.handlers[context.operationId];
       const mark = env.store.changeMark();
-      response = handler(context);
+      response = await handler(context);
       await env.store.durableSince(mark);
     } catch (error) {
       response = renderError(error);

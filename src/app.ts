@@ -2,12 +2,15 @@
 import { EventEmitter } from 'node:events';
 import { join, resolve } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
 import { apis as allApis } from './apis/index.js';
 import type { ApiModule } from './core/api-module.js';
 import { DEFAULT_SEED, loadFixtures } from './core/fixtures.js';
 import { apiRequestHandler, type LoadedApi } from './core/pipeline.js';
+import { docsRouter, documentedApis } from './docs/index.js';
 import { loadOperations } from './core/prism.js';
 import { Store } from './core/store.js';
+import { requestLogger } from './logging.js';
 import { specsDir } from './paths.js';
 
 export interface SandboxOptions {
@@ -23,7 +26,9 @@ export interface SandboxOptions {
   apis?: readonly ApiModule[];
   /** The clock handlers use (tests pin it). */
   now?: () => Date;
-  /** Where unexpected errors are reported (default: stderr). */
+  /** Logs one line per request, and unexpected errors (default: no request log, errors to stderr). */
+  logger?: Logger;
+  /** Where unexpected errors are reported (default: the logger, or stderr). */
   onError?: (error: unknown, where: string) => void;
 }
 
@@ -50,12 +55,16 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
     loadFixtures: seed => loadFixtures(modules, seed),
   });
   const events = new EventEmitter();
-  const onError = options.onError ?? ((error: unknown, where: string) => console.error(`[${where}]`, error));
+  const { logger } = options;
+  const onError =
+    options.onError ??
+    ((error: unknown, where: string) => (logger ? logger.error({ err: error }, `unexpected error in ${where}`) : console.error(`[${where}]`, error)));
   const env = { store, strict: options.strict ?? false, events, now: options.now ?? (() => new Date()), onError };
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (logger) app.use(requestLogger(logger));
 
   app.get('/', (req, res) => {
     const origin = `${req.protocol}://${req.get('host')}`;
@@ -66,9 +75,12 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
         title: module.title,
         baseUrl: `${origin}/${module.slug}`,
         provider: module.providerBaseUrl,
+        docs: `${origin}/docs/${module.slug}`,
+        spec: `${origin}/specs/${module.slug}.yaml`,
       })),
     });
   });
+  app.use(docsRouter(documentedApis(apis)));
   for (const api of apis) app.use(`/${api.module.slug}`, apiRequestHandler(api, env));
 
   app.use((req: Request, res: Response) => {

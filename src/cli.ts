@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DATA_FILE, createApp } from './app.js';
 import { DataFileError } from './core/store.js';
+import { LOG_LEVELS, createLogger, type LogFormat } from './logging.js';
 
 const TRUE = /^(1|true|yes|on)$/i;
 const FALSE = /^(0|false|no|off|)$/i;
@@ -30,6 +31,12 @@ export function buildCommand(): Command {
       new Option('--seed <number>', 'fixture seed (default: the data file\'s, or 1)').env('SANDBOX_SEED').argParser(integer(0, 2 ** 31 - 1)),
     )
     .addOption(new Option('--strict', 'answer 500 when a response breaks its spec').env('SANDBOX_STRICT'))
+    .addOption(new Option('--log-level <level>', 'request log level').env('LOG_LEVEL').default('info').choices(LOG_LEVELS))
+    .addOption(
+      new Option('--log-format <format>', 'request log format (default: pretty on a terminal, json otherwise)')
+        .env('LOG_FORMAT')
+        .choices(['pretty', 'json']),
+    )
     .showHelpAfterError(false)
     .allowExcessArguments(false);
 }
@@ -52,13 +59,15 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   const command = buildCommand();
   command.parse();
-  const options = command.opts<{ port: number; host: string; data: string; seed?: number }>();
+  const options = command.opts<{ port: number; host: string; data: string; seed?: number; logLevel: string; logFormat?: LogFormat }>();
   const inMemory = booleanOption(command, 'inMemory', 'SANDBOX_IN_MEMORY');
   const strict = booleanOption(command, 'strict', 'SANDBOX_STRICT');
 
+  const logger = createLogger(options.logLevel as never, options.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'));
+
   let sandbox;
   try {
-    sandbox = await createApp({ dataFile: options.data, inMemory, seed: options.seed, strict });
+    sandbox = await createApp({ dataFile: options.data, inMemory, seed: options.seed, strict, logger });
   } catch (error) {
     if (error instanceof DataFileError) fail(error.message);
     fail(`cannot start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
@@ -83,6 +92,7 @@ async function main(): Promise<void> {
     for (const { module } of sandbox.apis) {
       lines.push(`  ${module.slug.padEnd(width)}  ${origin}/${module.slug}  ${module.title} (for ${module.providerBaseUrl})`);
     }
+    lines.push(`  API reference: ${origin}/docs`);
     const tries = sandbox.apis.flatMap(({ module }) =>
       (module.tryIt?.(sandbox.store.sandbox().api(module.slug)) ?? []).slice(0, 1).map(({ method, path, headers = {} }) => {
         const flags = Object.entries(headers).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
@@ -95,7 +105,10 @@ async function main(): Promise<void> {
   const shutdown = () => {
     server.close();
     server.closeAllConnections();
-    void sandbox.close().then(() => process.exit(0));
+    void sandbox.close().then(() => {
+      logger.flush();
+      process.exit(0);
+    });
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

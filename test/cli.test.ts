@@ -21,6 +21,8 @@ test('--help explains every option with its environment variable', async () => {
     ['--in-memory', 'SANDBOX_IN_MEMORY'],
     ['--seed', 'SANDBOX_SEED'],
     ['--strict', 'SANDBOX_STRICT'],
+    ['--log-level', 'LOG_LEVEL'],
+    ['--log-format', 'LOG_FORMAT'],
   ]) {
     expect(stdout).toMatch(new RegExp(`${flag}[^]*?env:\\s+${env}\\)`));
   }
@@ -30,6 +32,7 @@ test.each([
   ['an unknown flag', ['--colour'], {}, /unknown option '--colour'/],
   ['a bad port', ['--port', 'eighty'], {}, /--port.*expected an integer/],
   ['a bad boolean variable', [], { SANDBOX_IN_MEMORY: 'maybe' }, /SANDBOX_IN_MEMORY must be/],
+  ['a bad log level', ['--log-level', 'loud'], {}, /--log-level.*Allowed choices are fatal, error, warn, info, debug, trace, silent/],
 ])('%s is a one-line error and a non-zero exit', async (_, args, env, message) => {
   const { code, stderr, stdout } = await runCli([...args, '--data', join(dir, 'd.json')], env);
   expect(code).not.toBe(0);
@@ -63,8 +66,20 @@ test('environment variables configure the server; start-up prints each API with 
   try {
     expect(server.stdout).toMatch(/in memory \(nothing is written\), fixture seed 5/);
     expect(server.stdout).toMatch(new RegExp(`upvest\\s+${server.url}/upvest\\s`));
+    expect(server.stdout).toContain(`API reference: ${server.url}/docs`);
     const res = await fetch(`${server.url}/`);
     expect(((await res.json()) as { apis: Array<{ slug: string }> }).apis.map((a: { slug: string }) => a.slug)).toContain('upvest');
+    // stdout is not a terminal here, so request logs are JSON lines
+    let output = '';
+    const logged = new Promise<string>(resolve =>
+      server.proc.stdout!.on('data', d => {
+        output += d;
+        const line = output.split('\n').find(l => l.includes('"/docs"'));
+        if (line) resolve(line);
+      }),
+    );
+    await fetch(`${server.url}/docs`);
+    expect(JSON.parse(await logged)).toMatchObject({ msg: expect.stringMatching(/^GET \/docs 200/), res: { statusCode: 200 } });
   } finally {
     await stop(server);
   }

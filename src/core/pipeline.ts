@@ -143,8 +143,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       }
     }
 
-    send(res, response);
-    env.events.emit('request', {
+    const record: RequestRecord = {
       time: new Date().toISOString(),
       sandbox,
       api: module.slug,
@@ -156,7 +155,10 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       requestProblems,
       responseViolations: violations,
-    } satisfies RequestRecord);
+    };
+    res.locals.sandboxRequest = record;
+    send(res, response);
+    env.events.emit('request', record);
 
     function renderError(error: unknown): HttpResponse {
       let httpProblem: HttpProblem;

@@ -1,0 +1,42 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import request from 'supertest';
+import { testApp, UPVEST } from './helpers.js';
+
+test('one JSON line per request, with sandbox, API, operation, status, time and problems', async () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  const { app } = await testApp({ logger: pino({ level: 'info' }, sink) });
+  await request(app).get(`/upvest/payments/reference_accounts/${UPVEST.account}`).set({ ...UPVEST.headers, 'x-sandbox-id': 'ci-7' }).expect(200);
+  await request(app).get(`/upvest/payments/reference_accounts/nope`).set(UPVEST.headers).expect(400);
+  await request(app).get('/docs').expect(200);
+
+  expect(lines).toHaveLength(3);
+  expect(lines[0]).toMatchObject({
+    level: 30,
+    sandbox: 'ci-7',
+    api: 'upvest',
+    operationId: 'getReferenceAccount',
+    res: { statusCode: 200 },
+    responseTime: expect.any(Number),
+    msg: expect.stringMatching(/^GET \/upvest\/payments\/reference_accounts\/\S+ 200 upvest.getReferenceAccount \[ci-7\]/),
+  });
+  expect(lines[1]).toMatchObject({ level: 40, res: { statusCode: 400 }, problems: [expect.stringMatching(/^path.reference_account_id: /)] });
+  expect(lines[2]).toMatchObject({ level: 30, req: { method: 'GET', url: '/docs' } });
+  expect(lines[2].api).toBeUndefined();
+});
+
+test('the log level filters request lines', async () => {
+  const lines: string[] = [];
+  const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+  const { app } = await testApp({ logger: pino({ level: 'warn' }, sink) });
+  await request(app).get(`/upvest/payments/reference_accounts/${UPVEST.account}`).set(UPVEST.headers).expect(200);
+  await request(app).get(`/upvest/payments/reference_accounts/${UPVEST.account}`).expect(401);
+  expect(lines).toHaveLength(1);
+  expect(JSON.parse(lines[0]).res.statusCode).toBe(401);
+});

@@ -1,8 +1,9 @@
-// Request logs: one line per request (pino-http) with sandbox, API, operation, status and time —
-// human-readable on a terminal, JSON lines otherwise.
+// Request logs: one line per request with sandbox, API, operation, status and time — written
+// by pino, human-readable on a terminal, JSON lines otherwise.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pino, type Logger, type LevelWithSilent } from 'pino';
-import { pinoHttp } from 'pino-http';
+import { performance } from 'node:perf_hooks';
+import type { NextFunction, Request, Response } from 'express';
+import { pino, type Level, type Logger, type LevelWithSilent } from 'pino';
 import pretty from 'pino-pretty';
 import type { RequestRecord } from './core/pipeline.js';
 
@@ -13,7 +14,7 @@ export function createLogger(level: LevelWithSilent, format: LogFormat): Logger 
   if (format === 'pretty') {
     return pino(
       { level, base: undefined },
-      pretty({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'reqId,req,res,responseTime,sandbox,api,operationId,problems,violations' }),
+      pretty({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'req,res,responseTime,sandbox,api,operationId,problems,violations' }),
     );
   }
   return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: false }));
@@ -24,37 +25,39 @@ export function recordOf(res: ServerResponse): RequestRecord | undefined {
   return (res as ServerResponse & { locals?: { sandboxRequest?: RequestRecord } }).locals?.sandboxRequest;
 }
 
+/** Logs every request once its response is finished. */
 export function requestLogger(logger: Logger) {
-  return pinoHttp({
-    logger,
-    quietReqLogger: true,
-    serializers: {
-      req: (req: IncomingMessage & { originalUrl?: string }) => ({ method: req.method, url: req.originalUrl ?? req.url }),
-      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-    },
-    autoLogging: { ignore: req => (req.url ?? '').startsWith('/docs/assets/') },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    customSuccessMessage: (req, res, responseTime) => summary(req, res, responseTime),
-    customErrorMessage: (req, res) => summary(req, res),
-    customProps: (_req, res) => {
-      const record = recordOf(res);
-      if (!record) return {};
-      return {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.path.startsWith('/docs/assets/')) {
+      const started = performance.now();
+      res.once('finish', () => logRequest(logger, req, res, performance.now() - started));
+    }
+    next();
+  };
+}
+
+function logRequest(logger: Logger, req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, ms: number): void {
+  const level: Level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  const record = recordOf(res);
+  const url = req.originalUrl ?? req.url ?? '';
+  const responseTime = Math.round(ms * 10) / 10;
+  const where = record ? ` ${record.api}${record.operationId ? `.${record.operationId}` : ''} [${record.sandbox}]` : '';
+  const problems = record?.requestProblems.length ? ` — ${record.requestProblems.map(p => p.field).join(', ')}` : '';
+  const violations = record?.responseViolations.length ? ` — ${record.responseViolations.length} response violation(s)` : '';
+  logger[level](
+    {
+      req: { method: req.method, url },
+      res: { statusCode: res.statusCode },
+      responseTime,
+      ...(record && {
         sandbox: record.sandbox,
         api: record.api,
         operationId: record.operationId,
-        ...(record.requestProblems.length ? { problems: record.requestProblems.map(p => `${p.field}: ${p.message}`) } : {}),
-        ...(record.responseViolations.length ? { violations: record.responseViolations } : {}),
-      };
+        ...(record.requestProblems.length && { problems: record.requestProblems.map(p => `${p.field}: ${p.message}`) }),
+        ...(record.responseViolations.length && { violations: record.responseViolations }),
+      }),
     },
-  });
-}
-
-function summary(req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, responseTime?: number): string {
-  const record = recordOf(res);
-  const where = record ? ` ${record.api}${record.operationId ? `.${record.operationId}` : ''} [${record.sandbox}]` : '';
-  const time = responseTime === undefined ? '' : ` ${Math.round(responseTime * 10) / 10}ms`;
-  const problems = record?.requestProblems.length ? ` — ${record.requestProblems.map(p => p.field).join(', ')}` : '';
-  const violations = record?.responseViolations.length ? ` — ${record.responseViolations.length} response violation(s)` : '';
-  return `${req.method} ${req.originalUrl ?? req.url} ${res.statusCode}${where}${time}${problems}${violations}`;
+    `${req.method} ${url} ${res.statusCode}${where} ${responseTime}ms${problems}${violations}`,
+  );
 }

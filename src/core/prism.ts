@@ -17,6 +17,22 @@ const prismValidator = require('@stoplight/prism-http/dist/validator/index.js') 
   validateSecurity: Validator<IHttpRequest>;
 };
 
+// Prism reads path parameters by compiling the operation's path template (a RegExp and a
+// Function) on every request. Templates are stateless, so keep one compiled template per path.
+const uriTemplate = createRequire(require.resolve('@stoplight/prism-http'))('uri-template-lite') as {
+  URI: { Template: new (template: string) => object };
+};
+const CompiledTemplate = uriTemplate.URI.Template;
+const compiledTemplates = new Map<string, object>();
+uriTemplate.URI.Template = function CachedTemplate(template: string) {
+  let compiled = compiledTemplates.get(template);
+  if (!compiled) {
+    compiled = new CompiledTemplate(template);
+    compiledTemplates.set(template, compiled);
+  }
+  return compiled;
+} as unknown as new (template: string) => object;
+
 type Either<L, R> = { _tag: 'Left'; left: L } | { _tag: 'Right'; right: R };
 interface Diagnostic {
   message: string;
@@ -42,12 +58,33 @@ export function loadOperations(specFile: string): Promise<Operation[]> {
   return operations;
 }
 
+/**
+ * Operations grouped by the number of segments of their path. Prism only matches a path with as
+ * many segments, so handing it just that group (all methods) leaves its decision unchanged.
+ */
+function bySegmentCount(operations: Operation[]): Map<number, Operation[]> {
+  const groups = new Map<number, Operation[]>();
+  for (const op of operations) {
+    const count = op.path.split('/').length;
+    groups.set(count, [...(groups.get(count) ?? []), op]);
+  }
+  return groups;
+}
+
+const groupsCache = new WeakMap<Operation[], Map<number, Operation[]>>();
+
 /** The operation a request addresses, or a 404 / 405 problem. */
 export function route(operations: Operation[], request: PrismRequest): Operation {
-  const result = prismRouter.default({ resources: operations, input: request });
+  let groups = groupsCache.get(operations);
+  if (!groups) {
+    groups = bySegmentCount(operations);
+    groupsCache.set(operations, groups);
+  }
+  const candidates = groups.get(request.url.path.split('/').length) ?? operations;
+  const result = prismRouter.default({ resources: candidates, input: request });
   if (result._tag === 'Right') return result.right;
   if (result.left.status === 405) {
-    const allowed = operations.filter(op => matchesPath(op.path, request.url.path)).map(op => op.method.toUpperCase());
+    const allowed = candidates.filter(op => matchesPath(op.path, request.url.path)).map(op => op.method.toUpperCase());
     throw new HttpProblem(405, 'method_not_allowed', `${request.method.toUpperCase()} is not allowed on ${request.url.path}`, {
       headers: { allow: [...new Set(allowed)].join(', ') },
     });

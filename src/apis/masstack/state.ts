@@ -307,7 +307,7 @@ function canonicalPaymentMethod(method: PaymentMethod): PaymentMethod {
 function addressProblems(address: BillingAddress | undefined): FieldProblem[] {
   return (address?.address_lines ?? []).flatMap((line, i) =>
     line.trim() === 'undefined'
-      ? [{ field: `body.billing_address.address_lines.${i}`, rule: 'undefined_address_line', message: `billing_address.address_lines[${i}] must not be the literal string "undefined"` }]
+      ? [{ field: `body.billing_address.address_lines.${i}`, rule: 'undefined_address_line', message: `billing_address.address_lines.${i} must not be the literal string "undefined"` }]
       : [],
   );
 }

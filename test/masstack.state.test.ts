@@ -3,7 +3,7 @@ import { HttpProblem } from '../src/core/problem.js';
 import { Store } from '../src/core/store.js';
 import { EXAMPLE } from '../src/apis/masstack/fixtures.js';
 import { masstack } from '../src/apis/masstack/index.js';
-import { Accounts, ibanProblem, invoiceCycleFor, type NewAccount, type PaymentMethod } from '../src/apis/masstack/state.js';
+import { Accounts, checkAdminWrite, ibanProblem, invoiceCycleFor, type NewAccount, type PaymentMethod } from '../src/apis/masstack/state.js';
 
 const NOW = new Date('2026-11-21T10:00:00.000Z');
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
@@ -258,5 +258,39 @@ describe('deleting', () => {
     for (const id of deletable) telco.delete(EXAMPLE.customer, id);
     telco.delete(EXAMPLE.customer, EXAMPLE.prepaidCardAccount);
     expect(telco.listIds(EXAMPLE.customer)).toEqual([EXAMPLE.bankTransferAccount]);
+  });
+});
+
+describe('writes through the admin data API', () => {
+  const write = (collection: string, key: string, record: Record<string, unknown> | null) => checkAdminWrite({ collection, key, record, now: NOW }, data);
+  const stored = () => ({ ...telco.get(EXAMPLE.directDebitAccount), org_id: 'telco' }) as unknown as Record<string, unknown>;
+
+  test('an account is stored with updated_at stamped and its payment method made canonical', () => {
+    const record = { ...stored(), payment_method: { type: 'BANK_TRANSFER', details: {} } };
+    expect(write('accounts', EXAMPLE.directDebitAccount, record)).toEqual({ ...record, payment_method: { type: 'BANK_TRANSFER' }, updated_at: NOW.toISOString() });
+  });
+
+  test.each([
+    ['a customer of another organization', { org_id: 'yoigo' }, 'customer_id'],
+    ['an unknown organization', { org_id: 'vodafone' }, 'org_id'],
+    ['a payment method its modality does not allow', { payment_method: { type: 'TECI' } }, 'body.payment_method.type'],
+    ['an invalid IBAN', { payment_method: { type: 'DIRECT_DEBIT', details: { iban: 'ES7921000813610123456788' } } }, 'body.payment_method.details.iban'],
+  ])('an account with %s is refused', (_, change, field) => {
+    const error = problemOf(() => write('accounts', EXAMPLE.directDebitAccount, { ...stored(), ...change }));
+    expect({ status: error.status, field: error.fields[0]?.field }).toEqual({ status: 400, field });
+  });
+
+  test('a customer needs an existing organization and cannot leave its accounts behind', () => {
+    const customer = { id: EXAMPLE.customer, org_id: 'telco', first_name: 'Lucía', last_name: 'Fernández Ruiz', created_at: '2024-03-01T09:30:00Z' };
+    expect(write('customers', EXAMPLE.customer, customer)).toEqual(customer);
+    expect(problemOf(() => write('customers', EXAMPLE.customer, { ...customer, org_id: 'vodafone' })).status).toBe(400);
+    expect(problemOf(() => write('customers', EXAMPLE.customer, { ...customer, org_id: 'yoigo' })).status).toBe(409);
+    expect(problemOf(() => write('customers', EXAMPLE.customer, null)).status).toBe(409);
+    expect(write('customers', EXAMPLE.customerWithoutAccounts, null)).toBeNull();
+  });
+
+  test('an organization with customers cannot be deleted', () => {
+    expect(problemOf(() => write('organizations', 'telco', null))).toMatchObject({ status: 409, kind: 'conflict' });
+    expect(write('organizations', 'orange', { id: 'orange', name: 'Orange' })).toEqual({ id: 'orange', name: 'Orange' });
   });
 });

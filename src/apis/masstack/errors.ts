@@ -29,6 +29,7 @@ export const MCUS = {
   duplicate_account: { code: 'MCUS.100.004', status: 409, title: 'Account already exists' },
   only_account: { code: 'MCUS.100.005', status: 409, title: 'Only account of the customer' },
   pending_charges: { code: 'MCUS.100.006', status: 409, title: 'Account has pending charges' },
+  conflict: { code: 'MCUS.999.989', status: 409, title: 'Conflict' },
   payload_too_large: { code: 'MCUS.999.994', status: 413, title: 'Payload too large' },
   uri_too_long: { code: 'MCUS.999.993', status: 414, title: 'URI too long' },
   too_many_requests: { code: 'MCUS.999.992', status: 429, title: 'Too many requests' },

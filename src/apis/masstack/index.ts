@@ -3,6 +3,7 @@ import type { ApiModule } from '../../core/api-module.js';
 import { renderProblem } from './errors.js';
 import { EXAMPLE, generateFixtures } from './fixtures.js';
 import { handlers } from './handlers.js';
+import { checkAdminWrite } from './state.js';
 
 export const masstack: ApiModule = {
   slug: 'masstack',
@@ -16,6 +17,7 @@ export const masstack: ApiModule = {
   generateFixtures,
   handlers,
   renderProblem,
+  beforeAdminWrite: checkAdminWrite,
   tryIt(data) {
     const headers = { 'x-auth-roles': 'API_KEY' };
     return data.collection('accounts').has(EXAMPLE.directDebitAccount)

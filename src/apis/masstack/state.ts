@@ -2,7 +2,8 @@
 // one organization: another organization's customers and accounts do not exist here.
 import { randomUUID } from 'node:crypto';
 import { ValidationErrorsIBAN, validateIBAN } from 'ibantools';
-import type { FieldProblem } from '../../core/problem.js';
+import type { AdminWrite } from '../../core/api-module.js';
+import { invalidField, problem, type FieldProblem } from '../../core/problem.js';
 import type { ApiData, Collection } from '../../core/store.js';
 import { fieldProblems, mcusProblem, type McusFieldRule } from './errors.js';
 
@@ -243,6 +244,20 @@ export class Accounts {
     };
   }
 
+  /**
+   * Checks an account written through the admin data API (it has already passed its schema): it
+   * belongs to a customer of this organization and has a payment method its modality allows.
+   * Returns it with `updated_at` stamped.
+   */
+  checkStored(account: StoredAccount): StoredAccount {
+    if (!this.organizations.has(this.orgId)) throw invalidField('org_id', `organization ${this.orgId} does not exist`);
+    const customer = this.customers.get(account.customer_id);
+    if (!customer || customer.org_id !== this.orgId) throw invalidField('customer_id', `customer ${account.customer_id} does not exist in organization ${this.orgId}`);
+    const problems = [...this.paymentMethodProblems(account.payment_method, account.modality, 'payment_method.'), ...addressProblems(account.billing_address)];
+    if (problems.length) throw fieldProblems(problems);
+    return { ...account, payment_method: canonicalPaymentMethod(account.payment_method), updated_at: this.now().toISOString() };
+  }
+
   /** Every broken rule of a payment method for a modality; `prefix` places the fields in the body. */
   private paymentMethodProblems(method: PaymentMethod, modality: Modality, prefix: string): FieldProblem[] {
     const problems: FieldProblem[] = [];
@@ -310,4 +325,33 @@ function addressProblems(address: BillingAddress | undefined): FieldProblem[] {
       ? [{ field: `body.billing_address.address_lines.${i}`, rule: 'undefined_address_line', message: `billing_address.address_lines.${i} must not be the literal string "undefined"` }]
       : [],
   );
+}
+
+/**
+ * Business rules for writes through the admin data API: accounts as `Accounts.checkStored`; a
+ * customer belongs to an existing organization; an organization with customers, or a customer with
+ * accounts, cannot be deleted (their accounts would be orphaned).
+ */
+export function checkAdminWrite(write: AdminWrite, data: ApiData): object | null {
+  const { collection, key, record } = write;
+  if (collection === 'accounts') {
+    return record ? new Accounts(data, (record as unknown as StoredAccount).org_id, () => write.now).checkStored(record as unknown as StoredAccount) : null;
+  }
+  if (collection === 'customers') {
+    if (record) {
+      const orgId = (record as unknown as Customer).org_id;
+      if (!data.collection('organizations').has(orgId)) throw invalidField('org_id', `organization ${orgId} does not exist`);
+      const accounts = data.collection<StoredAccount>('accounts').where('customer_id', key);
+      if (accounts.some(a => a.org_id !== orgId)) throw problem('conflict', `customer ${key} has accounts in another organization; it cannot move to ${orgId}`);
+      return record;
+    }
+    const count = data.collection<StoredAccount>('accounts').where('customer_id', key).length;
+    if (count) throw problem('conflict', `customer ${key} still has ${count} account(s); delete them first`);
+    return null;
+  }
+  if (collection === 'organizations' && !record) {
+    const count = data.collection<Customer>('customers').where('org_id', key).length;
+    if (count) throw problem('conflict', `organization ${key} still has ${count} customer(s); delete them first`);
+  }
+  return record;
 }

@@ -1,6 +1,6 @@
 import { loadFixtures } from '../src/core/fixtures.js';
-import { HttpProblem } from '../src/core/problem.js';
 import { Store } from '../src/core/store.js';
+import { problemOf } from './helpers.js';
 import { EXAMPLE } from '../src/apis/masstack/fixtures.js';
 import { masstack } from '../src/apis/masstack/index.js';
 import { Accounts, checkAdminWrite, ibanProblem, invoiceCycleFor, type NewAccount, type PaymentMethod } from '../src/apis/masstack/state.js';
@@ -22,15 +22,6 @@ beforeEach(async () => {
   yoigo = new Accounts(data, 'yoigo', () => NOW);
 });
 
-const problemOf = (fn: () => unknown): HttpProblem => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HttpProblem) return error;
-    throw error;
-  }
-  throw new Error('expected a problem');
-};
 /** status, kind and, for field problems, each field with its rule. */
 const summary = (fn: () => unknown) => {
   const p = problemOf(fn);

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { apis } from '../src/apis/index.js';
+import { masstack } from '../src/apis/masstack/index.js';
+import { PAYMENT_METHODS_BY_MODALITY, ibanProblem } from '../src/apis/masstack/state.js';
 import { DEFAULT_SEED, fixtureFile, fixtureJson } from '../src/core/fixtures.js';
 import { SpecSchemas } from '../src/core/schemas.js';
 import { specsDir } from '../src/paths.js';
@@ -43,4 +45,40 @@ test('upvest: every reference account belongs to a user that has at least two', 
   }
   expect(Math.min(...perUser.values())).toBeGreaterThanOrEqual(2);
   expect(Object.keys(data.users).length).toBeGreaterThan(perUser.size); // some users have none yet
+});
+
+describe.each([DEFAULT_SEED, DEFAULT_SEED + 1])('masstack fixtures (seed %i)', seed => {
+  type Account = { id: string; org_id: string; customer_id: string; modality: 'POSTPAID' | 'RECURRING_PREPAID'; payment_method: { type: string; details?: { iban?: string } } };
+  const data = masstack.generateFixtures(seed) as unknown as {
+    organizations: Record<string, { id: string }>;
+    customers: Record<string, { id: string; org_id: string }>;
+    accounts: Record<string, Account>;
+  };
+  const accounts = Object.values(data.accounts);
+
+  test('orgs telco, masmovil and yoigo each have customers with zero, one and several accounts', () => {
+    for (const org of ['telco', 'masmovil', 'yoigo']) {
+      expect(data.organizations[org]).toBeDefined();
+      const counts = Object.values(data.customers)
+        .filter(c => c.org_id === org)
+        .map(c => accounts.filter(a => a.customer_id === c.id).length);
+      expect({ org, none: counts.includes(0), one: counts.includes(1), several: counts.some(n => n > 1) }).toEqual({ org, none: true, one: true, several: true });
+    }
+  });
+
+  test('every org uses both modalities and every payment method type, each allowed for its modality', () => {
+    for (const org of ['telco', 'masmovil', 'yoigo']) {
+      const inOrg = accounts.filter(a => a.org_id === org);
+      expect(new Set(inOrg.map(a => a.modality))).toEqual(new Set(['POSTPAID', 'RECURRING_PREPAID']));
+      expect(new Set(inOrg.map(a => a.payment_method.type))).toEqual(new Set(['BANK_TRANSFER', 'DIRECT_DEBIT', 'CREDIT_CARD', 'TECI']));
+    }
+    for (const a of accounts) expect(PAYMENT_METHODS_BY_MODALITY[a.modality]).toContain(a.payment_method.type);
+  });
+
+  test('every account belongs to a customer of its own org, and every IBAN is valid', () => {
+    for (const a of accounts) {
+      expect(data.customers[a.customer_id]?.org_id).toBe(a.org_id);
+      if (a.payment_method.details?.iban) expect(ibanProblem(a.payment_method.details.iban)).toBeUndefined();
+    }
+  });
 });

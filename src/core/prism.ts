@@ -67,7 +67,8 @@ export function checkSecurity(operation: Operation, request: PrismRequest): Fiel
 export function validateRequest(operation: Operation, request: PrismRequest): FieldProblem[] {
   const result = prismValidator.validateInput({ resource: operation, element: request });
   if (result._tag === 'Right') return [];
-  return result.left.filter(d => d.severity === 0).map(toFieldProblem);
+  const names = declaredParameterNames(operation);
+  return result.left.filter(d => d.severity === 0).map(d => toFieldProblem(d, names));
 }
 
 /** Every way the response breaks the spec (undocumented status, media type, body, headers). */
@@ -77,10 +78,30 @@ export function validateResponse(operation: Operation, response: IHttpResponse):
   return result.left.map(d => d.message);
 }
 
-function toFieldProblem(diagnostic: Diagnostic): FieldProblem {
+/**
+ * Prism lower-cases parameter names, but path and query parameters are case-sensitive:
+ * `path.profileid` → `path.profileId`, keyed by location and lower-cased name.
+ */
+function declaredParameterNames(operation: Operation): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const location of ['path', 'query'] as const) {
+    for (const { name } of operation.request?.[location] ?? []) names.set(`${location}.${name.toLowerCase()}`, name);
+  }
+  return names;
+}
+
+function toFieldProblem(diagnostic: Diagnostic, parameterNames: Map<string, string>): FieldProblem {
   const path = (diagnostic.path ?? []).map(String);
   let message = diagnostic.message.replace(/^Request /, '');
+  const declared = path.length > 1 ? parameterNames.get(`${path[0]}.${path[1]}`) : undefined;
+  if (declared) {
+    message = message.replace(`parameter ${path[1]} `, `parameter ${declared} `);
+    path[1] = declared;
+  }
   let field = path.join('.');
+  // Prism reports an unknown property on its parent ("found 'x'"): name the property itself.
+  const unknown = /must NOT have additional properties; found '([^']+)'$/.exec(diagnostic.message);
+  if (unknown) field = [...path, unknown[1]].join('.');
   // Prism reports a missing property on its parent ("must have required property 'x'"): name the property itself.
   const missing = /must have required property '([^']+)'/.exec(diagnostic.message);
   if (missing) {

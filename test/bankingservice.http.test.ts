@@ -183,6 +183,9 @@ describe('validation: a 400 naming the field', () => {
     expect(expectError(res, 400, 'invalid_request')).toEqual(['path.customerId']);
     expect(res.body.message).toMatch(/parameter customerId must match pattern/);
     expect(expectError(await request(app).get(customersOf('..%2F..%2Fetc')).set(AUTH), 400, 'invalid_request')).toEqual(['path.profileId']);
+    const empty = await request(app).get(`${customersOf(BUSY_PROFILE.id)}/`).set(AUTH);
+    expect(expectError(empty, 400, 'invalid_request')).toEqual(['path.customerId']);
+    expect(empty.body.message).toBe('path customerId is required');
   });
 
   test('malformed, missing and non-JSON bodies', async () => {

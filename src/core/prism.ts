@@ -91,23 +91,21 @@ function declaredParameterNames(operation: Operation): Map<string, string> {
 }
 
 function toFieldProblem(diagnostic: Diagnostic, parameterNames: Map<string, string>): FieldProblem {
-  const path = (diagnostic.path ?? []).map(String);
   let message = diagnostic.message.replace(/^Request /, '');
+  // Prism reports a missing or unknown property on its parent ("must have required property 'x'",
+  // "found 'x'"): name the property itself.
+  const missing = /must have required property '([^']+)'/.exec(diagnostic.message)?.[1];
+  const unknown = /must NOT have additional properties; found '([^']+)'$/.exec(diagnostic.message)?.[1];
+  const path = (diagnostic.path ?? []).map(String);
+  const named = missing ?? unknown;
+  if (named !== undefined) path.push(named);
   const declared = path.length > 1 ? parameterNames.get(`${path[0]}.${path[1]}`) : undefined;
   if (declared) {
     message = message.replace(`parameter ${path[1]} `, `parameter ${declared} `);
     path[1] = declared;
   }
   let field = path.join('.');
-  // Prism reports an unknown property on its parent ("found 'x'"): name the property itself.
-  const unknown = /must NOT have additional properties; found '([^']+)'$/.exec(diagnostic.message);
-  if (unknown) field = [...path, unknown[1]].join('.');
-  // Prism reports a missing property on its parent ("must have required property 'x'"): name the property itself.
-  const missing = /must have required property '([^']+)'/.exec(diagnostic.message);
-  if (missing) {
-    field = [...path, missing[1]].join('.');
-    message = `${[...path, missing[1]].join(' ')} is required`;
-  }
+  if (missing) message = `${path.join(' ')} is required`;
   if (diagnostic.code === 415) {
     field = 'header.content-type';
   } else if (!field && diagnostic.code === 'required') {

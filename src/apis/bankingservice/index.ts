@@ -23,7 +23,7 @@ export const bankingservice: ApiModule = {
     const headers = { authorization: 'Bearer test' };
     return customer
       ? [
-          { method: 'GET', path: `/v1/profiles/${customer.profile_id}/customers?page=0&size=20`, headers },
+          { method: 'GET', path: `/v1/profiles/${customer.profile_id}/customers`, headers },
           { method: 'GET', path: `/v1/profiles/${customer.profile_id}/customers/${customer.id}`, headers },
         ]
       : [];

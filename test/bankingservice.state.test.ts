@@ -5,8 +5,8 @@ import { grantToken, tokenParameters } from '../src/apis/bankingservice/auth.js'
 import { BUSY_PROFILE, EMPTY_PROFILE, EXAMPLE_CUSTOMER, SMALL_PROFILE, SMALL_PROFILE_CUSTOMER } from '../src/apis/bankingservice/fixtures.js';
 import { Customers, isCountryCode, type CustomerInput, type StoredCustomer } from '../src/apis/bankingservice/state.js';
 import { loadFixtures } from '../src/core/fixtures.js';
-import { HttpProblem } from '../src/core/problem.js';
 import { Collection, Store } from '../src/core/store.js';
+import { problemOf } from './helpers.js';
 
 const NOW = new Date('2026-11-21T10:00:00.000Z');
 const input: CustomerInput = {
@@ -25,15 +25,6 @@ beforeEach(async () => {
   customers = new Customers(store.sandbox().api('bankingservice'), () => NOW);
 });
 
-const problemOf = (fn: () => unknown): HttpProblem => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HttpProblem) return error;
-    throw error;
-  }
-  throw new Error('expected a problem');
-};
 const page = (profileId: string, p = 0, size = 20) => customers.list(profileId, { page: p, size });
 const allIds = (profileId: string) => page(profileId, 0, 100).data.map(c => c.id);
 

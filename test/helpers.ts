@@ -1,5 +1,6 @@
 // Shared test set-up: an in-memory, strict app (response violations are 500s), rebuilt per test.
 import { createApp, type SandboxOptions } from '../src/app.js';
+import { HttpProblem } from '../src/core/problem.js';
 
 export async function testApp(options: SandboxOptions = {}) {
   const errors: unknown[] = [];
@@ -21,3 +22,14 @@ export const UPVEST = {
     authorization: 'Bearer test',
   },
 };
+
+/** The HttpProblem that `fn` throws; fails the test when it throws nothing or something else. */
+export function problemOf(fn: () => unknown): HttpProblem {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof HttpProblem) return error;
+    throw error;
+  }
+  throw new Error('expected a problem');
+}

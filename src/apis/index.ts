@@ -1,6 +1,7 @@
 // The provider APIs this sandbox serves, each mounted at /<slug>.
 import type { ApiModule } from '../core/api-module.js';
+import { bankingservice } from './bankingservice/index.js';
 import { masstack } from './masstack/index.js';
 import { upvest } from './upvest/index.js';
 
-export const apis: readonly ApiModule[] = [masstack, upvest];
+export const apis: readonly ApiModule[] = [masstack, bankingservice, upvest];

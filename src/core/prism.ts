@@ -104,7 +104,8 @@ export function checkSecurity(operation: Operation, request: PrismRequest): Fiel
 export function validateRequest(operation: Operation, request: PrismRequest): FieldProblem[] {
   const result = prismValidator.validateInput({ resource: operation, element: request });
   if (result._tag === 'Right') return [];
-  return result.left.filter(d => d.severity === 0).map(toFieldProblem);
+  const names = declaredParameterNames(operation);
+  return result.left.filter(d => d.severity === 0).map(d => toFieldProblem(d, names));
 }
 
 /** Every way the response breaks the spec (undocumented status, media type, body, headers). */
@@ -114,16 +115,34 @@ export function validateResponse(operation: Operation, response: IHttpResponse):
   return result.left.map(d => d.message);
 }
 
-function toFieldProblem(diagnostic: Diagnostic): FieldProblem {
-  const path = (diagnostic.path ?? []).map(String);
-  let message = diagnostic.message.replace(/^Request /, '');
-  let field = path.join('.');
-  // Prism reports a missing property on its parent ("must have required property 'x'"): name the property itself.
-  const missing = /must have required property '([^']+)'/.exec(diagnostic.message);
-  if (missing) {
-    field = [...path, missing[1]].join('.');
-    message = `${[...path, missing[1]].join(' ')} is required`;
+/**
+ * Prism lower-cases parameter names, but path and query parameters are case-sensitive:
+ * `path.profileid` → `path.profileId`, keyed by location and lower-cased name.
+ */
+function declaredParameterNames(operation: Operation): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const location of ['path', 'query'] as const) {
+    for (const { name } of operation.request?.[location] ?? []) names.set(`${location}.${name.toLowerCase()}`, name);
   }
+  return names;
+}
+
+function toFieldProblem(diagnostic: Diagnostic, parameterNames: Map<string, string>): FieldProblem {
+  let message = diagnostic.message.replace(/^Request /, '');
+  // Prism reports a missing or unknown property on its parent ("must have required property 'x'",
+  // "found 'x'"): name the property itself.
+  const missing = /must have required property '([^']+)'/.exec(diagnostic.message)?.[1];
+  const unknown = /must NOT have additional properties; found '([^']+)'$/.exec(diagnostic.message)?.[1];
+  const path = (diagnostic.path ?? []).map(String);
+  const named = missing ?? unknown;
+  if (named !== undefined) path.push(named);
+  const declared = path.length > 1 ? parameterNames.get(`${path[0]}.${path[1]}`) : undefined;
+  if (declared) {
+    message = message.replace(`parameter ${path[1]} `, `parameter ${declared} `);
+    path[1] = declared;
+  }
+  let field = path.join('.');
+  if (missing) message = `${path.join(' ')} is required`;
   if (diagnostic.code === 415) {
     field = 'header.content-type';
   } else if (!field && diagnostic.code === 'required') {

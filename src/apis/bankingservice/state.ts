@@ -1,0 +1,198 @@
+// bankingservice.ai customers: the business rules, independent of HTTP. Formats and lengths are
+// checked by Prism against the spec before a request gets here; this class keeps what a schema
+// cannot say (profiles own their customers, assigned country codes, a customer has a name).
+import { randomBytes } from 'node:crypto';
+import countries from 'i18n-iso-countries/index.js';
+import type { AdminWrite } from '../../core/api-module.js';
+import { invalidField, problem } from '../../core/problem.js';
+import type { ApiData, Collection } from '../../core/store.js';
+
+export interface Address {
+  premise?: number;
+  sub_premise?: string;
+  building?: string;
+  postal_code?: string;
+  thoroughfare?: string;
+  locality?: string;
+  state?: string;
+  country?: string;
+}
+
+/** The writable fields of a customer, as POST and PUT take them. */
+export interface CustomerInput {
+  company?: string;
+  first_name?: string;
+  last_name?: string;
+  email?: string;
+  phone?: string;
+  address?: Address;
+}
+
+export interface Customer extends CustomerInput {
+  id: string;
+  created: string;
+}
+
+/** A customer as stored: with the profile it belongs to. */
+export interface StoredCustomer extends Customer {
+  profile_id: string;
+}
+
+/** A profile of the partner (sandbox only: the profiles API is not part of this page). */
+export interface Profile {
+  id: string;
+  name: string;
+  created: string;
+}
+
+export interface PageOptions {
+  /** 0-based. */
+  page: number;
+  size: number;
+}
+
+export interface CustomerPage {
+  page: number;
+  pages: number;
+  size: number;
+  count: number;
+  data: Customer[];
+}
+
+const ADDRESS_FIELDS = ['premise', 'sub_premise', 'building', 'postal_code', 'thoroughfare', 'locality', 'state', 'country'] as const;
+const WRITABLE_FIELDS = ['company', 'first_name', 'last_name', 'email', 'phone'] as const;
+const assignedCountries = new Set(Object.keys(countries.getAlpha2Codes()));
+
+/** True for an assigned ISO 3166-1 alpha-2 code (upper case), plus `XK` (Kosovo) as the list has it. */
+export function isCountryCode(code: string): boolean {
+  return assignedCountries.has(code);
+}
+
+/** A new id with the provider's prefix: `customer_` and 24 hex digits. */
+export function newId(prefix: 'customer' | 'profile'): string {
+  return `${prefix}_${randomBytes(12).toString('hex')}`;
+}
+
+/** The writable fields in the documented order, without the ones not given. */
+function writable(input: CustomerInput): CustomerInput {
+  const fields: CustomerInput = {};
+  for (const field of WRITABLE_FIELDS) if (input[field] !== undefined) fields[field] = input[field];
+  if (input.address !== undefined) {
+    const address: Record<string, unknown> = {};
+    for (const field of ADDRESS_FIELDS) if (input.address[field] !== undefined) address[field] = input.address[field];
+    fields.address = address as Address;
+  }
+  return fields;
+}
+
+/** The customer as the API shows it: documented fields in documented order, no `profile_id`. */
+export function present(customer: StoredCustomer): Customer {
+  return { id: customer.id, ...writable(customer), created: customer.created };
+}
+
+/** Rules on the writable fields that the spec's schema cannot express. */
+export function checkCustomerFields(input: CustomerInput): void {
+  if (input.company === undefined && input.first_name === undefined && input.last_name === undefined) {
+    throw invalidField('body.company', 'is required when first_name and last_name are absent: a customer needs a name', 'name');
+  }
+  const country = input.address?.country;
+  if (country !== undefined && !isCountryCode(country)) {
+    throw invalidField('body.address.country', `"${country}" is not an ISO 3166-1 alpha-2 country code`, 'country');
+  }
+}
+
+export class Customers {
+  private readonly profiles: Collection<Profile>;
+  private readonly customers: Collection<StoredCustomer>;
+
+  constructor(
+    data: ApiData,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.profiles = data.collection<Profile>('profiles');
+    this.customers = data.collection<StoredCustomer>('customers');
+  }
+
+  /** One page of the profile's customers, newest first (`created`, then `id`, descending). */
+  list(profileId: string, { page, size }: PageOptions): CustomerPage {
+    this.requireProfile(profileId);
+    const all = newestFirst(this.customers.where('profile_id', profileId));
+    const start = page * size;
+    return {
+      page,
+      pages: Math.ceil(all.length / size),
+      size,
+      count: all.length,
+      data: start < all.length ? all.slice(start, start + size).map(present) : [],
+    };
+  }
+
+  get(profileId: string, customerId: string): Customer {
+    return present(this.requireCustomer(profileId, customerId));
+  }
+
+  create(profileId: string, input: CustomerInput): Customer {
+    this.requireProfile(profileId);
+    checkCustomerFields(input);
+    const customer: StoredCustomer = { id: newId('customer'), profile_id: profileId, ...writable(input), created: this.now().toISOString() };
+    void this.customers.put(customer.id, customer);
+    return present(customer);
+  }
+
+  /** Replaces every writable field: one left out of `input` is removed. `id` and `created` stay. */
+  replace(profileId: string, customerId: string, input: CustomerInput): Customer {
+    const current = this.requireCustomer(profileId, customerId);
+    checkCustomerFields(input);
+    const customer: StoredCustomer = { id: current.id, profile_id: current.profile_id, ...writable(input), created: current.created };
+    void this.customers.put(customer.id, customer);
+    return present(customer);
+  }
+
+  /** Deletes the customer and returns it as it was. */
+  delete(profileId: string, customerId: string): Customer {
+    const customer = this.requireCustomer(profileId, customerId);
+    this.customers.remove(customer.id);
+    return present(customer);
+  }
+
+  /**
+   * The rules for a record written through the admin data API: a customer must belong to an
+   * existing profile and follow the field rules; a profile that still has customers stays.
+   */
+  checkAdminWrite(write: AdminWrite): object | null {
+    if (write.collection === 'customers' && write.record) {
+      const customer = write.record as unknown as StoredCustomer;
+      if (!this.profiles.has(customer.profile_id)) {
+        throw invalidField('body.profile_id', `"${customer.profile_id}" is not a profile of this sandbox`, 'profile');
+      }
+      checkCustomerFields(customer);
+    }
+    if (write.collection === 'profiles' && !write.record) {
+      const count = this.customers.where('profile_id', write.key).length;
+      if (count) throw problem('conflict', `profile ${write.key} still has ${count} customer(s): delete them first`);
+    }
+    return write.record;
+  }
+
+  private requireProfile(profileId: string): Profile {
+    const profile = this.profiles.get(profileId);
+    if (!profile) throw problem('not_found', `profile ${profileId} not found`);
+    return profile;
+  }
+
+  /** The customer, if it belongs to this profile: another profile's customer is not found. */
+  private requireCustomer(profileId: string, customerId: string): StoredCustomer {
+    this.requireProfile(profileId);
+    const customer = this.customers.get(customerId);
+    if (!customer || customer.profile_id !== profileId) throw problem('not_found', `customer ${customerId} not found in profile ${profileId}`);
+    return customer;
+  }
+}
+
+/** `created` descending, then `id` descending; timestamps compare as instants, whatever their precision. */
+function newestFirst(customers: StoredCustomer[]): StoredCustomer[] {
+  return customers
+    .map(customer => ({ customer, time: Date.parse(customer.created) }))
+    .sort((a, b) => b.time - a.time || (a.customer.id < b.customer.id ? 1 : a.customer.id > b.customer.id ? -1 : 0))
+    .map(({ customer }) => customer);
+}

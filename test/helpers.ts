@@ -21,3 +21,23 @@ export const UPVEST = {
     authorization: 'Bearer test',
   },
 };
+
+/** PagoNxt fixture ids: the example customer's GB account (with two virtual IBANs) and its ES account (with referenced virtual accounts). */
+export const PAGONXT = {
+  clientId: '5f2b1c9e-8a4d-4e3b-9c7a-1d2e3f4a5b6c',
+  customer: 'pagonxt_esESB76134758',
+  account: '2507b89c-b680-46df-9505-e0b6f78cf295',
+  iban: 'GB12PNXT09991191626338',
+  bban: 'PNXT09991191626338',
+  esAccount: '149f80c3-c6db-4820-b101-3b801f934b39',
+  esIban: 'ES8469998246978100465395',
+  esBban: '69998246978100465395',
+  virtualIban: 'fb4c17e4-420a-4347-b092-9b16b608a8f9',
+  referencedVirtual: 'd0252c5f-9ede-478c-a479-096c5e92c906',
+  otherCustomer: 'PNXTGB2LXXXUS1234567890',
+  otherAccount: '0589bd6c-cca4-4b46-9c8a-b786171e66e1',
+  headers: {
+    'x-client-id': '5f2b1c9e-8a4d-4e3b-9c7a-1d2e3f4a5b6c',
+    authorization: 'Bearer test',
+  },
+};

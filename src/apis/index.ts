@@ -1,5 +1,6 @@
 // The provider APIs this sandbox serves, each mounted at /<slug>.
 import type { ApiModule } from '../core/api-module.js';
+import { pagonxt } from './pagonxt/index.js';
 import { upvest } from './upvest/index.js';
 
-export const apis: readonly ApiModule[] = [upvest];
+export const apis: readonly ApiModule[] = [upvest, pagonxt];

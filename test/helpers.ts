@@ -1,5 +1,6 @@
 // Shared test set-up: an in-memory, strict app (response violations are 500s), rebuilt per test.
 import { createApp, type SandboxOptions } from '../src/app.js';
+import { HttpProblem } from '../src/core/problem.js';
 
 export async function testApp(options: SandboxOptions = {}) {
   const errors: unknown[] = [];
@@ -10,6 +11,17 @@ export async function testApp(options: SandboxOptions = {}) {
     ...options,
   });
   return { ...sandbox, errors };
+}
+
+/** The HttpProblem that `fn` throws (anything else fails the test). */
+export function problemOf(fn: () => unknown): HttpProblem {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof HttpProblem) return error;
+    throw error;
+  }
+  throw new Error('expected a problem');
 }
 
 export const UPVEST = {

@@ -4,14 +4,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { isValidBBAN, isValidIBAN } from 'ibantools';
 import { fixtureFile, loadFixtures } from '../src/core/fixtures.js';
 import { Store, type Collection } from '../src/core/store.js';
-import { HttpProblem } from '../src/core/problem.js';
 import { readBearer } from '../src/core/tokens.js';
 import type { AdminWrite } from '../src/core/api-module.js';
 import { pagonxt } from '../src/apis/pagonxt/index.js';
 import { spanishCheckDigits } from '../src/apis/pagonxt/fixtures.js';
 import { issueClientCredentialsToken } from '../src/apis/pagonxt/oauth.js';
 import { ACCOUNTS, Accounts, type AccountLookup, type AccountRecord } from '../src/apis/pagonxt/state.js';
-import { PAGONXT } from './helpers.js';
+import { PAGONXT, problemOf } from './helpers.js';
 
 const NOW = new Date('2026-11-21T10:00:00.000Z');
 const { customer, account, iban, bban, esAccount, esIban, esBban, virtualIban, referencedVirtual, otherCustomer, otherAccount } = PAGONXT;
@@ -24,16 +23,6 @@ beforeEach(async () => {
   accounts = new Accounts(data, () => NOW);
   collection = data.collection<AccountRecord>(ACCOUNTS);
 });
-
-const problemOf = (fn: () => unknown): HttpProblem => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HttpProblem) return error;
-    throw error;
-  }
-  throw new Error('expected a problem');
-};
 
 const uuidOfFound = (lookup: AccountLookup) => accounts.find(lookup).accountIdentifiers[0].accountId;
 

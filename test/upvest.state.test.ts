@@ -2,8 +2,7 @@ import { loadFixtures } from '../src/core/fixtures.js';
 import { Store } from '../src/core/store.js';
 import { upvest } from '../src/apis/upvest/index.js';
 import { ReferenceAccounts, ibanChecksumValid, maskIban, type CreateReferenceAccount } from '../src/apis/upvest/state.js';
-import { HttpProblem } from '../src/core/problem.js';
-import { UPVEST } from './helpers.js';
+import { UPVEST, problemOf } from './helpers.js';
 
 const NOW = new Date('2026-11-21T10:00:00.000Z');
 const client = { clientId: UPVEST.clientId, key: '2f6c1c0e-5b0a-4d8e-9a43-3f6d3c2b1a90' };
@@ -21,16 +20,6 @@ beforeEach(async () => {
   const store = await Store.open({ inMemory: true, defaultSeed: 1, loadFixtures: seed => loadFixtures([upvest], seed) });
   accounts = new ReferenceAccounts(store.sandbox().api('upvest'), () => NOW);
 });
-
-const problemOf = (fn: () => unknown): HttpProblem => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HttpProblem) return error;
-    throw error;
-  }
-  throw new Error('expected a problem');
-};
 
 describe('IBANs', () => {
   test('are masked as their first 6 characters, 10 stars and their last 4', () => {

@@ -13,6 +13,17 @@ export async function testApp(options: SandboxOptions = {}) {
   return { ...sandbox, errors };
 }
 
+/** The HttpProblem that `fn` throws (anything else fails the test). */
+export function problemOf(fn: () => unknown): HttpProblem {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof HttpProblem) return error;
+    throw error;
+  }
+  throw new Error('expected a problem');
+}
+
 export const UPVEST = {
   clientId: '8c8d2e1f-3b4a-4c5d-9e6f-7a8b9c0d1e2f',
   user: '83d83ec2-d2ca-49ff-bbea-b92b5c3be202',
@@ -23,13 +34,22 @@ export const UPVEST = {
   },
 };
 
-/** The HttpProblem that `fn` throws (anything else is rethrown; no throw fails the test). */
-export function problemOf(fn: () => unknown): HttpProblem {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HttpProblem) return error;
-    throw error;
-  }
-  throw new Error('expected a problem');
-}
+/** PagoNxt fixture ids: the example customer's GB account (with two virtual IBANs) and its ES account (with referenced virtual accounts). */
+export const PAGONXT = {
+  clientId: '5f2b1c9e-8a4d-4e3b-9c7a-1d2e3f4a5b6c',
+  customer: 'pagonxt_esESB76134758',
+  account: '2507b89c-b680-46df-9505-e0b6f78cf295',
+  iban: 'GB12PNXT09991191626338',
+  bban: 'PNXT09991191626338',
+  esAccount: '149f80c3-c6db-4820-b101-3b801f934b39',
+  esIban: 'ES8469998246978100465395',
+  esBban: '69998246978100465395',
+  virtualIban: 'fb4c17e4-420a-4347-b092-9b16b608a8f9',
+  referencedVirtual: 'd0252c5f-9ede-478c-a479-096c5e92c906',
+  otherCustomer: 'PNXTGB2LXXXUS1234567890',
+  otherAccount: '0589bd6c-cca4-4b46-9c8a-b786171e66e1',
+  headers: {
+    'x-client-id': '5f2b1c9e-8a4d-4e3b-9c7a-1d2e3f4a5b6c',
+    authorization: 'Bearer test',
+  },
+};

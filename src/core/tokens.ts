@@ -2,6 +2,7 @@
 // so they survive restarts and work in every sandbox. The signing key is deliberately public —
 // these tokens protect nothing; they let integrators exercise scopes and token expiry.
 import jwt from 'jsonwebtoken';
+import { problem } from './problem.js';
 
 const SIGNING_KEY = 'banking-api-sandbox-tokens-are-not-secret';
 const ISSUER = 'banking-api-sandbox';
@@ -60,4 +61,15 @@ export function hasScope(bearer: Bearer, ...anyOf: string[]): boolean {
   if (bearer.kind === 'external') return true;
   if (bearer.kind !== 'sandbox') return false;
   return anyOf.some(scope => bearer.claims.scopes.includes(scope));
+}
+
+/** Throws 401 for a missing or rejected bearer token, 403 when it grants none of `anyOf`. */
+export function requireScope(api: string, authorization: string | undefined, ...anyOf: string[]): void {
+  const bearer = readBearer(api, authorization);
+  if (bearer.kind === 'rejected' || bearer.kind === 'missing') {
+    throw problem('unauthorized', bearer.kind === 'missing' ? 'an Authorization: Bearer token is required' : bearer.reason);
+  }
+  if (!hasScope(bearer, ...anyOf)) {
+    throw problem('forbidden', `the token does not grant ${anyOf.join(' or ')}`);
+  }
 }

@@ -13,8 +13,14 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
   return type === 'application/json' || type.endsWith('+json');
 }
 
-/** The parsed body: JSON for JSON media types, text otherwise, undefined when empty. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+/** A request body as received (`text`) and as handlers see it (`value`). */
+export interface RequestBody {
+  text?: string;
+  /** Parsed JSON for JSON media types, the text otherwise, undefined when empty. */
+  value: unknown;
+}
+
+export async function readBody(req: IncomingMessage, limit: number): Promise<RequestBody> {
   let raw: Buffer;
   try {
     raw = await getRawBody(req, { limit, length: req.headers['content-length'] });
@@ -24,14 +30,14 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<unk
     if (type === 'request.size.invalid') throw invalidField('header.content-length', 'does not match the body length');
     throw problem('validation', 'request body could not be read');
   }
-  if (raw.length === 0) return undefined;
+  if (raw.length === 0) return { value: undefined };
   let text: string;
   try {
     text = utf8.decode(raw);
   } catch {
     throw invalidField('body', 'is not valid UTF-8');
   }
-  if (!isJsonMediaType(req.headers['content-type'])) return text;
+  if (!isJsonMediaType(req.headers['content-type'])) return { text, value: text };
   let value: unknown;
   try {
     value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
@@ -42,7 +48,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<unk
     throw invalidField('body', `is not valid JSON (${error instanceof Error ? error.message : 'parse error'})`);
   }
   if (depthExceeds(value, MAX_DEPTH)) throw invalidField('body', `is nested more than ${MAX_DEPTH} levels deep`);
-  return value;
+  return { text, value };
 }
 
 /** Iterative, so a hostile body cannot overflow the stack here. */

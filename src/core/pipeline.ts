@@ -88,14 +88,18 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
           throw problem('not_acceptable', `Accept: ${req.headers.accept} allows none of ${offered.join(', ')}`);
         }
       }
-      prismRequest.body = await readBody(req, bodyLimit);
+      const body = await readBody(req, bodyLimit);
+      prismRequest.body = body.value;
 
       const securityProblems = checkSecurity(operation, prismRequest);
       if (securityProblems.length) {
         requestProblems = securityProblems;
         throw problem('unauthorized', `Authentication required: ${securityProblems[0].message}`, { fields: securityProblems });
       }
-      requestProblems = validateRequest(operation, prismRequest);
+      requestProblems = validateRequest(operation, prismRequest, {
+        query: queryIndex === -1 ? '' : req.url.slice(queryIndex + 1),
+        body: body.text,
+      });
       if (requestProblems.length) {
         throw problem('validation', requestProblems.map(p => p.message).join('; '), { fields: requestProblems });
       }
@@ -123,22 +127,21 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       response = renderError(error);
     }
 
-    const headers = { ...module.responseHeaders?.(problemContext), ...response.headers };
-    if (isJsonBody(response.body) && !Object.keys(headers).some(h => h.toLowerCase() === 'content-type')) {
-      headers['content-type'] = 'application/json';
-    }
-    response = { ...response, headers };
+    let outgoing = finalize(response);
     let violations: string[] = [];
     if (operation) {
-      violations = validateResponse(operation, { statusCode: response.status, headers, body: bodyForValidation(response.body) });
+      violations = validateResponse(
+        operation,
+        { statusCode: outgoing.status, headers: outgoing.headers, body: bodyForValidation(outgoing.body) },
+        outgoing.text,
+      );
       if (violations.length) {
         if (env.strict) {
-          response = renderError(
-            problem('internal', `The sandbox's response broke its own spec (${operation.iid}): ${violations.join('; ')}`),
+          outgoing = finalize(
+            renderError(problem('internal', `The sandbox's response broke its own spec (${operation.iid}): ${violations.join('; ')}`)),
           );
-          response.headers = { ...module.responseHeaders?.(problemContext), ...response.headers };
         } else {
-          response.headers![VIOLATIONS_HEADER] = headerSafe(`${violations.length}: ${violations.join('; ')}`);
+          outgoing.headers[VIOLATIONS_HEADER] = headerSafe(`${violations.length}: ${violations.join('; ')}`);
         }
       }
     }
@@ -151,14 +154,23 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       method: req.method,
       path,
       query: queryIndex === -1 ? '' : req.url.slice(queryIndex + 1),
-      status: response.status,
+      status: outgoing.status,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       requestProblems,
       responseViolations: violations,
     };
     res.locals.sandboxRequest = record;
-    send(res, response);
+    send(res, outgoing);
     env.events.emit('request', record);
+
+    /** The response as sent: the API's own headers added, a JSON body serialized once. */
+    function finalize(response: HttpResponse): Outgoing {
+      const headers: Record<string, string> = { ...module.responseHeaders?.(problemContext), ...response.headers };
+      const json = response.body !== undefined && typeof response.body !== 'string' && !Buffer.isBuffer(response.body);
+      if (json && !Object.keys(headers).some(h => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      const text = json ? JSON.stringify(response.body) : typeof response.body === 'string' ? response.body : undefined;
+      return { status: response.status, headers, body: response.body, text };
+    }
 
     function renderError(error: unknown): HttpResponse {
       let httpProblem: HttpProblem;
@@ -191,20 +203,20 @@ function bodyForValidation(body: unknown): unknown {
   return Buffer.isBuffer(body) ? body.toString('latin1') : body;
 }
 
-function send(res: Response, response: HttpResponse): void {
-  res.status(response.status);
-  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
-  const { body } = response;
-  if (body === undefined || response.status === 204 || response.status === 304) {
-    res.end();
-  } else if (Buffer.isBuffer(body) || typeof body === 'string') {
-    res.end(body);
-  } else {
-    res.end(JSON.stringify(body));
-  }
+/** A response ready to send: `text` is the serialized body, when it is text. */
+interface Outgoing {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  text?: string;
 }
 
-const isJsonBody = (body: unknown) => body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body);
+function send(res: Response, response: Outgoing): void {
+  res.status(response.status);
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  if (response.body === undefined || response.status === 204 || response.status === 304) res.end();
+  else res.end(response.text ?? (response.body as Buffer));
+}
 
 /** Header values must be printable ASCII and reasonably short. */
 function headerSafe(text: string): string {

@@ -1,9 +1,14 @@
 // The Prism adapter: the only file that imports Prism (and sees its fp-ts results).
 // It exposes Prism's pipeline as named steps — route, check security, validate input,
 // validate output — so the core can run its own handler between them.
+//
+// Each step is a pure function of the parts of the request or response it reads, so its verdict
+// is remembered (a bounded LRU) and reused for identical input: Prism judges every distinct
+// request and response once; repeats (a client polling, a CI suite) cost a lookup.
 import { createRequire } from 'node:module';
-import type { IHttpOperation } from '@stoplight/types';
+import type { IHttpOperation, IHttpOperationResponse } from '@stoplight/types';
 import type { IHttpRequest, IHttpResponse } from '@stoplight/prism-http';
+import { LRUCache } from 'lru-cache';
 import { HttpProblem, problem, type FieldProblem } from './problem.js';
 
 const require = createRequire(import.meta.url);
@@ -13,9 +18,17 @@ const prismRouter = require('@stoplight/prism-http/dist/router/index.js') as {
 };
 const prismValidator = require('@stoplight/prism-http/dist/validator/index.js') as {
   validateInput: Validator<IHttpRequest>;
-  validateOutput: Validator<IHttpResponse>;
   validateSecurity: Validator<IHttpRequest>;
+  validateMediaType: (contents: unknown[], mediaType: string | undefined) => Either<Diagnostic[], unknown>;
 };
+const prismValidators = require('@stoplight/prism-http/dist/validator/validators/index.js') as {
+  validateBody: (body: unknown, contents: unknown[], context: number, mediaType?: string, boundary?: string, bundle?: unknown) => Either<Diagnostic[], unknown>;
+  validateHeaders: (headers: Record<string, unknown>, specs: unknown[], context: number, bundle?: unknown) => Either<Diagnostic[], unknown>;
+};
+const prismSpecUtils = require('@stoplight/prism-http/dist/validator/utils/spec.js') as {
+  findOperationResponse: (responses: IHttpOperationResponse[], status: number) => { _tag: 'None' } | { _tag: 'Some'; value: IHttpOperationResponse };
+};
+const OUTPUT = (require('@stoplight/prism-http/dist/validator/validators/types.js') as { ValidationContext: { Output: number } }).ValidationContext.Output;
 
 // Prism reads path parameters by compiling the operation's path template (a RegExp and a
 // Function) on every request. Templates are stateless, so keep one compiled template per path.
@@ -46,16 +59,47 @@ type Validator<T> = (args: { resource: IHttpOperation; element: T }) => Either<D
 export type Operation = IHttpOperation;
 export type PrismRequest = IHttpRequest;
 
-const cache = new Map<string, Promise<Operation[]>>();
+const specs = new Map<string, Promise<Operation[]>>();
 
 /** The operations of an OpenAPI document, with `$ref`s resolved; parsed once per process. */
 export function loadOperations(specFile: string): Promise<Operation[]> {
-  let operations = cache.get(specFile);
+  let operations = specs.get(specFile);
   if (!operations) {
     operations = prismHttp.getHttpOperationsFromSpec(specFile);
-    cache.set(specFile, operations);
+    specs.set(specFile, operations);
   }
   return operations;
+}
+
+/** Verdicts by step and exact input; bounded in entries and in the size of the keys. */
+const verdicts = new LRUCache<string, object>({
+  max: 20_000,
+  maxSize: 64 * 1024 * 1024,
+  sizeCalculation: (_value, key) => key.length + 100,
+});
+/** Bodies larger than this are validated every time rather than remembered. */
+const MAX_REMEMBERED_BODY = 256 * 1024;
+
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
+/** A short id for an operation or an operation list, for verdict keys. */
+function idOf(object: object): number {
+  let id = identities.get(object);
+  if (id === undefined) {
+    id = ++lastIdentity;
+    identities.set(object, id);
+  }
+  return id;
+}
+
+function remembered<T extends object>(key: string | undefined, judge: () => T): T {
+  if (key === undefined) return judge();
+  let verdict = verdicts.get(key) as T | undefined;
+  if (verdict === undefined) {
+    verdict = judge();
+    verdicts.set(key, verdict);
+  }
+  return verdict;
 }
 
 /**
@@ -75,44 +119,113 @@ const groupsCache = new WeakMap<Operation[], Map<number, Operation[]>>();
 
 /** The operation a request addresses, or a 404 / 405 problem. */
 export function route(operations: Operation[], request: PrismRequest): Operation {
-  let groups = groupsCache.get(operations);
-  if (!groups) {
-    groups = bySegmentCount(operations);
-    groupsCache.set(operations, groups);
-  }
-  const candidates = groups.get(request.url.path.split('/').length) ?? operations;
-  const result = prismRouter.default({ resources: candidates, input: request });
-  if (result._tag === 'Right') return result.right;
-  if (result.left.status === 405) {
-    const allowed = candidates.filter(op => matchesPath(op.path, request.url.path)).map(op => op.method.toUpperCase());
-    throw new HttpProblem(405, 'method_not_allowed', `${request.method.toUpperCase()} is not allowed on ${request.url.path}`, {
-      headers: { allow: [...new Set(allowed)].join(', ') },
+  const { method, url } = request;
+  type RouteVerdict = { operation: Operation } | { status: 404 } | { status: 405; allow: string };
+  const verdict = remembered<RouteVerdict>(`route\0${idOf(operations)}\0${method}\0${url.path}`, () => {
+    let groups = groupsCache.get(operations);
+    if (!groups) {
+      groups = bySegmentCount(operations);
+      groupsCache.set(operations, groups);
+    }
+    const candidates = groups.get(url.path.split('/').length) ?? operations;
+    const result = prismRouter.default({ resources: candidates, input: request });
+    if (result._tag === 'Right') return { operation: result.right };
+    if (result.left.status === 405) {
+      const allowed = candidates.filter(op => matchesPath(op.path, url.path)).map(op => op.method.toUpperCase());
+      return { status: 405, allow: [...new Set(allowed)].join(', ') };
+    }
+    return { status: 404 };
+  });
+  if ('operation' in verdict) return verdict.operation;
+  if (verdict.status === 405) {
+    throw new HttpProblem(405, 'method_not_allowed', `${method.toUpperCase()} is not allowed on ${url.path}`, {
+      headers: { allow: verdict.allow },
     });
   }
-  throw problem('not_found', `No operation matches ${request.method.toUpperCase()} ${request.url.path}`);
+  throw problem('not_found', `No operation matches ${method.toUpperCase()} ${url.path}`);
 }
 
 /** Security requirements of the operation that the request does not meet (e.g. no Bearer token). */
 export function checkSecurity(operation: Operation, request: PrismRequest): FieldProblem[] {
-  const result = prismValidator.validateSecurity({ resource: operation, element: request });
-  if (result._tag === 'Right') return [];
-  const schemes = (operation.security ?? []).flat().map(scheme => describeScheme(scheme));
-  return [{ field: 'header.authorization', rule: 'security', message: `requires ${[...new Set(schemes)].join(' or ')}` }];
+  const { headers = {}, url } = request;
+  const read = securityInputs(operation);
+  const key = `security\0${idOf(operation)}\0${read.headers.map(h => headers[h] ?? '').join('\0')}\0${read.query.map(q => String(url.query?.[q] ?? '')).join('\0')}`;
+  return remembered(key, () => {
+    const result = prismValidator.validateSecurity({ resource: operation, element: request });
+    if (result._tag === 'Right') return [];
+    const schemes = (operation.security ?? []).flat().map(scheme => describeScheme(scheme));
+    return [{ field: 'header.authorization', rule: 'security', message: `requires ${[...new Set(schemes)].join(' or ')}` }];
+  });
 }
 
-/** Everything in the request that breaks the spec: parameters, headers, body. */
-export function validateRequest(operation: Operation, request: PrismRequest): FieldProblem[] {
-  const result = prismValidator.validateInput({ resource: operation, element: request });
-  if (result._tag === 'Right') return [];
-  const names = declaredParameterNames(operation);
-  return result.left.filter(d => d.severity === 0).map(d => toFieldProblem(d, names));
+/**
+ * Everything in the request that breaks the spec: parameters, headers, body.
+ * `raw` is the query string and body text as received, which identify the input exactly.
+ */
+export function validateRequest(operation: Operation, request: PrismRequest, raw: { query: string; body?: string }): FieldProblem[] {
+  const headers = request.headers ?? {};
+  const declared = (operation.request?.headers ?? []).map(h => headers[h.name.toLowerCase()] ?? '').join('\0');
+  const key =
+    raw.body === undefined || raw.body.length <= MAX_REMEMBERED_BODY
+      ? `input\0${idOf(operation)}\0${request.url.path}\0${raw.query}\0${declared}\0${headers['content-type'] ?? ''}\0${headers['content-length'] ?? ''}\0${raw.body ?? ''}`
+      : undefined;
+  return remembered(key, () => {
+    const result = prismValidator.validateInput({ resource: operation, element: request });
+    if (result._tag === 'Right') return [];
+    const names = declaredParameterNames(operation);
+    return result.left.filter(d => d.severity === 0).map(d => toFieldProblem(d, names));
+  });
 }
 
-/** Every way the response breaks the spec (undocumented status, media type, body, headers). */
-export function validateResponse(operation: Operation, response: IHttpResponse): string[] {
-  const result = prismValidator.validateOutput({ resource: operation, element: response });
-  if (result._tag === 'Right') return [];
-  return result.left.map(d => d.message);
+/**
+ * Every way the response breaks the spec: an undocumented status, media type or body (remembered
+ * per exact body text), and its headers (checked every time: they carry fresh ids).
+ */
+export function validateResponse(operation: Operation, response: IHttpResponse, bodyText?: string): string[] {
+  const spec = prismSpecUtils.findOperationResponse(operation.responses, response.statusCode);
+  if (spec._tag === 'None') {
+    return [`Unable to match the returned status code with those defined in the document: ${operation.responses.map(r => r.code).join(',')}`];
+  }
+  const headers = response.headers ?? {};
+  const mediaType = headers['content-type'];
+  const bundle = (operation as { __bundled__?: unknown }).__bundled__;
+  const contents = spec.value.contents ?? [];
+  const key =
+    bodyText !== undefined && bodyText.length <= MAX_REMEMBERED_BODY
+      ? `output\0${idOf(operation)}\0${response.statusCode}\0${mediaType ?? ''}\0${bodyText}`
+      : undefined;
+  const bodyViolations = remembered(key, () => {
+    const violations: Diagnostic[] = [];
+    if (contents.length) {
+      const media = prismValidator.validateMediaType(contents, mediaType);
+      if (media._tag === 'Left') violations.push(...media.left);
+    }
+    const body = prismValidators.validateBody(response.body, contents, OUTPUT, mediaType, undefined, bundle);
+    if (body._tag === 'Left') violations.push(...body.left);
+    return violations.map(d => d.message);
+  });
+  const headerResult = prismValidators.validateHeaders(headers, spec.value.headers ?? [], OUTPUT, bundle);
+  return headerResult._tag === 'Left' ? [...bodyViolations, ...headerResult.left.map(d => d.message)] : bodyViolations;
+}
+
+const securityInputCache = new WeakMap<Operation, { headers: string[]; query: string[] }>();
+
+/** The headers and query parameters that the operation's security schemes look at. */
+function securityInputs(operation: Operation): { headers: string[]; query: string[] } {
+  let inputs = securityInputCache.get(operation);
+  if (!inputs) {
+    const schemes = (operation.security ?? []).flat() as Array<{ type: string; name?: string; in?: string }>;
+    const headers = new Set(['authorization']);
+    const query = new Set<string>();
+    for (const scheme of schemes) {
+      if (scheme.type === 'apiKey' && scheme.in === 'header' && scheme.name) headers.add(scheme.name.toLowerCase());
+      if (scheme.type === 'apiKey' && scheme.in === 'query' && scheme.name) query.add(scheme.name);
+      if (scheme.type === 'apiKey' && scheme.in === 'cookie') headers.add('cookie');
+    }
+    inputs = { headers: [...headers], query: [...query] };
+    securityInputCache.set(operation, inputs);
+  }
+  return inputs;
 }
 
 /**

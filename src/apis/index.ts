@@ -2,6 +2,7 @@
 import type { ApiModule } from '../core/api-module.js';
 import { bankingservice } from './bankingservice/index.js';
 import { masstack } from './masstack/index.js';
+import { payex } from './payex/index.js';
 import { upvest } from './upvest/index.js';
 
-export const apis: readonly ApiModule[] = [masstack, bankingservice, upvest];
+export const apis: readonly ApiModule[] = [masstack, bankingservice, payex, upvest];

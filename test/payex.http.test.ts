@@ -146,6 +146,15 @@ describe('every operation over HTTP', () => {
 });
 
 describe('the bill document', () => {
+  const getBinary = (path: string) =>
+    get(path)
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+
   async function pdfText(data: Buffer): Promise<string> {
     const fonts = join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts/');
     const pdf = await getDocument({ data: new Uint8Array(data), standardFontDataUrl: fonts, verbosity: 0 }).promise;
@@ -159,18 +168,16 @@ describe('the bill document', () => {
 
   test.each(['bill-456', 'reminder-123'])('%s is a PDF showing its number, dates and amount', async billId => {
     const bill = (await get(`${ACCOUNT}/bills/${billId}`)).body;
-    const res = await get(`/payex${bill.document}`).buffer(true).parse((response, done) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const res = await getBinary(`/payex${bill.document}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.headers['content-disposition']).toBe(`inline; filename="${billId}.pdf"`);
     const body = res.body as Buffer;
     expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+    const again = await getBinary(`/payex${bill.document}`);
+    expect(Buffer.compare(again.body as Buffer, body)).toBe(0); // the same bill renders to the same bytes
     const text = await pdfText(body);
-    expect(text).toContain(`${bill.billType === 'bill' ? 'Bill' : 'Reminder 1'} ${bill.billNo}`);
+    expect(text).toContain(`${bill.billType === 'bill' ? 'Bill' : 'Reminder 1'} no. ${bill.billNo}`);
     for (const shown of [bill.billDate, bill.dueDate, `${bill.billAmount.toFixed(2)} SEK`, bill.activePaymentDetails.paymentReference]) {
       expect(text).toContain(shown);
     }

@@ -2,16 +2,18 @@ import { payex } from '../src/apis/payex/index.js';
 import { EXAMPLE } from '../src/apis/payex/fixtures.js';
 import { addDays } from '../src/apis/payex/days.js';
 import type { AccountRecord, CardRecord, TransactionRecord } from '../src/apis/payex/records.js';
-import { ACCOUNT_PAGE_SIZE, Ledger, MAX_SURPLUS, swedishIdentityNumberValid, type CardInput } from '../src/apis/payex/state.js';
+import { ACCOUNT_PAGE_SIZE, Ledger, MAX_SURPLUS, swedishIdentityNumberValid, type AccountPatch, type CardInput } from '../src/apis/payex/state.js';
 import type { AdminWrite } from '../src/core/api-module.js';
 import { loadFixtures } from '../src/core/fixtures.js';
-import { HttpProblem } from '../src/core/problem.js';
 import { Store, type ApiData } from '../src/core/store.js';
+import { problemOf } from './helpers.js';
 
 const NOW = new Date('2026-11-21T10:00:00.000Z');
 const TODAY = '2026-11-21';
-const { ledgerNo: L, accountNo: A, customerNo } = EXAMPLE;
-const OPEN_NO_CONFIG = EXAMPLE.accountWithoutConfiguration;
+const L: string = EXAMPLE.ledgerNo;
+const A: string = EXAMPLE.accountNo;
+const customerNo: string = EXAMPLE.customerNo;
+const OPEN_NO_CONFIG: string = EXAMPLE.accountWithoutConfiguration;
 
 let data: ApiData;
 let ledger: Ledger;
@@ -21,16 +23,6 @@ beforeEach(async () => {
   ledger = new Ledger(data, () => NOW);
 });
 
-function problemOf(fn: () => unknown): HttpProblem {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HttpProblem) return error;
-    throw error;
-  }
-  throw new Error('expected a problem');
-}
-
 /** The code and the fields a problem names, e.g. `['validation', ['creditLimit']]`. */
 const codeOf = (fn: () => unknown) => {
   const p = problemOf(fn);
@@ -38,7 +30,7 @@ const codeOf = (fn: () => unknown) => {
 };
 
 const accounts = () => data.collection<AccountRecord>('accounts').values();
-const accountsIn = (status: AccountRecord['status'], ledgerNo = L) => accounts().filter(a => a.status === status && a.ledgerNo === ledgerNo);
+const accountsIn = (status: AccountRecord['status'], ledgerNo: string = L) => accounts().filter(a => a.status === status && a.ledgerNo === ledgerNo);
 const cardsOf = (accountNo: string) => data.collection<CardRecord>('cards').values().filter(c => c.accountNo === accountNo);
 const card = (over: Partial<CardInput> = {}): CardInput => ({
   token: 'c0ffee00-0000-4000-8000-000000000001',
@@ -158,7 +150,7 @@ describe('changing an account', () => {
     ['nothing to change', {}, ['body']],
     ['a charityDonation that is not a boolean', { charityDonation: 'no' }, ['charityDonation']],
   ])('%s is a validation problem naming the field', (_, patch, fields) => {
-    expect(codeOf(() => ledger.updateAccount(L, A, patch))).toEqual([400, 'validation', fields]);
+    expect(codeOf(() => ledger.updateAccount(L, A, patch as AccountPatch))).toEqual([400, 'validation', fields]);
     expect(ledger.getAccount(L, A).creditLimit).toBe(25000);
   });
 

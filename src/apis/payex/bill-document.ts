@@ -10,6 +10,8 @@ const TYPE_NAMES: Record<BillRecord['billType'], string> = {
   collection: 'Collection notice',
 };
 
+const ACCOUNT_TYPE_NAMES: Record<string, string> = { BGSE: 'Bankgiro', PGSE: 'Plusgiro', BKSE: 'Bank account', PKSE: 'Plusgiro' };
+
 const money = (amount: number, currency: string) => `${amount.toFixed(2)} ${currency.toUpperCase()}`;
 
 export interface BillDocumentInput {
@@ -26,7 +28,7 @@ export function renderBillPdf({ bill, record, account, holder }: BillDocumentInp
     size: 'A4',
     margin: 56,
     info: {
-      Title: `${TYPE_NAMES[record.billType]} ${record.billNo}`,
+      Title: `${TYPE_NAMES[record.billType]} no. ${record.billNo}`,
       Author: 'PayEx ledger sandbox',
       Subject: `Account ${account.accountNo}`,
       CreationDate: new Date(`${record.billDate}T00:00:00Z`),
@@ -40,7 +42,7 @@ export function renderBillPdf({ bill, record, account, holder }: BillDocumentInp
   });
 
   const row = (label: string, value: string) => doc.font('Helvetica-Bold').text(label, { continued: true }).font('Helvetica').text(` ${value}`);
-  doc.font('Helvetica-Bold').fontSize(20).text(`${TYPE_NAMES[record.billType]} ${record.billNo}`);
+  doc.font('Helvetica-Bold').fontSize(20).text(`${TYPE_NAMES[record.billType]} no. ${record.billNo}`);
   doc.font('Helvetica').fontSize(10).fillColor('#555').text(`Ledger ${account.ledgerNo} · sandbox document, not a real bill`).fillColor('black');
   doc.moveDown();
   doc.fontSize(12);
@@ -59,7 +61,7 @@ export function renderBillPdf({ bill, record, account, holder }: BillDocumentInp
   const details = bill.activePaymentDetails;
   if (details) {
     doc.font('Helvetica-Bold').text('How to pay');
-    row(`${details.bankAccountType}:`, details.bankAccountNo);
+    row(`${ACCOUNT_TYPE_NAMES[details.bankAccountType] ?? details.bankAccountType}:`, details.bankAccountNo);
     row('IBAN:', details.iban);
     row('BIC:', details.bic);
     row('Payment reference:', details.paymentReference);

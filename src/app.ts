@@ -47,19 +47,20 @@ export const DEFAULT_DATA_FILE = 'data/sandbox.json';
 export async function createApp(options: SandboxOptions = {}): Promise<SandboxApp> {
   const modules = options.apis ?? allApis;
   const apis = await Promise.all(modules.map(loadApi));
+  const now = options.now ?? (() => new Date());
   const store = await Store.open({
     file: resolve(options.dataFile ?? DEFAULT_DATA_FILE),
     inMemory: options.inMemory,
     seed: options.seed,
     defaultSeed: DEFAULT_SEED,
-    loadFixtures: seed => loadFixtures(modules, seed),
+    loadFixtures: seed => loadFixtures(modules, seed, now()),
   });
   const events = new EventEmitter();
   const { logger } = options;
   const onError =
     options.onError ??
     ((error: unknown, where: string) => (logger ? logger.error({ err: error }, `unexpected error in ${where}`) : console.error(`[${where}]`, error)));
-  const env = { store, strict: options.strict ?? false, events, now: options.now ?? (() => new Date()), onError };
+  const env = { store, strict: options.strict ?? false, events, now, onError };
 
   const app = express();
   app.disable('x-powered-by');

@@ -52,6 +52,13 @@ export interface ApiModule {
   collections: Record<string, CollectionSpec>;
   /** Deterministic fixture data for a seed (use `seededFaker`): collection → key → record. */
   generateFixtures(seed: number): Record<string, Record<string, object>>;
+  /**
+   * Top-level record fields, per collection, holding dates (`YYYY-MM-DD` or ISO date-times) that
+   * fixtures generate relative to `FIXTURE_REFERENCE_DATE`. When the base data is loaded, the core
+   * moves them forward by the whole days between that date and today, so data meant to be recent
+   * ("the last 30 days") stays recent however old the committed fixture file is.
+   */
+  fixtureDates?: Record<string, readonly string[]>;
   /** One handler per `operationId` of the spec; the core refuses to start if one is missing. */
   handlers: Record<string, Handler>;
   /** Renders any problem in the provider's own error envelope. */
@@ -65,6 +72,8 @@ export interface ApiModule {
    * the collection's schema are stored as given.
    */
   beforeAdminWrite?(write: AdminWrite, data: ApiData): object | null;
+  /** Route `/a/b/` as `/a/b` (for providers whose documentation writes paths with a trailing slash). */
+  ignoreTrailingSlash?: boolean;
   /** Answer 406 when the request's `Accept` allows none of the operation's response media types. */
   negotiateAccept?: boolean;
   /** Largest accepted request body in bytes (default 1 MiB). */

@@ -23,16 +23,54 @@ export function fixtureFile(slug: string): string {
   return join(fixturesDir, `${slug}.json`);
 }
 
-/** The fixture dataset for a seed: the committed files for the default seed, generated otherwise. */
-export async function loadFixtures(apis: readonly ApiModule[], seed: number): Promise<Dataset> {
+/**
+ * The fixture dataset for a seed: the committed files for the default seed, generated otherwise;
+ * each API's `fixtureDates` moved from `FIXTURE_REFERENCE_DATE` to the day of `now`.
+ */
+export async function loadFixtures(apis: readonly ApiModule[], seed: number, now: Date = new Date()): Promise<Dataset> {
   const dataset: Dataset = {};
   for (const api of apis) {
-    dataset[api.slug] =
+    const data =
       seed === DEFAULT_SEED
         ? (JSON.parse(await readFile(fixtureFile(api.slug), 'utf8')) as ApiDataset)
         : (api.generateFixtures(seed) as ApiDataset);
+    dataset[api.slug] = api.fixtureDates ? shiftDates(data, api.fixtureDates, daysSinceFixtureReference(now)) : data;
   }
   return dataset;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whole days from `FIXTURE_REFERENCE_DATE` to the (UTC) day of `now`; negative before it. */
+export function daysSinceFixtureReference(now: Date): number {
+  return Math.floor((now.getTime() - FIXTURE_REFERENCE_DATE.getTime()) / DAY_MS);
+}
+
+/** A copy of `data` with the named date fields moved by `days`; other values are untouched. */
+export function shiftDates(data: ApiDataset, fields: Record<string, readonly string[]>, days: number): ApiDataset {
+  if (days === 0) return data;
+  const shifted: ApiDataset = { ...data };
+  for (const [collection, names] of Object.entries(fields)) {
+    const records = data[collection];
+    if (!records) continue;
+    shifted[collection] = Object.fromEntries(
+      Object.entries(records).map(([key, record]) => {
+        const copy: Record<string, unknown> = { ...record };
+        for (const name of names) if (typeof copy[name] === 'string') copy[name] = shiftDate(copy[name] as string, days);
+        return [key, copy];
+      }),
+    );
+  }
+  return shifted;
+}
+
+/** `2026-10-15` or `2026-10-15T08:00:00Z` moved by whole days, in the same form; anything else as is. */
+function shiftDate(value: string, days: number): string {
+  const time = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time)) return value;
+  const moved = new Date(time + days * DAY_MS).toISOString();
+  if (value.length === 10) return moved.slice(0, 10);
+  return value.endsWith('Z') && !/\.\d+Z$/.test(value) ? moved.replace(/\.\d{3}Z$/, 'Z') : moved;
 }
 
 /** The exact text of a fixture file. */

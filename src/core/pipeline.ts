@@ -59,7 +59,8 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
     const started = performance.now();
     const method = req.method.toLowerCase();
     const queryIndex = req.url.indexOf('?');
-    const path = queryIndex === -1 ? req.url : req.url.slice(0, queryIndex);
+    const rawPath = queryIndex === -1 ? req.url : req.url.slice(0, queryIndex);
+    const path = module.ignoreTrailingSlash && rawPath.length > 1 ? rawPath.replace(/\/+$/, '') || '/' : rawPath;
     const problemContext: { -readonly [K in keyof ProblemContext]: ProblemContext[K] } = {
       requestId: randomUUID(),
       method: req.method,

@@ -1,0 +1,24 @@
+// Bearer tokens per ledger: a token the sandbox issued for one ledger number is refused on another.
+import type { RequestContext } from '../../core/api-module.js';
+import { problem } from '../../core/problem.js';
+import { issueToken, readBearer } from '../../core/tokens.js';
+
+const TOKEN_TTL_SECONDS = 3600;
+
+/** A sandbox token bound to `ledgerNo`. */
+export function issueLedgerToken(api: string, ledgerNo: string, clientId: string) {
+  return issueToken(api, { scopes: [], subject: clientId, ttlSeconds: TOKEN_TTL_SECONDS, claims: { ledgerNo } });
+}
+
+/**
+ * Throws 401 unless the request's bearer token may be used on the ledger in the path: any token the
+ * sandbox did not issue is accepted; a sandbox token only on its own ledger and while valid.
+ */
+export function authorizeLedger(ctx: RequestContext): void {
+  const bearer = readBearer(ctx.apiSlug, ctx.headers.authorization);
+  if (bearer.kind === 'missing') throw problem('unauthorized', 'an Authorization: Bearer token is required');
+  if (bearer.kind === 'rejected') throw problem('unauthorized', bearer.reason);
+  if (bearer.kind === 'sandbox' && bearer.claims.ledgerNo !== ctx.params.ledgerNo) {
+    throw problem('unauthorized', `the token was issued for ledger ${String(bearer.claims.ledgerNo)}, not ledger ${ctx.params.ledgerNo}`);
+  }
+}

@@ -21,6 +21,8 @@ export interface RequestBody {
 }
 
 export async function readBody(req: IncomingMessage, limit: number): Promise<RequestBody> {
+  // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body (RFC 9112 §6.3).
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return { value: undefined };
   let raw: Buffer;
   try {
     raw = await getRawBody(req, { limit, length: req.headers['content-length'] });

@@ -213,10 +213,16 @@ interface Outgoing {
 }
 
 function send(res: Response, response: Outgoing): void {
-  res.status(response.status);
+  res.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-  if (response.body === undefined || response.status === 204 || response.status === 304) res.end();
-  else res.end(response.text ?? (response.body as Buffer));
+  if (response.body === undefined || response.status === 204 || response.status === 304) {
+    res.end();
+    return;
+  }
+  // With a Content-Length, Node sends headers and body in one write instead of chunks.
+  const payload = response.text ?? (response.body as Buffer);
+  res.setHeader('content-length', Buffer.byteLength(payload));
+  res.end(payload);
 }
 
 /** Header values must be printable ASCII and reasonably short. */

@@ -100,39 +100,40 @@ export class Faults implements FaultInjector {
   }
 
   /**
-   * What the sandbox's rules inject: rules naming the operation first, then rules for the whole
-   * API; the first rule with a latency sets the delay, the first that fires sets the status.
+   * What the sandbox's rules inject. Rules naming the operation come before rules for the whole
+   * API. The first rule with a latency sets the delay; every rate limit counts the request, and the
+   * first one that is full answers 429; otherwise the first status that fires answers.
    */
   private fromRules(sandbox: string, api: string, operation: Operation, use: { status: boolean; latency: boolean }) {
     const result: { sources: string[]; status?: number; problem?: HttpProblem; delayMs?: number } = { sources: [] };
     const faults = this.sandboxesWithRules.get(sandbox);
     if (!faults) return result;
     const matching = faults.settings.rules
-      .map((rule, index) => ({ rule, index }))
+      .map((rule, index) => ({ rule, index, by: `rule ${index}` }))
       .filter(({ rule }) => rule.api === api && (rule.operationId === undefined || rule.operationId === operation.iid))
       .sort((a, b) => Number(b.rule.operationId !== undefined) - Number(a.rule.operationId !== undefined));
-    for (const { rule, index } of matching) {
-      const by = `rule ${index}`;
-      if (use.latency && rule.latency && result.delayMs === undefined) {
-        result.delayMs = uniformInt(faults.random, rule.latency.minMs, rule.latency.maxMs);
+    const withLatency = use.latency ? matching.find(({ rule }) => rule.latency) : undefined;
+    if (withLatency) {
+      result.delayMs = uniformInt(faults.random, withLatency.rule.latency!.minMs, withLatency.rule.latency!.maxMs);
+      result.sources.push(withLatency.by);
+    }
+    if (!use.status) return result;
+    for (const { rule, index, by } of matching) {
+      if (!rule.rateLimit || !documents(operation, 429)) continue;
+      const retryAfter = this.overLimit(faults, index, rule.rateLimit);
+      if (retryAfter !== undefined && !result.problem) {
+        const limit = `at most ${rule.rateLimit.requests} requests per ${rule.rateLimit.perSeconds} s`;
+        [result.status, result.problem] = [429, injected(429, `${by}: ${limit}`, retryAfter)];
         result.sources.push(by);
       }
-      if (!use.status || result.problem) continue;
-      if (rule.rateLimit && documents(operation, 429)) {
-        const retryAfter = this.overLimit(faults, index, rule.rateLimit);
-        if (retryAfter !== undefined) {
-          const limit = `at most ${rule.rateLimit.requests} requests per ${rule.rateLimit.perSeconds} s`;
-          [result.status, result.problem] = [429, injected(429, `${by}: ${limit}`, retryAfter)];
-          result.sources.push(by);
-          continue;
-        }
-      }
+    }
+    for (const { rule, by } of matching) {
+      if (result.problem) break;
       if (rule.status !== undefined && documents(operation, rule.status) && uniformFloat64(faults.random) < (rule.probability ?? 1)) {
         [result.status, result.problem] = [rule.status, injected(rule.status, by)];
         result.sources.push(by);
       }
     }
-    result.sources = [...new Set(result.sources)];
     return result;
   }
 

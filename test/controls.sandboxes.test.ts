@@ -36,11 +36,10 @@ describe('isolated sandboxes', () => {
   test('two sandboxes writing in parallel never see each other\'s data', async () => {
     const { app, errors } = await testApp();
     const fixtures = await listAccounts(app);
-    const results = await Promise.all(
-      IBANS.flatMap(iban => [createAccount(app, 'job-a', iban), createAccount(app, 'job-b', iban)]),
-    );
-    expect(results.map(r => r.status)).toEqual(results.map(() => 200));
-    const created = (sandbox: string) => results.filter(r => r.req.getHeader('x-sandbox-id') === sandbox).map(r => r.body.id as string).sort();
+    const jobs = IBANS.flatMap(iban => ['job-a', 'job-b'].map(sandbox => ({ sandbox, response: createAccount(app, sandbox, iban) })));
+    const results = await Promise.all(jobs.map(async ({ sandbox, response }) => ({ sandbox, res: await response })));
+    expect(results.map(r => r.res.status)).toEqual(results.map(() => 200));
+    const created = (sandbox: string) => results.filter(r => r.sandbox === sandbox).map(r => r.res.body.id as string).sort();
 
     const a = await listAccounts(app, 'job-a');
     const b = await listAccounts(app, 'job-b');
@@ -157,7 +156,7 @@ describe('snapshots', () => {
   });
 });
 
-type Snapshot = { format: string; apis: Record<string, Record<string, Record<string, unknown>>> };
+type Snapshot = { format: string; apis: Record<string, Record<string, Record<string, Record<string, unknown>>>> };
 
 describe('data management', () => {
   const NEW_USER = { id: '5b0c8a4e-1d2f-4e3a-9b8c-7d6e5f4a3b2c', first_name: 'Erika', last_name: 'Musterfrau', created_at: '2026-11-20T09:00:00Z' };

@@ -198,6 +198,15 @@ describe('data management', () => {
     await request(app).get(`${users}/${NEW_USER.id}`).expect(404);
   });
 
+  test('Upvest\'s own rules hold for admin writes too', async () => {
+    const { app } = await testApp();
+    const refused = await request(app).delete(`${users}/${UPVEST.user}`).expect(409);
+    expect(refused.body.message).toMatch(/still has reference accounts/);
+    const account = (await request(app).get(`${ADMIN}/demo/apis/upvest/referenceAccounts/${UPVEST.account}`)).body.record;
+    await request(app).patch(`${ADMIN}/demo/apis/upvest/referenceAccounts/${UPVEST.account}`).send({ iban: 'DE00370400440532013000' }).expect(400);
+    await request(app).put(`${ADMIN}/demo/apis/upvest/referenceAccounts/${UPVEST.account}`).send({ ...account, user_id: NEW_USER.id }).expect(422);
+  });
+
   test('unknown APIs, collections and records are 404s', async () => {
     const { app } = await testApp();
     expect((await request(app).get(`${ADMIN}/demo/apis/nope/users`).expect(404)).body.message).toContain('upvest');

@@ -85,7 +85,7 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
       })),
     });
   });
-  app.use(docsRouter(documentedApis(apis)));
+  app.use(docsRouter([...documentedApis(apis), { slug: 'admin', title: 'Sandbox admin API', specFile: controls.adminApi.specFile, prefix: adminPath }]));
   app.use(adminPath, ...controls.admin);
   for (const api of apis) app.use(`/${api.module.slug}`, apiRequestHandler(api, env));
 

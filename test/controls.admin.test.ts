@@ -60,6 +60,13 @@ describe('server', () => {
     });
   });
 
+  test('the admin API has its reference page and spec like the provider APIs', async () => {
+    const { app } = await testApp();
+    expect((await request(app).get('/docs').expect(200)).text).toContain('href="/docs/admin"');
+    const spec = await request(app).get('/specs/admin.json').set('host', 'sandbox.test:4010').expect(200);
+    expect(spec.body.servers).toEqual([{ url: 'http://sandbox.test:4010/__sandbox', description: 'This sandbox' }]);
+  });
+
   test('admin requests are validated against specs/admin.yaml, with errors in the admin envelope', async () => {
     const { app } = await testApp();
     const bad = await request(app).get('/__sandbox/sandboxes/not%20a%20name/journal').expect(400);

@@ -36,6 +36,8 @@ export interface SandboxControls {
   cors: RequestHandler;
   /** Mount at `/__sandbox`: the access check, then the admin API's pipeline. */
   admin: RequestHandler[];
+  /** The admin API with its spec (`specs/admin.yaml`), e.g. for the API reference pages. */
+  adminApi: LoadedApi;
 }
 
 /** Builds the controls over the served APIs; `env` is the provider APIs' pipeline environment. */
@@ -58,6 +60,7 @@ export async function createControls(apis: readonly LoadedApi[], env: PipelineEn
     coverage,
     records,
     cors: corsMiddleware(apis, options.corsOrigins),
+    adminApi: admin,
     admin: [adminAccess({ token: options.adminToken, isLoopback: options.isLoopback }), apiRequestHandler(admin, adminEnv)],
   };
 }

@@ -1,6 +1,7 @@
 // The admin API itself: who may use it, health and discovery, the request journal, coverage,
 // validation of admin requests against specs/admin.yaml, and CORS for browser apps.
 import request from 'supertest';
+import { apis } from '../src/apis/index.js';
 import { isLoopbackAddress } from '../src/controls/access.js';
 import { RequestJournal } from '../src/controls/journal.js';
 import type { RequestRecord } from '../src/core/pipeline.js';
@@ -45,12 +46,14 @@ describe('server', () => {
   test('health says what is served', async () => {
     const { app } = await testApp();
     const res = await request(app).get('/__sandbox/health').expect(200);
-    expect(res.body).toEqual({ status: 'ok', seed: 1, storage: 'memory', apis: ['upvest'], sandboxes: 1, uptimeSeconds: expect.any(Number) });
+    expect(res.body).toEqual({ status: 'ok', seed: 1, storage: 'memory', apis: apis.map(a => a.slug), sandboxes: 1, uptimeSeconds: expect.any(Number) });
   });
 
   test('apis lists collections and operations with their documented statuses', async () => {
     const { app } = await testApp();
-    const [upvest] = (await request(app).get('/__sandbox/apis').expect(200)).body.data;
+    const described = (await request(app).get('/__sandbox/apis').expect(200)).body.data;
+    expect(described.map((a: { slug: string }) => a.slug)).toEqual(apis.map(a => a.slug));
+    const upvest = described.find((a: { slug: string }) => a.slug === 'upvest');
     expect(upvest.collections).toContainEqual(expect.objectContaining({ name: 'referenceAccounts', schema: 'ReferenceAccountRecord', size: 35 }));
     expect(upvest.operations).toContainEqual({
       operationId: 'deleteReferenceAccount',
@@ -171,7 +174,7 @@ describe('coverage', () => {
     await request(app).get(accountPath).set({ 'x-sandbox-id': 'b' }).expect(401);
 
     const coverage = async (query: string) => {
-      const [upvest] = (await request(app).get(`/__sandbox/coverage${query}`).expect(200)).body.apis;
+      const upvest = (await request(app).get(`/__sandbox/coverage${query}`).expect(200)).body.apis.find((a: { api: string }) => a.api === 'upvest');
       const get = upvest.operationCoverage.find((o: { operationId: string }) => o.operationId === 'getReferenceAccount');
       return { upvest, get, exercised: get.statuses.filter((s: { calls: number }) => s.calls).map((s: { status: string; calls: number }) => `${s.status}×${s.calls}`) };
     };

@@ -6,6 +6,7 @@ import type { ApiModule, Handler } from '../src/core/api-module.js';
 import { VIOLATIONS_HEADER, type RequestRecord } from '../src/core/pipeline.js';
 import { problemFor } from '../src/core/problem.js';
 import { parsePrefer } from '../src/controls/faults.js';
+import { documentedCode } from '../src/controls/statuses.js';
 import { testApp, UPVEST } from './helpers.js';
 
 const accountPath = `/upvest/payments/reference_accounts/${UPVEST.account}`;
@@ -64,13 +65,25 @@ describe.each(apis.map(api => [api.slug, api] as const))('%s', (_slug, module) =
 
   test('forcing a status the operation does not document is a 400 listing the documented ones', async () => {
     const { app, apis: loaded } = await testApp({ apis: [module] });
-    const op = loaded[0].operations[0];
-    const res = await request(app)[op.method as 'get'](`/${module.slug}${op.path}`).set('prefer', 'code=418');
-    expect(res.status).toBe(400);
-    expect(res.headers[VIOLATIONS_HEADER]).toBeUndefined();
-    const text = JSON.stringify(res.body);
-    expect(text).toContain('418');
-    for (const code of op.responses.map(r => r.code)) expect(text).toContain(code);
+    // An operation with a `default` response documents every status: look for one without.
+    const candidates = loaded[0].operations.flatMap(op => {
+      const codes = op.responses.map(r => r.code);
+      const status = [418, 402, 451, 507, 508].find(s => documentedCode(codes, s) === undefined);
+      return status === undefined ? [] : [{ op, codes, status }];
+    });
+    for (const { op, codes, status } of candidates.slice(0, 3)) {
+      const res = await request(app)[op.method as 'get'](`/${module.slug}${op.path}`).set('prefer', `code=${status}`);
+      expect({ op: op.iid, status: res.status, violations: res.headers[VIOLATIONS_HEADER] }).toEqual({ op: op.iid, status: 400, violations: undefined });
+      const text = JSON.stringify(res.body);
+      expect(text).toContain(String(status));
+      for (const code of codes) expect(text).toContain(code);
+    }
+    const withDefault = loaded[0].operations.find(op => op.responses.some(r => r.code === 'default'));
+    if (withDefault) {
+      const res = await request(app)[withDefault.method as 'get'](`/${module.slug}${withDefault.path}`).set('prefer', 'code=418');
+      expect({ op: withDefault.iid, status: res.status }).toEqual({ op: withDefault.iid, status: 418 });
+    }
+    expect(candidates.length + (withDefault ? 1 : 0)).toBeGreaterThan(0);
   });
 });
 

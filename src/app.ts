@@ -1,19 +1,18 @@
 // The app factory: builds the Express app over a store and the API specs. It never listens.
 import { EventEmitter } from 'node:events';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { apis as allApis } from './apis/index.js';
 import type { ApiModule } from './core/api-module.js';
 import { DEFAULT_SEED, loadFixtures } from './core/fixtures.js';
-import { apiRequestHandler, type LoadedApi } from './core/pipeline.js';
+import { apiRequestHandler, loadApi, type LoadedApi, type PipelineEnvironment } from './core/pipeline.js';
 import { docsRouter, documentedApis } from './docs/index.js';
-import { loadOperations } from './core/prism.js';
 import { Store } from './core/store.js';
+import { adminPath, createControls, type ControlsOptions, type SandboxControls } from './controls/index.js';
 import { requestLogger } from './logging.js';
-import { specsDir } from './paths.js';
 
-export interface SandboxOptions {
+export interface SandboxOptions extends ControlsOptions {
   /** Data file (default `data/sandbox.json` under the working folder). */
   dataFile?: string;
   /** Keep everything in memory; nothing is written. */
@@ -38,6 +37,8 @@ export interface SandboxApp {
   apis: LoadedApi[];
   /** Emits `request` (a RequestRecord) after every API response. */
   events: EventEmitter;
+  /** Journal, coverage, faults, records (also served by the admin API). */
+  controls: SandboxControls;
   /** Waits for pending writes. */
   close(): Promise<void>;
 }
@@ -46,7 +47,7 @@ export const DEFAULT_DATA_FILE = 'data/sandbox.json';
 
 export async function createApp(options: SandboxOptions = {}): Promise<SandboxApp> {
   const modules = options.apis ?? allApis;
-  const apis = await Promise.all(modules.map(loadApi));
+  const apis = await Promise.all(modules.map(module => loadApi(module)));
   const now = options.now ?? (() => new Date());
   const store = await Store.open({
     file: resolve(options.dataFile ?? DEFAULT_DATA_FILE),
@@ -60,12 +61,15 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
   const onError =
     options.onError ??
     ((error: unknown, where: string) => (logger ? logger.error({ err: error }, `unexpected error in ${where}`) : console.error(`[${where}]`, error)));
-  const env = { store, strict: options.strict ?? false, events, now, onError };
+  const env: PipelineEnvironment = { store, strict: options.strict ?? false, events, now, onError };
+  const controls = await createControls(apis, env, options);
+  env.faults = controls.faults;
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   if (logger) app.use(requestLogger(logger));
+  app.use(controls.cors);
 
   app.get('/', (req, res) => {
     const origin = `${req.protocol}://${req.get('host')}`;
@@ -81,13 +85,14 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
       })),
     });
   });
-  app.use(docsRouter(documentedApis(apis)));
+  app.use(docsRouter([...documentedApis(apis), { slug: 'admin', title: 'Sandbox admin API', specFile: controls.adminApi.specFile, prefix: adminPath }]));
+  app.use(adminPath, ...controls.admin);
   for (const api of apis) app.use(`/${api.module.slug}`, apiRequestHandler(api, env));
 
   app.use((req: Request, res: Response) => {
     res.status(404).json({
       error: 'not_found',
-      message: `Nothing is served at ${req.path}. APIs: ${apis.map(a => `/${a.module.slug}`).join(', ')}`,
+      message: `Nothing is served at ${req.path}. APIs: ${apis.map(a => `/${a.module.slug}`).join(', ')}; sandbox controls: ${adminPath}`,
     });
   });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -95,16 +100,5 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
     if (!res.headersSent) res.status(500).json({ error: 'internal', message: 'The sandbox failed to handle this request.' });
   });
 
-  return { app, store, apis, events, close: () => store.flush() };
-}
-
-async function loadApi(module: ApiModule): Promise<LoadedApi> {
-  const specFile = join(specsDir, `${module.slug}.yaml`);
-  const operations = await loadOperations(specFile);
-  const missing = operations.filter(op => !op.iid || typeof module.handlers[op.iid] !== 'function');
-  if (missing.length) {
-    const names = missing.map(op => op.iid ?? `${op.method.toUpperCase()} ${op.path}`).join(', ');
-    throw new Error(`${module.slug}: no handler for operation(s) ${names} in ${specFile}`);
-  }
-  return { module, specFile, operations };
+  return { app, store, apis, events, controls, close: () => store.flush() };
 }

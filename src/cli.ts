@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DATA_FILE, createApp } from './app.js';
 import { DataFileError } from './core/store.js';
 import { LOG_LEVELS, createLogger, type LogFormat } from './logging.js';
+import { adminPath, type CorsOrigins } from './controls/index.js';
 
 const TRUE = /^(1|true|yes|on)$/i;
 const FALSE = /^(0|false|no|off|)$/i;
@@ -37,8 +38,35 @@ export function buildCommand(): Command {
         .env('LOG_FORMAT')
         .choices(['pretty', 'json']),
     )
+    .addOption(
+      new Option('--admin-token <token>', 'require this bearer token for the admin API (/__sandbox) from every client (default: loopback clients only)')
+        .env('SANDBOX_ADMIN_TOKEN'),
+    )
+    .addOption(
+      new Option('--cors-origins <origins>', 'comma-separated origins browser apps may call from, or * for any')
+        .env('SANDBOX_CORS_ORIGINS')
+        .default('*')
+        .argParser(corsOrigins),
+    )
     .showHelpAfterError(false)
     .allowExcessArguments(false);
+}
+
+/** `*`, or origins such as `http://localhost:3000,https://demo.example.com`. */
+function corsOrigins(value: string): CorsOrigins {
+  if (value.trim() === '*') return '*';
+  const origins = value.split(',').map(o => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) throw new InvalidArgumentError(`"${origin}" is not an origin such as http://localhost:3000`);
+  }
+  if (!origins.length) throw new InvalidArgumentError('expected * or a comma-separated list of origins');
+  return origins;
 }
 
 /** Boolean options from the environment: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`. */
@@ -59,7 +87,16 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   const command = buildCommand();
   command.parse();
-  const options = command.opts<{ port: number; host: string; data: string; seed?: number; logLevel: string; logFormat?: LogFormat }>();
+  const options = command.opts<{
+    port: number;
+    host: string;
+    data: string;
+    seed?: number;
+    logLevel: string;
+    logFormat?: LogFormat;
+    adminToken?: string;
+    corsOrigins: CorsOrigins;
+  }>();
   const inMemory = booleanOption(command, 'inMemory', 'SANDBOX_IN_MEMORY');
   const strict = booleanOption(command, 'strict', 'SANDBOX_STRICT');
 
@@ -67,7 +104,15 @@ async function main(): Promise<void> {
 
   let sandbox;
   try {
-    sandbox = await createApp({ dataFile: options.data, inMemory, seed: options.seed, strict, logger });
+    sandbox = await createApp({
+      dataFile: options.data,
+      inMemory,
+      seed: options.seed,
+      strict,
+      adminToken: options.adminToken || undefined,
+      corsOrigins: options.corsOrigins,
+      logger,
+    });
   } catch (error) {
     if (error instanceof DataFileError) fail(error.message);
     fail(`cannot start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
@@ -93,6 +138,8 @@ async function main(): Promise<void> {
       lines.push(`  ${module.slug.padEnd(width)}  ${origin}/${module.slug}  ${module.title} (for ${module.providerBaseUrl})`);
     }
     lines.push(`  API reference: ${origin}/docs`);
+    const access = options.adminToken ? 'admin token required' : 'loopback clients only';
+    lines.push(`  sandbox controls  ${origin}${adminPath}  (${access}; X-Sandbox-Id: <name> selects a sandbox)`);
     const tries = sandbox.apis.flatMap(({ module }) =>
       (module.tryIt?.(sandbox.store.sandbox().api(module.slug)) ?? []).slice(0, 1).map(({ method, path, headers = {} }) => {
         const flags = Object.entries(headers).map(([name, value]) => ` -H '${name}: ${value}'`).join('');

@@ -23,6 +23,8 @@ test('--help explains every option with its environment variable', async () => {
     ['--strict', 'SANDBOX_STRICT'],
     ['--log-level', 'LOG_LEVEL'],
     ['--log-format', 'LOG_FORMAT'],
+    ['--admin-token', 'SANDBOX_ADMIN_TOKEN'],
+    ['--cors-origins', 'SANDBOX_CORS_ORIGINS'],
   ]) {
     expect(stdout).toMatch(new RegExp(`${flag}[^]*?env:\\s+${env}\\)`));
   }
@@ -33,6 +35,7 @@ test.each([
   ['a bad port', ['--port', 'eighty'], {}, /--port.*expected an integer/],
   ['a bad boolean variable', [], { SANDBOX_IN_MEMORY: 'maybe' }, /SANDBOX_IN_MEMORY must be/],
   ['a bad log level', ['--log-level', 'loud'], {}, /--log-level.*Allowed choices are fatal, error, warn, info, debug, trace, silent/],
+  ['a bad CORS origin', ['--cors-origins', 'localhost:3000'], {}, /--cors-origins.*not an origin/],
 ])('%s is a one-line error and a non-zero exit', async (_, args, env, message) => {
   const { code, stderr, stdout } = await runCli([...args, '--data', join(dir, 'd.json')], env);
   expect(code).not.toBe(0);
@@ -80,6 +83,21 @@ test('environment variables configure the server; start-up prints each API with 
     );
     await fetch(`${server.url}/docs`);
     expect(JSON.parse(await logged)).toMatchObject({ msg: expect.stringMatching(/^GET \/docs 200/), res: { statusCode: 200 } });
+  } finally {
+    await stop(server);
+  }
+});
+
+test('the admin token and CORS origins come from the environment', async () => {
+  const server = await startServer(['--port', '0', '--in-memory'], { SANDBOX_ADMIN_TOKEN: 'tok', SANDBOX_CORS_ORIGINS: 'http://localhost:3000' });
+  try {
+    expect(server.stdout).toContain(`${server.url}/__sandbox  (admin token required`);
+    expect((await fetch(`${server.url}/__sandbox/health`)).status).toBe(403);
+    expect((await fetch(`${server.url}/__sandbox/health`, { headers: { authorization: 'Bearer tok' } })).status).toBe(200);
+    const cors = await fetch(`${server.url}/`, { headers: { origin: 'http://localhost:3000' } });
+    expect(cors.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    const other = await fetch(`${server.url}/`, { headers: { origin: 'http://localhost:4000' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   } finally {
     await stop(server);
   }

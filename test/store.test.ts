@@ -131,6 +131,41 @@ describe('persistence', () => {
   });
 });
 
+describe('replacing a sandbox\'s changes', () => {
+  test('reset, replace and delete are persisted, and indexes follow', async () => {
+    const file = join(dir, 'data.json');
+    const store = await open(file);
+    const things = store.sandbox('s').collection('demo', 'things');
+    expect(things.where('owner', 'x').map(r => r.id)).toEqual(['a', 'b']);
+    await things.put('d', { id: 'd', owner: 'x', n: 4 });
+    expect(store.changeCount('s')).toBe(1);
+
+    await store.replaceChanges('s', { demo: { things: { a: null, e: { id: 'e', owner: 'x', n: 5 } } } });
+    expect(things.where('owner', 'x').map(r => r.id)).toEqual(['b', 'e']);
+    expect(store.changeCount('s')).toBe(2);
+    expect((await open(file)).sandbox('s').collection('demo', 'things').values().map(r => r.id)).toEqual(['b', 'c', 'e']);
+
+    await store.replaceChanges('s', undefined);
+    expect(things.values()).toEqual(Object.values(fixtures.demo.things));
+    await store.sandbox('gone').collection('demo', 'things').put('z', { id: 'z' });
+    await store.deleteSandbox('gone');
+    expect(store.sandboxNames()).not.toContain('gone');
+    const reopened = await open(file);
+    expect(reopened.sandboxNames()).toEqual(['default']);
+  });
+
+  test('a replacement that cannot be written is rolled back', async () => {
+    const file = join(dir, 'data.json');
+    const store = await open(file);
+    const things = store.sandbox('s').collection('demo', 'things');
+    await things.put('d', { id: 'd', owner: 'x', n: 4 });
+    jest.spyOn((store as unknown as { db: { write(): Promise<void> } }).db, 'write').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
+    await expect(store.replaceChanges('s', undefined)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(things.get('d')).toEqual({ id: 'd', owner: 'x', n: 4 });
+    expect(things.where('owner', 'x').map(r => r.id)).toEqual(['a', 'b', 'd']);
+  });
+});
+
 describe('opening a data file', () => {
   test.each([
     ['empty', ''],

@@ -112,3 +112,40 @@ describe('deleting', () => {
     expect(problemOf(() => accounts.delete('00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 });
+
+describe('admin writes (the sandbox admin API)', () => {
+  const account = () => ({ ...fixtureAccount });
+  let fixtureAccount: Record<string, unknown>;
+  beforeEach(async () => {
+    const store = await Store.open({ inMemory: true, defaultSeed: 1, loadFixtures: seed => loadFixtures([upvest], seed) });
+    accounts = new ReferenceAccounts(store.sandbox().api('upvest'), () => NOW);
+    fixtureAccount = { ...(store.sandbox().collection('upvest', 'referenceAccounts').get(UPVEST.account) as object) };
+  });
+  const write = (collection: string, key: string, record: Record<string, unknown> | null, previous?: Record<string, unknown>) =>
+    accounts.checkAdminWrite({ collection, key, record, previous, now: NOW });
+
+  test('a changed account gets a new updated_at; one given explicitly is kept', () => {
+    const changed = { ...account(), name: 'Renamed' };
+    expect(write('referenceAccounts', UPVEST.account, changed, fixtureAccount)).toEqual({ ...changed, updated_at: NOW.toISOString() });
+    const explicit = { ...changed, updated_at: '2026-01-01T00:00:00Z' };
+    expect(write('referenceAccounts', UPVEST.account, explicit, fixtureAccount)).toEqual(explicit);
+  });
+
+  test.each([
+    ['an unknown user', { user_id: '1b4e28ba-2fa1-11d2-883f-0016d3cca427' }, 422, 'unprocessable'],
+    ['an IBAN with wrong check digits', { iban: 'DE00370400440532013000' }, 400, 'validation'],
+    ['an IBAN the user already has', { id: '1b4e28ba-2fa1-11d2-883f-0016d3cca427' }, 409, 'conflict'],
+  ])('an account with %s is refused', (_, change, status, kind) => {
+    const record: Record<string, unknown> = { ...account(), ...change };
+    const p = problemOf(() => write('referenceAccounts', String(record.id), record));
+    expect([p.status, p.kind]).toEqual([status, kind]);
+  });
+
+  test('a user\'s last account, and a user who has accounts, cannot be deleted', () => {
+    const [only] = accounts.list(UPVEST.user, { sort: 'id', order: 'ASC', offset: 0, limit: 10 }).data.filter(a => a.id !== UPVEST.account);
+    accounts.delete(only.id);
+    expect(problemOf(() => write('referenceAccounts', UPVEST.account, null, fixtureAccount)).status).toBe(409);
+    expect(problemOf(() => write('users', UPVEST.user, null)).message).toMatch(/still has reference accounts/);
+    expect(write('idempotencyKeys', 'a:b', null)).toBeNull();
+  });
+});

@@ -2,14 +2,17 @@
 // route → read body → check security → validate input → handler → persist → validate output.
 // Every response to a routed request — success or error — is validated against the spec.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import type { ApiModule, HttpResponse, ProblemContext, RequestContext } from './api-module.js';
 import { readBody } from './body.js';
 import { HttpProblem, problem, type FieldProblem } from './problem.js';
-import { checkSecurity, pathParams, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
+import { checkSecurity, loadOperations, pathParams, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
 import { DEFAULT_SANDBOX, StoreUnavailableError, type Store } from './store.js';
+import { specsDir } from '../paths.js';
 
 export const SANDBOX_HEADER = 'x-sandbox-id';
 export const VIOLATIONS_HEADER = 'x-sandbox-response-violations';
@@ -37,6 +40,39 @@ export interface RequestRecord {
   durationMs: number;
   requestProblems: FieldProblem[];
   responseViolations: string[];
+  /** The parsed request body (JSON, or text for other media types), when there was one. */
+  requestBody?: unknown;
+  /** What the sandbox controls injected into this response, if anything. */
+  injected?: Injected;
+}
+
+/** A fault or delay injected into one response. */
+export interface Injected {
+  status?: number;
+  delayMs?: number;
+  /** What asked for it, e.g. `Prefer header` or `rule 2`. */
+  by: string;
+}
+
+/** What a fault injector decided for one request. */
+export interface Injection extends Injected {
+  /** Answer with this problem (in the API's envelope) instead of calling the handler. */
+  problem?: HttpProblem;
+  /** Extra response headers (e.g. `Preference-Applied`). */
+  headers?: Record<string, string>;
+}
+
+/** The request as a fault injector sees it: the operation is known, nothing else ran yet. */
+export interface InjectionRequest {
+  sandbox: string;
+  api: string;
+  operation: Operation;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** Fault and latency injection (the sandbox controls); throws an HttpProblem for a bad request. */
+export interface FaultInjector {
+  inject(request: InjectionRequest): Injection | undefined;
 }
 
 export interface PipelineEnvironment {
@@ -45,9 +81,22 @@ export interface PipelineEnvironment {
   strict: boolean;
   /** Emits `request` with a RequestRecord after every response. */
   events: EventEmitter;
+  /** Consulted after routing and reading the body, before security and validation. */
+  faults?: FaultInjector;
   now(): Date;
   /** Unexpected errors (bugs) go here; the client only gets a 500 in the provider's envelope. */
   onError(error: unknown, where: string): void;
+}
+
+/** Parses an API's spec (default `specs/<slug>.yaml`) and checks every operation has its handler. */
+export async function loadApi(module: ApiModule, specFile = join(specsDir, `${module.slug}.yaml`)): Promise<LoadedApi> {
+  const operations = await loadOperations(specFile);
+  const missing = operations.filter(op => !op.iid || typeof module.handlers[op.iid] !== 'function');
+  if (missing.length) {
+    const names = missing.map(op => op.iid ?? `${op.method.toUpperCase()} ${op.path}`).join(', ');
+    throw new Error(`${module.slug}: no handler for operation(s) ${names} in ${specFile}`);
+  }
+  return { module, specFile, operations };
 }
 
 export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
@@ -69,6 +118,8 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
     let sandbox = DEFAULT_SANDBOX;
     let operation: Operation | undefined;
     let requestProblems: FieldProblem[] = [];
+    let requestBody: unknown;
+    let injection: Injection | undefined;
     let response: HttpResponse;
 
     try {
@@ -90,7 +141,9 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         }
       }
       const body = await readBody(req, bodyLimit);
-      prismRequest.body = body.value;
+      prismRequest.body = requestBody = body.value;
+      injection = env.faults?.inject({ sandbox, api: module.slug, operation, headers: req.headers });
+      if (injection?.problem) throw injection.problem;
 
       const securityProblems = checkSecurity(operation, prismRequest);
       if (securityProblems.length) {
@@ -147,6 +200,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       }
     }
 
+    if (injection?.delayMs) await sleep(injection.delayMs);
     const record: RequestRecord = {
       time: new Date().toISOString(),
       sandbox,
@@ -159,6 +213,8 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       requestProblems,
       responseViolations: violations,
+      ...(requestBody !== undefined ? { requestBody } : {}),
+      ...(injection ? { injected: { status: injection.status, delayMs: injection.delayMs, by: injection.by } } : {}),
     };
     res.locals.sandboxRequest = record;
     send(res, outgoing);
@@ -166,7 +222,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
 
     /** The response as sent: the API's own headers added, a JSON body serialized once. */
     function finalize(response: HttpResponse): Outgoing {
-      const headers: Record<string, string> = { ...module.responseHeaders?.(problemContext), ...response.headers };
+      const headers: Record<string, string> = { ...module.responseHeaders?.(problemContext), ...response.headers, ...injection?.headers };
       const json = response.body !== undefined && typeof response.body !== 'string' && !Buffer.isBuffer(response.body);
       if (json && !Object.keys(headers).some(h => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
       const text = json ? JSON.stringify(response.body) : typeof response.body === 'string' ? response.body : undefined;

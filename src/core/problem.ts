@@ -15,6 +15,8 @@ export type ProblemKind =
   | 'not_acceptable'
   | 'too_many_requests'
   | 'unavailable'
+  | 'bad_gateway'
+  | 'gateway_timeout'
   | 'internal'
   | (string & {});
 
@@ -61,12 +63,20 @@ const defaultStatus: Record<string, number> = {
   unprocessable: 422,
   too_many_requests: 429,
   internal: 500,
+  bad_gateway: 502,
   unavailable: 503,
+  gateway_timeout: 504,
 };
 
 /** A problem of a well-known kind with its usual HTTP status. */
 export function problem(kind: ProblemKind, message: string, options?: ProblemOptions): HttpProblem {
   return new HttpProblem(defaultStatus[kind] ?? 400, kind, message, options);
+}
+
+/** A problem for an HTTP status: its well-known kind, else `internal` (5xx) or `validation` (4xx). */
+export function problemFor(status: number, message: string, options?: ProblemOptions): HttpProblem {
+  const kind = Object.keys(defaultStatus).find(k => defaultStatus[k] === status) ?? (status >= 500 ? 'internal' : 'validation');
+  return new HttpProblem(status, kind, message, options);
 }
 
 /** A validation problem about one field. */

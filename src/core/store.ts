@@ -194,6 +194,39 @@ export class Store {
     return [...new Set([DEFAULT_SANDBOX, ...Object.keys(this.db.data.sandboxes), ...this.sandboxes.keys()])];
   }
 
+  /** Number of records a sandbox changed (added, replaced or deleted) relative to the fixtures. */
+  changeCount(name: string): number {
+    let count = 0;
+    for (const collections of Object.values(this.changesOf(name) ?? {})) {
+      for (const rows of Object.values(collections)) count += Object.keys(rows).length;
+    }
+    return count;
+  }
+
+  /**
+   * Replaces a sandbox's changes wholesale: `undefined` takes it back to the fixtures (reset).
+   * Settles when that is on disk, or rejects after it was rolled back.
+   */
+  replaceChanges(name: string, changes: SandboxChanges | undefined): Promise<void> {
+    const all = this.db.data.sandboxes;
+    const had = hasOwn(all, name);
+    const previous = all[name];
+    const set = (next: SandboxChanges | undefined) => {
+      if (next === undefined) delete all[name];
+      else all[name] = next;
+      this.sandboxes.get(name)?.resetIndexes();
+    };
+    set(changes && ownChanges(changes));
+    return this.recordChange(() => set(had ? previous : undefined));
+  }
+
+  /** Deletes a sandbox: its changes and its name. Settles when that is on disk. */
+  deleteSandbox(name: string): Promise<void> {
+    const done = this.replaceChanges(name, undefined);
+    this.sandboxes.delete(name);
+    return done;
+  }
+
   /** @internal The stored changes of a sandbox, if it has any. */
   changesOf(name: string): SandboxChanges | undefined {
     return this.db.data.sandboxes[name];
@@ -284,6 +317,11 @@ export class Sandbox {
       this.collections.set(key, collection);
     }
     return collection as unknown as Collection<T>;
+  }
+
+  /** @internal Drops every collection's overlay indexes (after the changes were replaced wholesale). */
+  resetIndexes(): void {
+    for (const collection of this.collections.values()) collection.resetIndexes();
   }
 
   /** The data of one API in this sandbox. */
@@ -443,6 +481,19 @@ export class Collection<T extends object = Row> {
     }
     return index;
   }
+}
+
+/** A copy of `changes` as the store keeps them: null-prototype maps, frozen records. */
+function ownChanges(changes: SandboxChanges): SandboxChanges {
+  const copy = dict<SandboxChanges[string]>();
+  for (const [api, collections] of Object.entries(changes)) {
+    copy[api] = dict();
+    for (const [collection, rows] of Object.entries(collections)) {
+      const target = (copy[api][collection] = dict<Row | null>());
+      for (const [key, row] of Object.entries(rows)) target[key] = row === null ? null : deepFreeze(row);
+    }
+  }
+  return copy;
 }
 
 const fieldOf = (row: object, field: string): unknown => (row as Record<string, unknown>)[field];

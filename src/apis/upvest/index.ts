@@ -3,7 +3,7 @@ import type { ApiModule } from '../../core/api-module.js';
 import { renderProblem } from './errors.js';
 import { generateFixtures } from './fixtures.js';
 import { handlers } from './handlers.js';
-import type { StoredReferenceAccount } from './state.js';
+import { ReferenceAccounts, type StoredReferenceAccount } from './state.js';
 
 export const upvest: ApiModule = {
   slug: 'upvest',
@@ -17,6 +17,7 @@ export const upvest: ApiModule = {
   generateFixtures,
   handlers,
   renderProblem,
+  beforeAdminWrite: (write, data) => new ReferenceAccounts(data, () => write.now).checkAdminWrite(write),
   responseHeaders: ctx => ({ 'upvest-request-id': ctx.requestId }),
   tryIt(data) {
     const [account] = data.collection<StoredReferenceAccount>('referenceAccounts').values();

@@ -1,5 +1,6 @@
 // Upvest reference accounts: the business rules, independent of HTTP.
 import { createHash, randomUUID } from 'node:crypto';
+import type { AdminWrite } from '../../core/api-module.js';
 import type { ApiData, Collection } from '../../core/store.js';
 import { invalidField, problem } from '../../core/problem.js';
 
@@ -157,11 +158,40 @@ export class ReferenceAccounts {
 
   /** Deletes an account; a user's last reference account cannot be deleted. */
   delete(id: string): void {
+    this.requireDeletable(id);
+    this.accounts.remove(id);
+  }
+
+  /**
+   * The rules for records written through the sandbox's admin API: an account's user must exist,
+   * its IBAN must have valid check digits and be new for that user; a user's last account and a
+   * user who still has accounts cannot be deleted. A changed account gets a new `updated_at`.
+   */
+  checkAdminWrite(write: AdminWrite): object | null {
+    const { collection, key, record, previous } = write;
+    if (collection === 'users' && !record && this.accounts.where('user_id', key).length) {
+      throw problem('conflict', `user ${key} still has reference accounts; delete them first`);
+    }
+    if (collection !== 'referenceAccounts') return record;
+    if (!record) {
+      this.requireDeletable(key);
+      return null;
+    }
+    const account = record as unknown as StoredReferenceAccount;
+    if (!this.users.has(account.user_id)) throw problem('unprocessable', `user ${account.user_id} does not exist; add the user first`);
+    if (!ibanChecksumValid(account.iban)) throw invalidField('body.iban', 'has invalid check digits');
+    if (this.accounts.where('user_id', account.user_id).some(a => a.iban === account.iban && a.id !== key)) {
+      throw problem('conflict', `user ${account.user_id} already has a reference account with this IBAN`);
+    }
+    if (previous && previous.updated_at === account.updated_at) return { ...account, updated_at: write.now.toISOString() };
+    return account;
+  }
+
+  private requireDeletable(id: string): void {
     const account = this.requireAccount(id);
     if (this.accounts.where('user_id', account.user_id).length <= 1) {
       throw problem('conflict', `reference account ${id} is the last one of user ${account.user_id} and cannot be deleted`);
     }
-    this.accounts.remove(id);
   }
 
   private requireUser(id: string): User {

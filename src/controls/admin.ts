@@ -1,0 +1,187 @@
+// The admin API under /__sandbox, served by the same pipeline as the provider APIs (Prism routing
+// and validation against specs/admin.yaml): one thin handler per operationId over the controls.
+import type { ApiModule, Handler, HttpResponse, RequestContext } from '../core/api-module.js';
+import type { LoadedApi } from '../core/pipeline.js';
+import { problem, type HttpProblem } from '../core/problem.js';
+import { DEFAULT_SANDBOX, type Store } from '../core/store.js';
+import type { Coverage } from './coverage.js';
+import type { FaultSettings, Faults } from './faults.js';
+import type { RequestJournal } from './journal.js';
+import type { SandboxRecords, Snapshot } from './records.js';
+import { documentedStatuses } from './statuses.js';
+
+export const ADMIN_PREFIX = '__sandbox';
+/** Snapshots of large sandboxes are big. */
+const ADMIN_BODY_LIMIT = 32 * 1024 * 1024;
+
+/** What the admin API controls. */
+export interface Controls {
+  store: Store;
+  apis: readonly LoadedApi[];
+  records: SandboxRecords;
+  journal: RequestJournal;
+  coverage: Coverage;
+  faults: Faults;
+  startedAt: number;
+}
+
+/** The admin API's error envelope: `{ error, message, fields? }`, like the server's own 404. */
+export function renderAdminProblem(p: HttpProblem): HttpResponse {
+  return {
+    status: p.status,
+    headers: { 'content-type': 'application/json' },
+    body: { error: p.kind, message: p.message, ...(p.fields.length ? { fields: p.fields } : {}) },
+  };
+}
+
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+const integer = (value: string | string[] | undefined) => (one(value) === undefined ? undefined : Number(one(value)));
+const json = (body: unknown, status = 200): HttpResponse => ({ status, body });
+const noContent: HttpResponse = { status: 204 };
+
+export function adminApi(controls: Controls): ApiModule {
+  const { store, apis, records, journal, coverage, faults } = controls;
+
+  const summary = (name: string) => ({
+    name,
+    changes: store.changeCount(name),
+    requests: journal.count(name),
+    faultRules: faults.settings(name).rules.length,
+  });
+  const sandboxNames = () => {
+    const names = new Set([...store.sandboxNames(), ...journal.sandboxes(), ...faults.sandboxes()]);
+    names.delete(DEFAULT_SANDBOX);
+    return [DEFAULT_SANDBOX, ...[...names].sort()];
+  };
+  const recordArgs = (ctx: RequestContext) => [ctx.params.sandbox, ctx.params.api, ctx.params.collection] as const;
+
+  const handlers: Record<string, Handler> = {
+    getHealth: () =>
+      json({
+        status: 'ok',
+        seed: store.seed,
+        storage: store.file ? 'file' : 'memory',
+        ...(store.file ? { dataFile: store.file } : {}),
+        apis: apis.map(a => a.module.slug),
+        sandboxes: sandboxNames().length,
+        uptimeSeconds: Math.round((Date.now() - controls.startedAt) / 100) / 10,
+      }),
+
+    listApis: () =>
+      json({
+        data: apis.map(({ module, operations }) => ({
+          slug: module.slug,
+          title: module.title,
+          collections: Object.entries(module.collections).map(([name, spec]) => ({
+            name,
+            schema: spec.schema,
+            ...(spec.description ? { description: spec.description } : {}),
+            size: store.base.collection(module.slug, name).rows.size,
+          })),
+          operations: operations.map(op => ({ operationId: op.iid ?? '', method: op.method.toUpperCase(), path: op.path, statuses: documentedStatuses(op) })),
+        })),
+      }),
+
+    resetAllSandboxes: () => {
+      const reset = sandboxNames().filter(name => store.changeCount(name) > 0);
+      for (const name of reset) void store.replaceChanges(name, undefined);
+      return json({ reset });
+    },
+
+    listSandboxes: () => json({ data: sandboxNames().map(summary) }),
+
+    getSandbox: ctx => json(summary(ctx.params.sandbox)),
+
+    deleteSandbox: ctx => {
+      const name = ctx.params.sandbox;
+      if (name === DEFAULT_SANDBOX) throw problem('conflict', 'the default sandbox cannot be deleted; reset it with POST /__sandbox/sandboxes/default/reset');
+      void store.deleteSandbox(name);
+      journal.clear(name);
+      coverage.clear(name);
+      faults.clear(name);
+      return noContent;
+    },
+
+    resetSandbox: ctx => {
+      void store.replaceChanges(ctx.params.sandbox, undefined);
+      return json(summary(ctx.params.sandbox));
+    },
+
+    exportSnapshot: ctx => json(records.exportSnapshot(ctx.params.sandbox)),
+
+    importSnapshot: ctx => {
+      const { changes } = records.importSnapshot(ctx.params.sandbox, ctx.body as Snapshot);
+      return json({ sandbox: ctx.params.sandbox, changes });
+    },
+
+    listRecords: ctx => json(records.list(...recordArgs(ctx), integer(ctx.query.offset) ?? 0, integer(ctx.query.limit) ?? 100)),
+
+    createRecord: ctx => json(records.create(...recordArgs(ctx), ctx.body as Record<string, unknown>), 201),
+
+    getRecord: ctx => json({ key: ctx.params.key, record: records.get(...recordArgs(ctx), ctx.params.key) }),
+
+    putRecord: ctx => {
+      const { created, record } = records.put(...recordArgs(ctx), ctx.params.key, ctx.body as Record<string, unknown>);
+      return json({ key: ctx.params.key, record }, created ? 201 : 200);
+    },
+
+    patchRecord: ctx => json({ key: ctx.params.key, record: records.patch(...recordArgs(ctx), ctx.params.key, ctx.body as Record<string, unknown>) }),
+
+    deleteRecord: ctx => {
+      records.remove(...recordArgs(ctx), ctx.params.key);
+      return noContent;
+    },
+
+    listJournal: ctx =>
+      json({
+        data: journal.list(ctx.params.sandbox, {
+          api: one(ctx.query.api),
+          operationId: one(ctx.query.operationId),
+          method: one(ctx.query.method),
+          status: integer(ctx.query.status),
+          pathPrefix: one(ctx.query.path),
+          since: integer(ctx.query.since),
+          limit: integer(ctx.query.limit) ?? 100,
+        }),
+      }),
+
+    clearJournal: ctx => {
+      journal.clear(ctx.params.sandbox);
+      return noContent;
+    },
+
+    getFaults: ctx => json(faults.settings(ctx.params.sandbox)),
+
+    putFaults: ctx => {
+      const body = ctx.body as FaultSettings;
+      faults.configure(ctx.params.sandbox, { seed: body.seed ?? 1, rules: body.rules });
+      return json(faults.settings(ctx.params.sandbox));
+    },
+
+    clearFaults: ctx => {
+      faults.clear(ctx.params.sandbox);
+      return noContent;
+    },
+
+    getCoverage: ctx => {
+      const sandbox = one(ctx.query.sandbox);
+      return json({ ...(sandbox !== undefined ? { sandbox } : {}), apis: coverage.report(sandbox) });
+    },
+
+    clearCoverage: ctx => {
+      coverage.clear(one(ctx.query.sandbox));
+      return noContent;
+    },
+  };
+
+  return {
+    slug: ADMIN_PREFIX,
+    title: 'Sandbox admin API',
+    providerBaseUrl: '',
+    collections: {},
+    generateFixtures: () => ({}),
+    handlers,
+    renderProblem: renderAdminProblem,
+    bodyLimit: ADMIN_BODY_LIMIT,
+  };
+}

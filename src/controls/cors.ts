@@ -1,0 +1,26 @@
+// CORS, so browser apps on another origin can call every API: preflights succeed for any request
+// header (provider headers such as upvest-client-id, x-client-id, idempotency-key, X-Sandbox-Id,
+// Prefer), and every response header the specs document is exposed to scripts.
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+import type { LoadedApi } from '../core/pipeline.js';
+import { VIOLATIONS_HEADER } from '../core/pipeline.js';
+
+/** `*` allows every origin (the default); otherwise exact origins such as `http://localhost:3000`. */
+export type CorsOrigins = '*' | string[];
+
+/** Response headers the sandbox itself adds, exposed whatever the specs say. */
+const SANDBOX_HEADERS = [VIOLATIONS_HEADER, 'retry-after', 'preference-applied', 'location'];
+
+export function corsMiddleware(apis: readonly LoadedApi[], origins: CorsOrigins = '*'): RequestHandler {
+  const documented = apis.flatMap(api => api.operations.flatMap(op => op.responses.flatMap(r => (r.headers ?? []).map(h => h.name.toLowerCase()))));
+  return cors({
+    // Reflecting the origin (rather than `*`) lets apps send cookies or credentials too.
+    origin: origins === '*' ? true : origins,
+    credentials: true,
+    // No allowedHeaders: the preflight's Access-Control-Request-Headers are reflected, so any
+    // provider header, present or future, is allowed.
+    exposedHeaders: [...new Set([...documented, ...SANDBOX_HEADERS])],
+    maxAge: 600,
+  });
+}

@@ -1,0 +1,224 @@
+// Fault and latency injection: the `Prefer` header (Prism's convention: `code=503`, `delay=250`) and
+// per-sandbox rules set through the admin API (a probability of a status, a latency range, a rate
+// limit), drawn from a seeded generator so that the same run gives the same faults.
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { FaultInjector, Injection, InjectionRequest, LoadedApi } from '../core/pipeline.js';
+import type { Operation } from '../core/prism.js';
+import { HttpProblem, invalidField, problemFor } from '../core/problem.js';
+import { documentedStatuses, documents } from './statuses.js';
+
+/** The longest delay the `Prefer` header or a rule may ask for. */
+export const MAX_DELAY_MS = 30_000;
+
+/** One rule of a sandbox, for a whole API or one of its operations. */
+export interface FaultRule {
+  api: string;
+  operationId?: string;
+  /** Answer with this documented status instead of calling the handler… */
+  status?: number;
+  /** …with this probability (default 1). */
+  probability?: number;
+  /** Delay every matching response by a whole number of milliseconds drawn from this range. */
+  latency?: { minMs: number; maxMs: number };
+  /** Allow at most `requests` per window of `perSeconds`; beyond that answer 429 with Retry-After. */
+  rateLimit?: { requests: number; perSeconds: number };
+}
+
+/** The fault settings of one sandbox. */
+export interface FaultSettings {
+  /** Seed of the generator behind probabilities and latencies (default 1). */
+  seed: number;
+  rules: FaultRule[];
+}
+
+interface SandboxFaults {
+  settings: FaultSettings;
+  random: ReturnType<typeof xoroshiro128plus>;
+  /** rule index → the current rate-limit window */
+  windows: Map<number, { start: number; count: number }>;
+}
+
+export class Faults implements FaultInjector {
+  private readonly sandboxesWithRules = new Map<string, SandboxFaults>();
+
+  constructor(
+    private readonly apis: readonly LoadedApi[],
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  settings(sandbox: string): FaultSettings {
+    return this.sandboxesWithRules.get(sandbox)?.settings ?? { seed: 1, rules: [] };
+  }
+
+  /** Replaces a sandbox's rules (and restarts its generator); throws a 400 HttpProblem naming what is wrong. */
+  configure(sandbox: string, settings: FaultSettings): void {
+    const problems = settings.rules.flatMap((rule, i) => this.ruleProblems(rule).map(message => ({ field: `body.rules.${i}`, message })));
+    if (problems.length) {
+      throw new HttpProblem(400, 'validation', problems.map(p => `${p.field} ${p.message}`).join('; '), { fields: problems });
+    }
+    if (!settings.rules.length) {
+      this.sandboxesWithRules.delete(sandbox);
+      return;
+    }
+    this.sandboxesWithRules.set(sandbox, { settings, random: xoroshiro128plus(settings.seed), windows: new Map() });
+  }
+
+  clear(sandbox: string): void {
+    this.sandboxesWithRules.delete(sandbox);
+  }
+
+  /** The sandboxes that have rules. */
+  sandboxes(): string[] {
+    return [...this.sandboxesWithRules.keys()];
+  }
+
+  inject({ sandbox, api, operation, headers }: InjectionRequest): Injection | undefined {
+    const prefer = parsePrefer(headers.prefer);
+    const forced = prefer.code === undefined ? undefined : forcedStatus(operation, prefer.code);
+    const fromRules = this.fromRules(sandbox, api, operation, { status: prefer.code === undefined, latency: prefer.delay === undefined });
+    const sources = new Set(fromRules.sources);
+    let { status, problem, delayMs } = fromRules;
+    const applied: string[] = [];
+    if (forced !== undefined) {
+      [status, problem] = [forced, injected(forced, `Prefer: code=${forced}`)];
+      applied.push(`code=${forced}`);
+    }
+    if (prefer.delay !== undefined) {
+      delayMs = prefer.delay;
+      applied.push(`delay=${prefer.delay}`);
+    }
+    if (applied.length) sources.add('Prefer header');
+    if (!sources.size) return undefined;
+    return {
+      by: [...sources].join(', '),
+      ...(status !== undefined ? { status, problem } : {}),
+      ...(delayMs !== undefined ? { delayMs } : {}),
+      ...(applied.length ? { headers: { 'preference-applied': applied.join(', ') } } : {}),
+    };
+  }
+
+  /**
+   * What the sandbox's rules inject. Rules naming the operation come before rules for the whole
+   * API. The first rule with a latency sets the delay; every rate limit counts the request, and the
+   * first one that is full answers 429; otherwise the first status that fires answers.
+   */
+  private fromRules(sandbox: string, api: string, operation: Operation, use: { status: boolean; latency: boolean }) {
+    const result: { sources: string[]; status?: number; problem?: HttpProblem; delayMs?: number } = { sources: [] };
+    const faults = this.sandboxesWithRules.get(sandbox);
+    if (!faults) return result;
+    const matching = faults.settings.rules
+      .map((rule, index) => ({ rule, index, by: `rule ${index}` }))
+      .filter(({ rule }) => rule.api === api && (rule.operationId === undefined || rule.operationId === operation.iid))
+      .sort((a, b) => Number(b.rule.operationId !== undefined) - Number(a.rule.operationId !== undefined));
+    const withLatency = use.latency ? matching.find(({ rule }) => rule.latency) : undefined;
+    if (withLatency) {
+      result.delayMs = uniformInt(faults.random, withLatency.rule.latency!.minMs, withLatency.rule.latency!.maxMs);
+      result.sources.push(withLatency.by);
+    }
+    if (!use.status) return result;
+    for (const { rule, index, by } of matching) {
+      if (!rule.rateLimit || !documents(operation, 429)) continue;
+      const retryAfter = this.overLimit(faults, index, rule.rateLimit);
+      if (retryAfter !== undefined && !result.problem) {
+        const limit = `at most ${rule.rateLimit.requests} requests per ${rule.rateLimit.perSeconds} s`;
+        [result.status, result.problem] = [429, injected(429, `${by}: ${limit}`, retryAfter)];
+        result.sources.push(by);
+      }
+    }
+    for (const { rule, by } of matching) {
+      if (result.problem) break;
+      if (rule.status !== undefined && documents(operation, rule.status) && uniformFloat64(faults.random) < (rule.probability ?? 1)) {
+        [result.status, result.problem] = [rule.status, injected(rule.status, by)];
+        result.sources.push(by);
+      }
+    }
+    return result;
+  }
+
+  /** Counts a request in the rule's window; the seconds to wait when the window is full. */
+  private overLimit(faults: SandboxFaults, index: number, limit: { requests: number; perSeconds: number }): number | undefined {
+    const now = this.clock();
+    const length = limit.perSeconds * 1000;
+    let window = faults.windows.get(index);
+    if (!window || now - window.start >= length) {
+      window = { start: now, count: 0 };
+      faults.windows.set(index, window);
+    }
+    if (window.count < limit.requests) {
+      window.count++;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((window.start + length - now) / 1000));
+  }
+
+  private ruleProblems(rule: FaultRule): string[] {
+    const api = this.apis.find(a => a.module.slug === rule.api);
+    if (!api) return [`api "${rule.api}" is not served here; APIs: ${this.apis.map(a => a.module.slug).join(', ')}`];
+    const operations = rule.operationId === undefined ? api.operations : api.operations.filter(op => op.iid === rule.operationId);
+    if (!operations.length) {
+      return [`operationId "${rule.operationId}" is not an operation of ${rule.api}; operations: ${api.operations.map(op => op.iid).join(', ')}`];
+    }
+    const problems: string[] = [];
+    if (rule.status === undefined && !rule.latency && !rule.rateLimit) problems.push('needs a status, a latency or a rateLimit');
+    if (rule.probability !== undefined && rule.status === undefined) problems.push('has a probability but no status');
+    const where = rule.operationId ?? `any operation of ${rule.api}`;
+    for (const [status, what] of [
+      [rule.status, 'status'],
+      [rule.rateLimit ? 429 : undefined, 'rateLimit (answers 429)'],
+    ] as const) {
+      if (status !== undefined && !operations.some(op => documents(op, status))) {
+        const documented = rule.operationId === undefined ? '' : `; documented: ${documentedStatuses(operations[0]).join(', ')}`;
+        problems.push(`${what}: ${status} is not documented for ${where}${documented}`);
+      }
+    }
+    if (rule.status !== undefined && rule.status < 400) problems.push(`status ${rule.status} is not an error status (400-599)`);
+    if (rule.latency && rule.latency.minMs > rule.latency.maxMs) problems.push('latency.minMs is greater than latency.maxMs');
+    return problems;
+  }
+}
+
+/** The problem an injected status answers with; the API renders it in its own envelope. */
+function injected(status: number, by: string, retryAfter?: number): HttpProblem {
+  const headers = status === 429 ? { 'retry-after': String(retryAfter ?? 1) } : undefined;
+  return problemFor(status, `This ${status} was injected by the sandbox (${by}).`, { headers });
+}
+
+/**
+ * The status a `Prefer: code=N` asks for: undefined for a documented success status (the handler
+ * answers as usual), a 400 for a status the operation does not document.
+ */
+function forcedStatus(operation: Operation, code: number): number | undefined {
+  if (!documents(operation, code)) {
+    throw invalidField(
+      'header.prefer',
+      `asks for status ${code}, which ${operation.iid} does not document; documented statuses: ${documentedStatuses(operation).join(', ')}`,
+      'prefer',
+    );
+  }
+  return code >= 400 ? code : undefined;
+}
+
+/** `code` and `delay` of RFC 7240 `Prefer` headers (`Prefer: code=503, delay=250`); other preferences are ignored. */
+export function parsePrefer(header: string | string[] | undefined): { code?: number; delay?: number } {
+  const out: { code?: number; delay?: number } = {};
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  for (const preference of text.split(',')) {
+    const [token] = preference.split(';');
+    const match = /^\s*([A-Za-z-]+)\s*(?:=\s*"?([^"]*)"?)?\s*$/.exec(token);
+    if (!match) continue;
+    const name = match[1].toLowerCase();
+    const value = (match[2] ?? '').trim();
+    if (name === 'code') {
+      if (!/^[1-5]\d\d$/.test(value)) throw invalidField('header.prefer', `code must be an HTTP status from 100 to 599, not "${value}"`, 'prefer');
+      out.code = Number(value);
+    } else if (name === 'delay') {
+      if (!/^\d{1,6}$/.test(value) || Number(value) > MAX_DELAY_MS) {
+        throw invalidField('header.prefer', `delay must be a number of milliseconds from 0 to ${MAX_DELAY_MS}, not "${value}"`, 'prefer');
+      }
+      out.delay = Number(value);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+// The sandbox controls, assembled: journal and coverage fed by the pipeline's `request` events,
+// fault injection for the pipeline, CORS, and the admin API under /__sandbox.
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { RequestHandler } from 'express';
+import { apiRequestHandler, loadApi, type LoadedApi, type PipelineEnvironment, type RequestRecord } from '../core/pipeline.js';
+import { specsDir } from '../paths.js';
+import { adminAccess } from './access.js';
+import { ADMIN_PREFIX, adminApi } from './admin.js';
+import { corsMiddleware, type CorsOrigins } from './cors.js';
+import { Coverage } from './coverage.js';
+import { Faults } from './faults.js';
+import { DEFAULT_JOURNAL_LIMITS, RequestJournal, type JournalLimits } from './journal.js';
+import { SandboxRecords } from './records.js';
+
+export { ADMIN_PREFIX } from './admin.js';
+export { isLoopbackAddress } from './access.js';
+export type { CorsOrigins } from './cors.js';
+
+export interface ControlsOptions {
+  /** Required from every admin API client when set; without it the admin API answers loopback clients only. */
+  adminToken?: string;
+  /** Origins browser apps may call from (default any). */
+  corsOrigins?: CorsOrigins;
+  /** Decides whether a client address is loopback (tests inject one). */
+  isLoopback?: (address: string | undefined) => boolean;
+  journalLimits?: Partial<JournalLimits>;
+}
+
+export interface SandboxControls {
+  faults: Faults;
+  journal: RequestJournal;
+  coverage: Coverage;
+  records: SandboxRecords;
+  /** CORS for every route. */
+  cors: RequestHandler;
+  /** Mount at `/__sandbox`: the access check, then the admin API's pipeline. */
+  admin: RequestHandler[];
+  /** The admin API with its spec (`specs/admin.yaml`), e.g. for the API reference pages. */
+  adminApi: LoadedApi;
+}
+
+/** Builds the controls over the served APIs; `env` is the provider APIs' pipeline environment. */
+export async function createControls(apis: readonly LoadedApi[], env: PipelineEnvironment, options: ControlsOptions = {}): Promise<SandboxControls> {
+  const journal = new RequestJournal({ ...DEFAULT_JOURNAL_LIMITS, ...options.journalLimits });
+  const coverage = new Coverage(apis);
+  env.events.on('request', (record: RequestRecord) => {
+    journal.record(record);
+    coverage.record(record);
+  });
+  const faults = new Faults(apis, () => env.now().getTime());
+  const records = new SandboxRecords(env.store, apis, env.now);
+  const module = adminApi({ store: env.store, apis, records, journal, coverage, faults, startedAt: Date.now() });
+  const admin = await loadApi(module, join(specsDir, 'admin.yaml'));
+  // The admin API's own requests are neither journaled nor covered, and never get faults.
+  const adminEnv: PipelineEnvironment = { ...env, events: new EventEmitter(), faults: undefined };
+  return {
+    faults,
+    journal,
+    coverage,
+    records,
+    cors: corsMiddleware(apis, options.corsOrigins),
+    adminApi: admin,
+    admin: [adminAccess({ token: options.adminToken, isLoopback: options.isLoopback }), apiRequestHandler(admin, adminEnv)],
+  };
+}
+
+export const adminPath = `/${ADMIN_PREFIX}`;

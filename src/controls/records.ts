@@ -1,0 +1,222 @@
+// Data management and snapshots: records of any API's collections in a sandbox, read and written
+// through the admin API. Every record written is checked against its collection's spec schema and
+// the API's own `beforeAdminWrite` business rules; a snapshot is checked whole before it replaces
+// anything.
+import { isDeepStrictEqual } from 'node:util';
+import mergePatch from 'json-merge-patch';
+import type { CollectionSpec } from '../core/api-module.js';
+import type { LoadedApi } from '../core/pipeline.js';
+import { HttpProblem, invalidField, problem, type FieldProblem } from '../core/problem.js';
+import { SpecSchemas } from '../core/schemas.js';
+import type { Row, SandboxChanges, Store } from '../core/store.js';
+
+type JsonObject = Record<string, unknown>;
+
+/** A whole sandbox as JSON: api → collection → key → record. */
+export interface Snapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  sandbox: string;
+  seed: number;
+  exportedAt: string;
+  apis: Record<string, Record<string, Record<string, JsonObject>>>;
+}
+
+export const SNAPSHOT_FORMAT = 'banking-api-sandbox/snapshot@1';
+/** A bad snapshot is reported with at most this many problems. */
+const MAX_PROBLEMS = 50;
+
+export interface Page {
+  offset: number;
+  limit: number;
+  total: number;
+  data: Array<{ key: string; record: Row }>;
+}
+
+export class SandboxRecords {
+  private readonly schemas = new Map<string, SpecSchemas>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly apis: readonly LoadedApi[],
+    private readonly now: () => Date,
+  ) {}
+
+  list(sandbox: string, api: string, collection: string, offset: number, limit: number): Page {
+    this.collectionSpec(api, collection);
+    const rows = this.store.sandbox(sandbox).collection(api, collection);
+    const data = Array.from(rows.entries(), ([key, record]) => ({ key, record })).slice(offset, offset + limit);
+    return { offset, limit, total: rows.size, data };
+  }
+
+  get(sandbox: string, api: string, collection: string, key: string): Row {
+    this.collectionSpec(api, collection);
+    const record = this.store.sandbox(sandbox).collection(api, collection).get(key);
+    if (!record) throw problem('not_found', `${api} ${collection} has no record ${key} in sandbox ${sandbox}`);
+    return record;
+  }
+
+  /** Adds a record under the key its collection derives from it; 409 when that key is taken. */
+  create(sandbox: string, api: string, collection: string, record: JsonObject): { key: string; record: Row } {
+    const spec = this.collectionSpec(api, collection);
+    const key = keyOf(spec, record);
+    if (key === undefined) {
+      throw invalidField('body.id', `is missing: ${api} ${collection} records do not carry their key, so store one with PUT .../${collection}/{key}`, 'key');
+    }
+    if (this.store.sandbox(sandbox).collection(api, collection).has(key)) {
+      throw problem('conflict', `${api} ${collection} already has a record ${key} in sandbox ${sandbox}; replace it with PUT`);
+    }
+    return { key, record: this.write(sandbox, api, collection, key, record) };
+  }
+
+  /** Creates or replaces the record stored under `key`. */
+  put(sandbox: string, api: string, collection: string, key: string, record: JsonObject): { created: boolean; record: Row } {
+    this.collectionSpec(api, collection);
+    const created = !this.store.sandbox(sandbox).collection(api, collection).has(key);
+    return { created, record: this.write(sandbox, api, collection, key, record) };
+  }
+
+  /** Applies a JSON merge patch (RFC 7396) to a record: given fields replace, `null` removes one. */
+  patch(sandbox: string, api: string, collection: string, key: string, patch: JsonObject): Row {
+    const previous = this.get(sandbox, api, collection, key);
+    const record = mergePatch.apply(structuredClone(previous), patch) as JsonObject;
+    return this.write(sandbox, api, collection, key, record);
+  }
+
+  remove(sandbox: string, api: string, collection: string, key: string): void {
+    const previous = this.get(sandbox, api, collection, key);
+    const { module } = this.api(api);
+    const data = this.store.sandbox(sandbox).api(api);
+    module.beforeAdminWrite?.({ collection, key, record: null, previous, now: this.now() }, data);
+    data.collection(collection).remove(key);
+  }
+
+  /** Every record of every API in the sandbox. */
+  exportSnapshot(sandbox: string): Snapshot {
+    const apis: Snapshot['apis'] = {};
+    for (const { module } of this.apis) {
+      apis[module.slug] = {};
+      for (const name of Object.keys(module.collections)) {
+        apis[module.slug][name] = Object.fromEntries(this.store.sandbox(sandbox).collection(module.slug, name).entries());
+      }
+    }
+    return { format: SNAPSHOT_FORMAT, sandbox, seed: this.store.seed, exportedAt: this.now().toISOString(), apis };
+  }
+
+  /**
+   * Makes the sandbox hold exactly the snapshot's records; APIs and collections the snapshot leaves
+   * out start from the fixtures. The whole snapshot is checked first: a bad one changes nothing.
+   * Only differences from the fixtures are stored.
+   */
+  importSnapshot(sandbox: string, snapshot: Pick<Snapshot, 'apis'>): { changes: number } {
+    const problems: FieldProblem[] = [];
+    for (const [api, collections] of Object.entries(snapshot.apis)) {
+      if (!this.apis.some(a => a.module.slug === api)) {
+        problems.push({ field: `body.apis.${api}`, message: `is not an API of this server (${this.slugs()})`, rule: 'api' });
+        continue;
+      }
+      for (const [collection, records] of Object.entries(collections)) {
+        const spec = this.api(api).module.collections[collection] as CollectionSpec | undefined;
+        if (!spec || !Object.hasOwn(this.api(api).module.collections, collection)) {
+          problems.push({ field: `body.apis.${api}.${collection}`, message: `is not a collection of ${api} (${this.collectionNames(api)})`, rule: 'collection' });
+          continue;
+        }
+        for (const [key, record] of Object.entries(records)) {
+          problems.push(...this.recordProblems(api, collection, key, record, `body.apis.${api}.${collection}.${key}`));
+          if (problems.length >= MAX_PROBLEMS) break;
+        }
+      }
+    }
+    if (problems.length) {
+      const shown = problems.slice(0, MAX_PROBLEMS);
+      throw new HttpProblem(400, 'validation', `the snapshot was not imported, nothing changed: ${shown.map(p => `${p.field} ${p.message}`).join('; ')}`, {
+        fields: shown,
+      });
+    }
+
+    const changes: SandboxChanges = {};
+    let count = 0;
+    for (const [api, collections] of Object.entries(snapshot.apis)) {
+      for (const [collection, records] of Object.entries(collections)) {
+        const fixtures = this.store.base.collection(api, collection).rows;
+        const changed: Record<string, Row | null> = {};
+        for (const [key, record] of Object.entries(records)) {
+          if (!isDeepStrictEqual(fixtures.get(key), record)) changed[key] = record;
+        }
+        for (const key of fixtures.keys()) if (!Object.hasOwn(records, key)) changed[key] = null;
+        if (Object.keys(changed).length) {
+          (changes[api] ??= {})[collection] = changed;
+          count += Object.keys(changed).length;
+        }
+      }
+    }
+    void this.store.replaceChanges(sandbox, count ? changes : undefined);
+    return { changes: count };
+  }
+
+  /** Checks, applies the API's business rules, checks again, and stores. */
+  private write(sandbox: string, api: string, collection: string, key: string, record: JsonObject): Row {
+    const fail = (fields: FieldProblem[]) => {
+      throw new HttpProblem(400, 'validation', fields.map(p => `${p.field} ${p.message}`).join('; '), { fields });
+    };
+    const before = this.recordProblems(api, collection, key, record, 'body');
+    if (before.length) fail(before);
+    const data = this.store.sandbox(sandbox).api(api);
+    const previous = data.collection(collection).get(key);
+    const hook = this.api(api).module.beforeAdminWrite;
+    const stored = (hook ? hook({ collection, key, record, previous, now: this.now() }, data) : record) as JsonObject | null;
+    if (!stored) throw problem('internal', `${api}'s beforeAdminWrite returned no record for ${collection} ${key}`);
+    const after = this.recordProblems(api, collection, key, stored, 'body');
+    if (after.length) fail(after);
+    void data.collection(collection).put(key, stored);
+    return data.collection(collection).get(key)!;
+  }
+
+  private recordProblems(api: string, collection: string, key: string, record: unknown, field: string): FieldProblem[] {
+    const spec = this.collectionSpec(api, collection);
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) return [{ field, message: 'must be an object', rule: 'type' }];
+    const problems: FieldProblem[] = this.schemasOf(api)
+      .validate(spec.schema, record)
+      .map(line => {
+        const [path, ...rest] = line.split(' ');
+        return { field: path === '/' ? field : `${field}${path.replaceAll('/', '.')}`, message: rest.join(' '), rule: spec.schema };
+      });
+    if (!problems.length) {
+      const derived = keyOf(spec, record as JsonObject);
+      if (derived !== undefined && derived !== key) problems.push({ field, message: `is stored under key "${derived}", not "${key}"`, rule: 'key' });
+    }
+    return problems;
+  }
+
+  private collectionSpec(api: string, collection: string): CollectionSpec {
+    const { module } = this.api(api);
+    if (!Object.hasOwn(module.collections, collection)) {
+      throw problem('not_found', `${api} has no collection ${collection}; collections: ${this.collectionNames(api)}`);
+    }
+    return module.collections[collection];
+  }
+
+  private api(slug: string): LoadedApi {
+    const api = this.apis.find(a => a.module.slug === slug);
+    if (!api) throw problem('not_found', `no API ${slug} is served here; APIs: ${this.slugs()}`);
+    return api;
+  }
+
+  private schemasOf(slug: string): SpecSchemas {
+    let schemas = this.schemas.get(slug);
+    if (!schemas) this.schemas.set(slug, (schemas = new SpecSchemas(this.api(slug).specFile)));
+    return schemas;
+  }
+
+  private slugs = () => this.apis.map(a => a.module.slug).join(', ');
+  private collectionNames = (api: string) => Object.keys(this.api(api).module.collections).join(', ');
+}
+
+/**
+ * The key a record is stored under: the collection's `keyOf`, or its `id`; undefined when the record
+ * does not carry its key (e.g. idempotency records kept under a key made from request headers).
+ */
+export function keyOf(spec: CollectionSpec, record: JsonObject): string | undefined {
+  if (spec.keyOf) return spec.keyOf(record);
+  return typeof record.id === 'string' || typeof record.id === 'number' ? String(record.id) : undefined;
+}
+

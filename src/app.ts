@@ -70,6 +70,8 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
   app.set('etag', false);
   if (logger) app.use(requestLogger(logger));
   app.use(controls.cors);
+  // The provider APIs first: their requests are the hot path.
+  for (const api of apis) app.use(`/${api.module.slug}`, apiRequestHandler(api, env));
 
   app.get('/', (req, res) => {
     const origin = `${req.protocol}://${req.get('host')}`;
@@ -87,7 +89,6 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
   });
   app.use(docsRouter([...documentedApis(apis), { slug: 'admin', title: 'Sandbox admin API', specFile: controls.adminApi.specFile, prefix: adminPath }]));
   app.use(adminPath, ...controls.admin);
-  for (const api of apis) app.use(`/${api.module.slug}`, apiRequestHandler(api, env));
 
   app.use((req: Request, res: Response) => {
     res.status(404).json({

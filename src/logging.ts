@@ -17,7 +17,16 @@ export function createLogger(level: LevelWithSilent, format: LogFormat): Logger 
       pretty({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'req,res,responseTime,sandbox,api,operationId,problems,violations' }),
     );
   }
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: false }));
+  // Lines are written in batches: once 4 KB are waiting, and at least every 100 ms (and at exit).
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const flusher = setInterval(() => {
+    try {
+      destination.flush();
+    } catch {
+      clearInterval(flusher); // the destination was closed
+    }
+  }, 100).unref();
+  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 
 /** The pipeline's record of an API request, attached to the response for the log line. */

@@ -14,7 +14,7 @@ const SANDBOX_HEADERS = [VIOLATIONS_HEADER, 'retry-after', 'preference-applied',
 
 export function corsMiddleware(apis: readonly LoadedApi[], origins: CorsOrigins = '*'): RequestHandler {
   const documented = apis.flatMap(api => api.operations.flatMap(op => op.responses.flatMap(r => (r.headers ?? []).map(h => h.name.toLowerCase()))));
-  return cors({
+  const withCors = cors({
     // Reflecting the origin (rather than `*`) lets apps send cookies or credentials too.
     origin: origins === '*' ? true : origins,
     credentials: true,
@@ -23,4 +23,14 @@ export function corsMiddleware(apis: readonly LoadedApi[], origins: CorsOrigins 
     exposedHeaders: [...new Set([...documented, ...SANDBOX_HEADERS])],
     maxAge: 600,
   });
+  // Browsers send Origin on every cross-origin request; other clients need no CORS headers,
+  // only the Vary that keeps caches from mixing the two.
+  return (req, res, next) => {
+    if (req.headers.origin === undefined) {
+      res.setHeader('vary', 'Origin');
+      next();
+    } else {
+      withCors(req, res, next);
+    }
+  };
 }

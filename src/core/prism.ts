@@ -204,8 +204,28 @@ export function validateResponse(operation: Operation, response: IHttpResponse, 
     if (body._tag === 'Left') violations.push(...body.left);
     return violations.map(d => d.message);
   });
-  const headerResult = prismValidators.validateHeaders(headers, spec.value.headers ?? [], OUTPUT, bundle);
-  return headerResult._tag === 'Left' ? [...bodyViolations, ...headerResult.left.map(d => d.message)] : bodyViolations;
+  const declared = spec.value.headers ?? [];
+  const headerKey = `headers\0${idOf(operation)}\0${response.statusCode}\0${declared.map(h => verdictInput(h, headers[h.name.toLowerCase()])).join('\0')}`;
+  const headerViolations = remembered(headerKey, () => {
+    const result = prismValidators.validateHeaders(headers, declared, OUTPUT, bundle);
+    return result._tag === 'Left' ? result.left.map(d => d.message) : [];
+  });
+  return headerViolations.length ? [...bodyViolations, ...headerViolations] : bodyViolations;
+}
+
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * What Prism's verdict on a header value depends on. For a header whose schema is only
+ * `type: string, format: uuid` (a fresh request id, say), that is whether the value is a uuid —
+ * so every canonical uuid shares one verdict. Any other schema depends on the exact value.
+ */
+function verdictInput(header: { schema?: object }, value: string | undefined): string {
+  if (value === undefined) return '\u0001absent';
+  const schema = header.schema as Record<string, unknown> | undefined;
+  const onlyUuid =
+    schema && schema.type === 'string' && schema.format === 'uuid' && Object.keys(schema).every(k => ['type', 'format', 'description', 'example', 'examples', '$schema', 'x-stoplight'].includes(k));
+  return onlyUuid && CANONICAL_UUID.test(value) ? '\u0001uuid' : value;
 }
 
 const securityInputCache = new WeakMap<Operation, { headers: string[]; query: string[] }>();
@@ -280,20 +300,30 @@ export function matchesPath(template: string, path: string): boolean {
   return t.length === p.length && t.every((segment, i) => /^\{.+\}$/.test(segment) || segment === p[i]);
 }
 
+const parameterPositions = new Map<string, Array<[number, string]>>();
+
 /** Path parameters of a concrete path for an OpenAPI path template, decoded. */
 export function pathParams(template: string, path: string): Record<string, string> {
+  let positions = parameterPositions.get(template);
+  if (!positions) {
+    positions = [];
+    template.split('/').forEach((segment, i) => {
+      const name = /^\{(.+)\}$/.exec(segment)?.[1];
+      if (name) positions!.push([i, name]);
+    });
+    parameterPositions.set(template, positions);
+  }
   const params: Record<string, string> = Object.create(null);
-  const t = template.split('/');
-  const p = path.split('/');
-  t.forEach((segment, i) => {
-    const name = /^\{(.+)\}$/.exec(segment)?.[1];
-    if (name && p[i] !== undefined) {
-      try {
-        params[name] = decodeURIComponent(p[i]);
-      } catch {
-        params[name] = p[i];
-      }
+  if (!positions.length) return params;
+  const segments = path.split('/');
+  for (const [i, name] of positions) {
+    const segment = segments[i];
+    if (segment === undefined) continue;
+    try {
+      params[name] = decodeURIComponent(segment);
+    } catch {
+      params[name] = segment;
     }
-  });
+  }
   return params;
 }

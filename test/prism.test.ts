@@ -1,0 +1,83 @@
+// The Prism adapter remembers verdicts; these tests pin down that remembering never changes one.
+import { join } from 'node:path';
+import { checkSecurity, loadOperations, route, validateRequest, validateResponse, type Operation, type PrismRequest } from '../src/core/prism.js';
+import { HttpProblem } from '../src/core/problem.js';
+import { specsDir } from '../src/paths.js';
+import { UPVEST } from './helpers.js';
+
+let operations: Operation[];
+let getAccount: Operation;
+beforeAll(async () => {
+  operations = await loadOperations(join(specsDir, 'upvest.yaml'));
+  getAccount = operations.find(op => op.iid === 'getReferenceAccount')!;
+});
+
+const request = (path: string, headers: Record<string, string> = UPVEST.headers, method = 'get'): PrismRequest => ({
+  method: method as PrismRequest['method'],
+  url: { path, query: {} },
+  headers,
+});
+const account = {
+  id: UPVEST.account,
+  created_at: '2020-08-24T14:15:22Z',
+  updated_at: '2020-08-24T14:15:22Z',
+  user_id: UPVEST.user,
+  account_owner: 'Max Mustermann',
+  iban: 'DE0210**********0402',
+  bic: 'BELADEBE',
+  confirmed_at: '2020-08-23T14:15:22Z',
+};
+const ok = (requestId: string, body: object = account) => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json', 'upvest-request-id': requestId },
+  body,
+});
+
+test('routing verdicts repeat exactly: operation, 404, 405 with Allow', () => {
+  const path = `/payments/reference_accounts/${UPVEST.account}`;
+  for (let i = 0; i < 2; i++) {
+    expect(route(operations, request(path)).iid).toBe('getReferenceAccount');
+    expect(() => route(operations, request('/nowhere'))).toThrow(expect.objectContaining({ status: 404 }));
+    const refused = (() => {
+      try {
+        route(operations, request(path, UPVEST.headers, 'put'));
+      } catch (error) {
+        return error as HttpProblem;
+      }
+    })();
+    expect(refused).toMatchObject({ status: 405, headers: { allow: 'GET, DELETE' } });
+  }
+});
+
+test('security and input verdicts depend on the values that matter', () => {
+  const path = `/payments/reference_accounts/${UPVEST.account}`;
+  expect(checkSecurity(getAccount, request(path))).toEqual([]);
+  expect(checkSecurity(getAccount, request(path, { 'upvest-client-id': UPVEST.clientId }))).toHaveLength(1);
+  expect(checkSecurity(getAccount, request(path))).toEqual([]);
+
+  expect(validateRequest(getAccount, request(path), { query: '' })).toEqual([]);
+  const bad = request(path, { ...UPVEST.headers, 'upvest-client-id': 'not-a-uuid' });
+  expect(validateRequest(getAccount, bad, { query: '' })).toEqual([expect.objectContaining({ field: 'header.upvest-client-id' })]);
+  expect(validateRequest(getAccount, request(path), { query: '' })).toEqual([]);
+});
+
+test('a remembered response verdict never hides a violation', () => {
+  const body = JSON.stringify(account);
+  expect(validateResponse(getAccount, ok('0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9'), body)).toEqual([]);
+  // another uuid shares the verdict; a malformed id or a missing header does not
+  expect(validateResponse(getAccount, ok('fa0e1d2c-3b4a-4958-8776-655443322110'), body)).toEqual([]);
+  expect(validateResponse(getAccount, ok('not-a-uuid'), body)).toEqual([expect.stringMatching(/upvest-request-id/)]);
+  expect(validateResponse(getAccount, ok('0B1C2D3E-4F50-4617-8293-A4B5C6D7E8F9'), body)).toEqual([]);
+  const missing = { statusCode: 200, headers: { 'content-type': 'application/json' }, body: account };
+  expect(validateResponse(getAccount, missing, body)).toEqual([expect.stringMatching(/upvest-request-id/)]);
+
+  const broken = { ...account, iban: 'DE02100500000054540402' };
+  for (let i = 0; i < 2; i++) {
+    expect(validateResponse(getAccount, ok('0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9', broken), JSON.stringify(broken))).toEqual([
+      expect.stringMatching(/iban must match pattern/),
+    ]);
+  }
+  expect(validateResponse(getAccount, { ...ok('0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9'), statusCode: 418 }, body)).toEqual([
+    expect.stringMatching(/Unable to match the returned status code/),
+  ]);
+});

@@ -1,7 +1,9 @@
 // `npm run fixtures`: regenerates fixtures/<slug>.json from the default seed.
 import { writeFile } from 'node:fs/promises';
 import { apis } from '../src/apis/index.js';
-import { DEFAULT_SEED, fixtureFile, fixtureJson } from '../src/core/fixtures.js';
+import { DEFAULT_SEED, fixtureFile, fixtureJson, loadFaker } from '../src/core/fixtures.js';
+
+await loadFaker();
 
 for (const api of apis) {
   const file = fixtureFile(api.slug);

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, Response } from 'express';
 import { pino, type Level, type Logger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 import type { RequestRecord } from './core/pipeline.js';
 
 export const LOG_LEVELS: LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -12,6 +12,8 @@ export type LogFormat = 'pretty' | 'json';
 
 export function createLogger(level: LevelWithSilent, format: LogFormat): Logger {
   if (format === 'pretty') {
+    // Loaded only for a terminal.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
     return pino(
       { level, base: undefined },
       pretty({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'req,res,responseTime,sandbox,api,operationId,problems,violations' }),

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { apis } from '../src/apis/index.js';
 import { masstack } from '../src/apis/masstack/index.js';
 import { PAYMENT_METHODS_BY_MODALITY, ibanProblem } from '../src/apis/masstack/state.js';
-import { DEFAULT_SEED, fixtureFile, fixtureJson } from '../src/core/fixtures.js';
+import { DEFAULT_SEED, fixtureFile, fixtureJson, loadFaker } from '../src/core/fixtures.js';
 import { SpecSchemas } from '../src/core/schemas.js';
 import { specsDir } from '../src/paths.js';
+
+await loadFaker();
 
 describe.each(apis.map(api => [api.slug, api] as const))('%s fixtures', (slug, api) => {
   test('regenerating them gives the committed file, byte for byte', async () => {

@@ -2,7 +2,7 @@
 // fixtures/<slug>.json (regenerate with `npm run fixtures`) so start-up needs no generation.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Faker, base, en, type LocaleDefinition } from '@faker-js/faker';
+import type { Faker, allLocales } from '@faker-js/faker';
 import type { ApiModule } from './api-module.js';
 import type { ApiDataset, Dataset } from './store.js';
 import { fixturesDir } from '../paths.js';
@@ -11,9 +11,22 @@ export const DEFAULT_SEED = 1;
 /** "Now" for fixture generation, so the same seed always gives the same data. */
 export const FIXTURE_REFERENCE_DATE = new Date('2026-11-01T00:00:00.000Z');
 
-/** A faker seeded for fixture generation (English by default; pass other locales first). */
-export function seededFaker(seed: number, locales: LocaleDefinition[] = [en]): Faker {
-  const faker = new Faker({ locale: [...locales, en, base] });
+export type LocaleName = keyof typeof allLocales;
+
+// faker is only needed to generate fixtures (another seed, `npm run fixtures`), not to serve the
+// committed ones, so it is loaded on demand: it takes a noticeable part of start-up.
+let fakerModule: typeof import('@faker-js/faker') | undefined;
+
+/** Loads faker; call (and await) before `seededFaker`. */
+export async function loadFaker(): Promise<void> {
+  fakerModule ??= await import('@faker-js/faker');
+}
+
+/** A faker seeded for fixture generation, in the given locales (falling back to English). */
+export function seededFaker(seed: number, locales: LocaleName[] = []): Faker {
+  if (!fakerModule) throw new Error('seededFaker: await loadFaker() first');
+  const { Faker, allLocales } = fakerModule;
+  const faker = new Faker({ locale: [...locales.map(name => allLocales[name]), allLocales.en, allLocales.base] });
   faker.seed(seed);
   faker.setDefaultRefDate(FIXTURE_REFERENCE_DATE);
   return faker;
@@ -29,6 +42,7 @@ export function fixtureFile(slug: string): string {
  */
 export async function loadFixtures(apis: readonly ApiModule[], seed: number, now: Date = new Date()): Promise<Dataset> {
   const dataset: Dataset = {};
+  if (seed !== DEFAULT_SEED) await loadFaker();
   for (const api of apis) {
     const data =
       seed === DEFAULT_SEED

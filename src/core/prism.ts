@@ -12,7 +12,11 @@ import { LRUCache } from 'lru-cache';
 import { HttpProblem, problem, type FieldProblem } from './problem.js';
 
 const require = createRequire(import.meta.url);
-const prismHttp = require('@stoplight/prism-http') as typeof import('@stoplight/prism-http');
+// Only the parts used here: Prism's index also loads its mocker and proxy (a second faker,
+// json-schema-faker, HTTP agents), which would triple the sandbox's start-up time.
+const prismOperations = require('@stoplight/prism-http/dist/utils/operations.js') as {
+  getHttpOperationsFromSpec: (spec: string) => Promise<IHttpOperation[]>;
+};
 const prismRouter = require('@stoplight/prism-http/dist/router/index.js') as {
   default: (args: { resources: IHttpOperation[]; input: IHttpRequest }) => Either<Error & { status?: number }, IHttpOperation>;
 };
@@ -65,7 +69,7 @@ const specs = new Map<string, Promise<Operation[]>>();
 export function loadOperations(specFile: string): Promise<Operation[]> {
   let operations = specs.get(specFile);
   if (!operations) {
-    operations = prismHttp.getHttpOperationsFromSpec(specFile);
+    operations = prismOperations.getHttpOperationsFromSpec(specFile);
     specs.set(specFile, operations);
   }
   return operations;

@@ -30,12 +30,17 @@ export function documentedApis(apis: LoadedApi[]): DocumentedApi[] {
 
 export function docsRouter(apis: DocumentedApi[]): Router {
   const router = express.Router();
-  const specs = new Map(apis.map(api => [api.slug, parse(readFileSync(api.specFile, 'utf8')) as Record<string, unknown>]));
+  // Parsed on first use: start-up need not pay for every spec's YAML.
+  const specs = new Map<string, Record<string, unknown>>();
   const origin = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
   /** The spec with its server pointing at this sandbox, as seen by the client. */
   const specFor = (req: Request, api: DocumentedApi) => {
-    const spec = specs.get(api.slug)!;
+    let spec = specs.get(api.slug);
+    if (!spec) {
+      spec = parse(readFileSync(api.specFile, 'utf8')) as Record<string, unknown>;
+      specs.set(api.slug, spec);
+    }
     return { ...spec, servers: [{ url: `${origin(req)}${api.prefix}`, description: 'This sandbox' }] };
   };
 

@@ -1,7 +1,7 @@
 // Deterministic MasStack fixtures: organizations telco, masmovil and yoigo, each with customers
 // holding zero, one and several accounts in both modalities and with every payment method type.
 // A fixed example set in `telco` (the README's and the spec's examples) stays the same for every seed.
-import { es, type Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
 import { composeIBAN, isValidBBAN } from 'ibantools';
 import { seededFaker } from '../../core/fixtures.js';
 import {
@@ -112,7 +112,7 @@ function billingAddress(faker: Faker): BillingAddress {
 }
 
 export function generateFixtures(seed: number) {
-  const faker = seededFaker(seed, [es]);
+  const faker = seededFaker(seed, ['es']);
   const organizations = Object.fromEntries(ORGANIZATIONS.map(o => [o.id, o]));
   const customers: Record<string, Customer> = Object.fromEntries(EXAMPLE_CUSTOMERS.map(c => [c.id, c]));
   const accounts: Record<string, StoredAccount> = Object.fromEntries(EXAMPLE_ACCOUNTS.map(a => [a.id, a]));

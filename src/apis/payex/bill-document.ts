@@ -1,5 +1,5 @@
 // The PDF of a bill (its `document` link), rendered with PDFKit: number, dates, amounts and how to pay.
-import PDFDocument from 'pdfkit';
+import type PDFKit from 'pdfkit';
 import type { AccountRecord, BillRecord } from './records.js';
 import type { BillResource } from './resources.js';
 
@@ -22,8 +22,13 @@ export interface BillDocumentInput {
   holder?: string;
 }
 
+// PDFKit (and its fonts) load on the first bill document rather than at start-up.
+let pdfkit: Promise<typeof PDFKit> | undefined;
+
 /** Renders the bill; the same bill always gives the same bytes (the creation date is the bill date). */
-export function renderBillPdf({ bill, record, account, holder }: BillDocumentInput): Promise<Buffer> {
+export async function renderBillPdf({ bill, record, account, holder }: BillDocumentInput): Promise<Buffer> {
+  pdfkit ??= import('pdfkit').then(m => m.default);
+  const PDFDocument = await pdfkit;
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,

@@ -3,7 +3,7 @@
 // FIXTURE_REFERENCE_DATE — purchases, interest and fees, monthly bills paid (or missed and
 // reminded), reservations — so every figure, bill and payment order follows the ledger's rules.
 // The core moves the dates to today when it loads them (`fixtureDates` in index.ts).
-import { sv, type Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
 import { FIXTURE_REFERENCE_DATE, seededFaker } from '../../core/fixtures.js';
 import { addDays, isoDay } from './days.js';
 import { fromCents } from './money.js';
@@ -128,7 +128,7 @@ function billDates(day: number, from: string): string[] {
 }
 
 export function generateFixtures(seed: number): Fixtures {
-  const faker = seededFaker(seed, [sv]);
+  const faker = seededFaker(seed, ['sv']);
   const fixtures: Fixtures = {
     accounts: {},
     bills: {},

@@ -26,6 +26,8 @@ const SCALE_RECORDS = Number(args['scale-records']);
 
 const UPVEST_HEADERS = { 'upvest-client-id': '8c8d2e1f-3b4a-4c5d-9e6f-7a8b9c0d1e2f', authorization: 'Bearer bench' };
 const USER = '83d83ec2-d2ca-49ff-bbea-b92b5c3be202';
+const PAYEX_ACCOUNT_PATH = '/payex/ledger/account/v1/501/accounts/1234567';
+const PAYEX_HEADERS = { authorization: 'Bearer bench' };
 const ACCOUNT = 'c18f80bd-401e-4836-9776-7dc24c32d35e';
 const LIST_ITEMS = 100;
 
@@ -195,7 +197,9 @@ async function main() {
     const list = (await (await fetch(`${sandbox.url}${listPath}?limit=${LIST_ITEMS}`, { headers: UPVEST_HEADERS })).json()) as { meta: Record<string, number>; data: unknown[] };
     if (list.data.length !== LIST_ITEMS) throw new Error(`expected ${LIST_ITEMS} items, got ${list.data.length}`);
 
+    const payexAccount = await (await fetch(`${sandbox.url}${PAYEX_ACCOUNT_PATH}`, { headers: PAYEX_HEADERS })).json();
     record('get-by-id upvest', 'sandbox', await get(`${sandbox.url}${accountPath}`));
+    record('get-by-id payex', 'sandbox', await get(`${sandbox.url}${PAYEX_ACCOUNT_PATH}`, PAYEX_HEADERS));
     record(`list upvest (${LIST_ITEMS} items)`, 'sandbox', await get(`${sandbox.url}${listPath}?limit=${LIST_ITEMS}`));
     const users = ((await (await fetch(`${sandbox.url}/upvest/users/${USER}/payments/reference_accounts?limit=1`, { headers: UPVEST_HEADERS })).json()) as { data: Array<{ user_id: string }> }).data.map(a => a.user_id);
     record(
@@ -222,9 +226,10 @@ async function main() {
 
     // 2. Bare Express 5 over the same records.
     const recordsFile = join(dir, 'records.json');
-    await writeFile(recordsFile, JSON.stringify({ byPath: { [accountPath]: one }, lists: { [listPath]: list } }));
+    await writeFile(recordsFile, JSON.stringify({ byPath: { [accountPath]: one, [PAYEX_ACCOUNT_PATH]: payexAccount }, lists: { [listPath]: list } }));
     const bare = await start(['node', '--import', 'tsx', 'bench/bare-express.ts', recordsFile], accountPath);
     record('get-by-id upvest', 'express', await get(`${bare.url}${accountPath}`));
+    record('get-by-id payex', 'express', await get(`${bare.url}${PAYEX_ACCOUNT_PATH}`, PAYEX_HEADERS));
     record(`list upvest (${LIST_ITEMS} items)`, 'express', await get(`${bare.url}${listPath}?limit=${LIST_ITEMS}`));
     await stop(bare);
 
@@ -237,6 +242,12 @@ async function main() {
     record('get-by-id upvest', 'prism', await get(`${prism.url}/payments/reference_accounts/${ACCOUNT}`));
     record(`list upvest (${LIST_ITEMS} items)`, 'prism', await get(`${prism.url}/users/${USER}/payments/reference_accounts?limit=${LIST_ITEMS}`));
     await stop(prism);
+    const prismPayex = await start(
+      ['node', 'node_modules/@stoplight/prism-cli/dist/index.js', 'mock', 'specs/payex.yaml', '-h', '127.0.0.1', '-p', String(prismPort + 1)],
+      PAYEX_ACCOUNT_PATH.replace('/payex', ''),
+    );
+    record('get-by-id payex', 'prism', await get(`${prismPayex.url}${PAYEX_ACCOUNT_PATH.replace('/payex', '')}`, PAYEX_HEADERS));
+    await stop(prismPayex);
 
     // 4. Scale: the same scenarios with SCALE_RECORDS more records in the collection.
     const scaleFile = join(dir, 'scale', 'sandbox.json');
@@ -257,9 +268,12 @@ async function main() {
   const targets = {
     'get-by-id ≥ 0.6× express': ratio(s['get-by-id upvest'].sandbox.rps, s['get-by-id upvest'].express.rps),
     'get-by-id ≥ 2× prism': ratio(s['get-by-id upvest'].sandbox.rps, s['get-by-id upvest'].prism.rps),
+    'get-by-id payex ≥ 0.6× express': ratio(s['get-by-id payex'].sandbox.rps, s['get-by-id payex'].express.rps),
+    'get-by-id payex ≥ 2× prism': ratio(s['get-by-id payex'].sandbox.rps, s['get-by-id payex'].prism.rps),
     'list ≥ 0.5× express': ratio(s[listKey].sandbox.rps, s[listKey].express.rps),
     'create ≥ 1500 req/s': s['create upvest (on disk)'].sandbox.rps,
     'get-by-id p99 ≤ 3× express p99': ratio(s['get-by-id upvest'].sandbox.p99, s['get-by-id upvest'].express.p99),
+    'get-by-id payex p99 ≤ 3× express p99': ratio(s['get-by-id payex'].sandbox.p99, s['get-by-id payex'].express.p99),
     'start-up < 2000 ms': results.startupMs,
     'resident memory < 200 MB': results.rssIdleMb,
     [`get-by-id @scale within 1.5× (slowdown)`]: ratio(s['get-by-id upvest'].sandbox.rps, s[`get-by-id upvest @${SCALE_RECORDS / 1000}k`].sandbox.rps),

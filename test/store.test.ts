@@ -59,6 +59,19 @@ describe('collections over fixtures', () => {
     expect(things.remove('nope')).toBe(false);
   });
 
+  test('reading from a new sandbox name leaves nothing behind; views of one sandbox share its indexes', async () => {
+    const store = await open();
+    for (let i = 0; i < 1000; i++) expect(store.sandbox(`reader-${i}`).collection('demo', 'things').where('owner', 'x')).toHaveLength(2);
+    expect(store.sandboxNames()).toEqual(['default']);
+
+    const first = store.sandbox('ci').collection('demo', 'things');
+    expect(first.where('owner', 'y').map(r => r.id)).toEqual(['c']);
+    await store.sandbox('ci').collection('demo', 'things').put('e', { id: 'e', owner: 'y', n: 5 });
+    store.sandbox('ci').collection('demo', 'things').remove('c');
+    expect(first.where('owner', 'y').map(r => r.id)).toEqual(['e']);
+    expect(store.sandboxNames()).toEqual(['default', 'ci']);
+  });
+
   test('records are frozen, so a change cannot bypass the store', async () => {
     const store = await open();
     const things = store.sandbox().collection<{ id: string; n: number }>('demo', 'things');

@@ -185,14 +185,15 @@ describe('opening a data file', () => {
     ['truncated', '{"format":1,"seed":1,"sandb'],
     ['not JSON', 'hello'],
     ['another format', '{"users":[]}'],
-  ])('refuses a %s file with one line naming it, and leaves it untouched', async (_, content) => {
+    ['binary', Buffer.from([0xff, 0xfe, 0x0a, 0x00, 0x1b, 0x7b])],
+  ])('refuses a %s file with one printable line naming it, and leaves it untouched', async (_, content) => {
     const file = join(dir, 'data.json');
     await writeFile(file, content);
     const error = await open(file).catch(e => e);
     expect(error).toBeInstanceOf(DataFileError);
     expect(error.message).toContain(file);
-    expect(error.message).not.toContain('\n');
-    expect(await readFile(file, 'utf8')).toBe(content);
+    expect(error.message).toMatch(/^[\x20-\x7e]+$/);
+    expect(await readFile(file)).toEqual(Buffer.from(content));
   });
 
   test('keeps the seed it was created with, and refuses a different one', async () => {

@@ -148,7 +148,7 @@ export class Store {
       try {
         stored = await new JSONFile<unknown>(file).read();
       } catch (error) {
-        throw new DataFileError(`cannot read data file ${file}: ${oneLine(error)}`);
+        throw new DataFileError(`cannot read data file ${file}: ${describeReadError(error)}`);
       }
       if (stored === null) {
         fresh = true;
@@ -548,6 +548,13 @@ function checkDocument(value: unknown, file: string): StoreDocument {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** V8 quotes the start of the text in a JSON error, which may be binary: keep one printable line. */
+function describeReadError(error: unknown): string {
+  if (!(error instanceof SyntaxError)) return oneLine(error);
+  const reason = error.message.replace(/, ".*" is not valid JSON$/s, '').replace(/[^\x20-\x7e]/g, '?');
+  return `not valid JSON (${reason})`;
 }
 
 function oneLine(error: unknown): string {

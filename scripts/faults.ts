@@ -364,7 +364,7 @@ async function soak(): Promise<void> {
   const atStart = await figures();
   await run(warmUp);
   const baseline = await figures(true);
-  log(`  after ${Math.round(warmUp / 1000)} s warm-up: ${counts.requests} requests; heap ${baseline.heapUsedMB} MB (verdict cache cleared), rss ${baseline.rssMB} MB`);
+  log(`  after ${Math.round(warmUp / 1000)} s warm-up: ${counts.requests} requests; heap ${baseline.heapUsedMB} MB (verdict cache and journal emptied), rss ${baseline.rssMB} MB`);
   const samples: Array<[number, SoakFigures]> = [];
   const sampleEvery = Math.max(10_000, (total - warmUp) / 10);
   while (Date.now() - started < total) {
@@ -373,7 +373,8 @@ async function soak(): Promise<void> {
     samples.push([Math.round((Date.now() - started) / 1000), f]);
     log(
       `  ${String(samples.at(-1)![0]).padStart(4)} s: ${counts.requests} requests, heap ${f.heapUsedMB} MB, rss ${f.rssMB} MB, ` +
-        `verdicts ${f.verdicts.entries} (${Math.round(f.verdicts.size / 1024)} KB), records ${f.records}, sandboxes kept ${f.sandboxesKept}`,
+        `verdicts ${f.verdicts.entries} (${Math.round(f.verdicts.size / 1024)} KB), journal ${f.journalEntries}, records ${f.records}, ` +
+        `sandboxes kept ${f.sandboxesKept}, with coverage ${f.coverageSandboxes}`,
     );
   }
   const end = await figures(true);
@@ -386,7 +387,7 @@ async function soak(): Promise<void> {
     `${counts.reads} reads, ${counts.writes} writes, ${counts.createDelete} create+delete pairs, ${counts.freshSandbox} reads in fresh sandboxes, ${counts.hostile} hostile`);
   log(`  statuses: ${[...counts.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')}`);
   log(`  memory: before traffic heap ${atStart.heapUsedMB} MB / rss ${atStart.rssMB} MB; after warm-up heap ${baseline.heapUsedMB} MB / rss ${baseline.rssMB} MB; ` +
-    `at the end heap ${end.heapUsedMB} MB / rss ${end.rssMB} MB (heaps after GC, verdict cache cleared)`);
+    `at the end heap ${end.heapUsedMB} MB / rss ${end.rssMB} MB (heaps after GC, verdict cache and journal emptied)`);
   log(`  store: ${end.records} records in ${end.sandboxesWithChanges} sandboxes with changes; ${end.sandboxesKept} sandbox objects kept; ` +
     `verdict cache peaked at ${Math.max(...samples.map(([, f]) => f.verdicts.entries))} of ${end.verdicts.maxEntries} entries`);
   check(counts.errors === 0, `no errors (5xx, violations, undocumented statuses, refused hostile input): ${counts.errors}${errors.length ? `\n      ${errors.join('\n      ')}` : ''}`);
@@ -395,6 +396,7 @@ async function soak(): Promise<void> {
   check(end.sandboxesKept <= end.sandboxesWithChanges + 1, `sandbox objects kept (${end.sandboxesKept}) are those holding changes (${end.sandboxesWithChanges}) plus default`);
   check(end.requestListeners === baseline.requestListeners, `request listeners stay at ${baseline.requestListeners}`);
   check(samples.every(([, f]) => f.verdicts.entries <= f.verdicts.maxEntries), 'the verdict cache stays within its bound');
+  check(samples.every(([, f]) => f.journalEntries <= 20_000 && f.coverageSandboxes <= 1_000), 'the journal and per-sandbox coverage stay within their bounds');
 }
 
 const started = Date.now();

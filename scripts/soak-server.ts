@@ -15,6 +15,9 @@ export interface SoakFigures {
   /** Sandbox objects the store keeps. */
   sandboxesKept: number;
   requestListeners: number;
+  /** Journal entries (bounded at 20,000) and sandboxes with their own coverage counts (bounded at 1,000). */
+  journalEntries: number;
+  coverageSandboxes: number;
   verdicts: ReturnType<typeof verdictCacheStats>;
   unexpectedErrors: string[];
 }
@@ -29,6 +32,7 @@ const sandbox = await createApp({
 const server = createServer({ maxHeaderSize: 64 * 1024 }, sandbox.app);
 server.listen(Number(port), '127.0.0.1', () => process.send!({ type: 'listening' }));
 
+const { journal } = sandbox.controls;
 const MB = 1024 * 1024;
 const round = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
 
@@ -52,6 +56,8 @@ function figures(): SoakFigures {
     sandboxesWithChanges,
     sandboxesKept: (store as unknown as { sandboxes: Map<string, unknown> }).sandboxes.size,
     requestListeners: sandbox.events.listenerCount('request'),
+    journalEntries: journal.sandboxes().reduce((sum, name) => sum + journal.count(name), 0),
+    coverageSandboxes: sandbox.controls.coverage.sandboxCount(),
     verdicts: verdictCacheStats(),
     unexpectedErrors: [...unexpectedErrors],
   };
@@ -59,7 +65,11 @@ function figures(): SoakFigures {
 
 process.on('message', (message: { type: string; id: number; clearVerdicts?: boolean }) => {
   if (message.type === 'figures') {
-    if (message.clearVerdicts) clearVerdictCache();
+    // The verdict cache and the journal are bounded by design; emptying them shows what else the heap holds.
+    if (message.clearVerdicts) {
+      clearVerdictCache();
+      for (const name of journal.sandboxes()) journal.clear(name);
+    }
     for (let i = 0; i < 3; i++) global.gc?.();
     process.send!({ type: 'figures', id: message.id, figures: figures() });
   } else if (message.type === 'stop') {

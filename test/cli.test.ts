@@ -136,3 +136,22 @@ test('kill -9 right after a 2xx create loses nothing', async () => {
     await stop(second);
   }
 });
+
+test('a URI beyond the API\'s limit is the provider\'s 414; beyond 64 KB a JSON 431; the server keeps serving', async () => {
+  const server = await startServer(['--in-memory', '--port', '0']);
+  try {
+    const path = `${server.url}/upvest/users/${UPVEST.user}/payments/reference_accounts?limit=1&pad=`;
+    const long = await fetch(`${path}${'a'.repeat(20_000)}`, { headers: UPVEST.headers });
+    expect(long.status).toBe(414);
+    expect(await long.json()).toMatchObject({ status: 414, title: expect.any(String) });
+
+    const huge = await fetch(`${path}${'a'.repeat(70 * 1024)}`, { headers: UPVEST.headers });
+    expect(huge.status).toBe(431);
+    expect(await huge.json()).toEqual({ error: 'request_header_fields_too_large', message: 'The request line and headers are larger than 65536 bytes.' });
+
+    const after = await fetch(`${path}x`, { headers: UPVEST.headers });
+    expect(after.status).toBe(200);
+  } finally {
+    await stop(server);
+  }
+});

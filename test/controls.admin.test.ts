@@ -3,6 +3,7 @@
 import request from 'supertest';
 import { apis } from '../src/apis/index.js';
 import { isLoopbackAddress } from '../src/controls/access.js';
+import { Coverage } from '../src/controls/coverage.js';
 import { RequestJournal } from '../src/controls/journal.js';
 import type { RequestRecord } from '../src/core/pipeline.js';
 import { testApp, UPVEST } from './helpers.js';
@@ -191,6 +192,30 @@ describe('coverage', () => {
     expect((await coverage('')).upvest.operations.exercised).toBe(0);
   });
 });
+
+describe('coverage of many sandboxes', () => {
+  test('keeps per-sandbox counts for the most recently active sandboxes only; totals stay exact', () => {
+    const coverage = new Coverage([], 3);
+    const record = (sandbox: string, status = 200) =>
+      coverage.record({ sandbox, api: 'upvest', operationId: 'getReferenceAccount', status } as RequestRecord);
+    for (let i = 0; i < 1000; i++) record(`fresh-${i}`);
+    record('fresh-998', 404);
+    expect(coverage.sandboxCount()).toBe(3);
+    const counts = (sandbox?: string) => countsOf(coverage, sandbox);
+    expect(counts()).toEqual({ 200: 1000, 404: 1 });
+    expect(counts('fresh-998')).toEqual({ 200: 1, 404: 1 });
+    expect(counts('fresh-0')).toEqual({});
+    coverage.clear('fresh-998');
+    expect(counts()).toEqual({ 200: 999 });
+  });
+});
+
+/** Calls by status of upvest.getReferenceAccount, read through the report of a Coverage over Upvest. */
+function countsOf(coverage: Coverage, sandbox?: string): Record<number, number> {
+  const internal = coverage as unknown as { total: Map<string, Map<string, Map<number, number>>>; counts: Map<string, Map<string, Map<string, Map<number, number>>>> };
+  const apis = sandbox === undefined ? internal.total : internal.counts.get(sandbox);
+  return Object.fromEntries(apis?.get('upvest')?.get('getReferenceAccount') ?? []);
+}
 
 describe('CORS', () => {
   test('a preflight from another origin succeeds for the provider and sandbox headers', async () => {

@@ -59,6 +59,19 @@ describe('collections over fixtures', () => {
     expect(things.remove('nope')).toBe(false);
   });
 
+  test('reading from a new sandbox name leaves nothing behind; views of one sandbox share its indexes', async () => {
+    const store = await open();
+    for (let i = 0; i < 1000; i++) expect(store.sandbox(`reader-${i}`).collection('demo', 'things').where('owner', 'x')).toHaveLength(2);
+    expect(store.sandboxNames()).toEqual(['default']);
+
+    const first = store.sandbox('ci').collection('demo', 'things');
+    expect(first.where('owner', 'y').map(r => r.id)).toEqual(['c']);
+    await store.sandbox('ci').collection('demo', 'things').put('e', { id: 'e', owner: 'y', n: 5 });
+    store.sandbox('ci').collection('demo', 'things').remove('c');
+    expect(first.where('owner', 'y').map(r => r.id)).toEqual(['e']);
+    expect(store.sandboxNames()).toEqual(['default', 'ci']);
+  });
+
   test('records are frozen, so a change cannot bypass the store', async () => {
     const store = await open();
     const things = store.sandbox().collection<{ id: string; n: number }>('demo', 'things');
@@ -172,14 +185,15 @@ describe('opening a data file', () => {
     ['truncated', '{"format":1,"seed":1,"sandb'],
     ['not JSON', 'hello'],
     ['another format', '{"users":[]}'],
-  ])('refuses a %s file with one line naming it, and leaves it untouched', async (_, content) => {
+    ['binary', Buffer.from([0xff, 0xfe, 0x0a, 0x00, 0x1b, 0x7b])],
+  ])('refuses a %s file with one printable line naming it, and leaves it untouched', async (_, content) => {
     const file = join(dir, 'data.json');
     await writeFile(file, content);
     const error = await open(file).catch(e => e);
     expect(error).toBeInstanceOf(DataFileError);
     expect(error.message).toContain(file);
-    expect(error.message).not.toContain('\n');
-    expect(await readFile(file, 'utf8')).toBe(content);
+    expect(error.message).toMatch(/^[\x20-\x7e]+$/);
+    expect(await readFile(file)).toEqual(Buffer.from(content));
   });
 
   test('keeps the seed it was created with, and refuses a different one', async () => {

@@ -29,31 +29,56 @@ export interface ApiCoverage {
 /** operationId → answered status → calls */
 type Counts = Map<string, Map<number, number>>;
 
-export class Coverage {
-  /** sandbox → api → counts */
-  private readonly counts = new Map<string, Map<string, Counts>>();
+/** Per-sandbox counts are kept for this many of the most recently active sandboxes. */
+export const COVERAGE_SANDBOXES = 1000;
 
-  constructor(private readonly apis: readonly LoadedApi[]) {}
+export class Coverage {
+  /**
+   * sandbox → api → counts, ordered from the least to the most recently active sandbox and bounded
+   * (a client using a fresh `X-Sandbox-Id` per run must not make the server grow); `total` keeps
+   * the exact counts over all sandboxes, evicted ones included.
+   */
+  private readonly counts = new Map<string, Map<string, Counts>>();
+  private readonly total = new Map<string, Counts>();
+
+  constructor(
+    private readonly apis: readonly LoadedApi[],
+    private readonly maxSandboxes = COVERAGE_SANDBOXES,
+  ) {}
 
   record(record: RequestRecord): void {
     if (!record.operationId) return;
     let apis = this.counts.get(record.sandbox);
-    if (!apis) this.counts.set(record.sandbox, (apis = new Map()));
-    let operations = apis.get(record.api);
-    if (!operations) apis.set(record.api, (operations = new Map()));
-    let statuses = operations.get(record.operationId);
-    if (!statuses) operations.set(record.operationId, (statuses = new Map()));
-    statuses.set(record.status, (statuses.get(record.status) ?? 0) + 1);
+    if (apis) this.counts.delete(record.sandbox); // re-insert: now the most recently active
+    else apis = new Map();
+    this.counts.set(record.sandbox, apis);
+    count(apis, record, 1);
+    count(this.total, record, 1);
+    if (this.counts.size > this.maxSandboxes) this.counts.delete(this.counts.keys().next().value!);
   }
 
   clear(sandbox?: string): void {
-    if (sandbox === undefined) this.counts.clear();
-    else this.counts.delete(sandbox);
+    if (sandbox === undefined) {
+      this.counts.clear();
+      this.total.clear();
+      return;
+    }
+    for (const [api, operations] of this.counts.get(sandbox) ?? []) {
+      for (const [operationId, statuses] of operations) {
+        for (const [status, calls] of statuses) count(this.total, { api, operationId, status }, -calls);
+      }
+    }
+    this.counts.delete(sandbox);
+  }
+
+  /** Sandboxes whose own counts are kept (at most `maxSandboxes`). */
+  sandboxCount(): number {
+    return this.counts.size;
   }
 
   /** Coverage of every API, in one sandbox or (without one) over all sandboxes. */
   report(sandbox?: string): ApiCoverage[] {
-    const sandboxes = sandbox === undefined ? [...this.counts.values()] : [this.counts.get(sandbox) ?? new Map<string, Counts>()];
+    const sandboxes = [sandbox === undefined ? this.total : (this.counts.get(sandbox) ?? new Map<string, Counts>())];
     return this.apis.map(({ module, operations }) => {
       const operationCoverage = operations.map(op => {
         const answered = new Map<number, number>();
@@ -81,4 +106,15 @@ export class Coverage {
       };
     });
   }
+}
+
+/** Adds `calls` to the count of the record's api, operation and status (dropping counts that reach 0). */
+function count(apis: Map<string, Counts>, record: { api: string; operationId?: string; status: number }, calls: number): void {
+  let operations = apis.get(record.api);
+  if (!operations) apis.set(record.api, (operations = new Map()));
+  let statuses = operations.get(record.operationId!);
+  if (!statuses) operations.set(record.operationId!, (statuses = new Map()));
+  const next = (statuses.get(record.status) ?? 0) + calls;
+  if (next > 0) statuses.set(record.status, next);
+  else statuses.delete(record.status);
 }

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import type { ApiModule, HttpResponse, ProblemContext, RequestContext } from './api-module.js';
 import { readBody } from './body.js';
-import { HttpProblem, problem, type FieldProblem } from './problem.js';
+import { HttpProblem, invalidField, problem, type FieldProblem } from './problem.js';
 import { checkSecurity, loadOperations, pathParams, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
 import { DEFAULT_SANDBOX, StoreUnavailableError, type Store } from './store.js';
 import { specsDir } from '../paths.js';
@@ -134,6 +134,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       };
       operation = route(api.operations, prismRequest);
       problemContext.operationId = operation.iid;
+      if (!decodablePath(path)) throw invalidField('path', 'contains malformed percent-encoding or invalid UTF-8', 'format');
       if (module.negotiateAccept && req.headers.accept) {
         const offered = [...new Set(operation.responses.flatMap(r => (r.contents ?? []).map(c => c.mediaType)))];
         if (offered.length && !req.accepts(offered)) {
@@ -254,6 +255,16 @@ function sandboxName(header: string | string[] | undefined): string {
     });
   }
   return name;
+}
+
+/** Prism decodes path parameters and throws on `%zz` or `%C3%28`: such a path is a 400, not a crash. */
+function decodablePath(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function bodyForValidation(body: unknown): unknown {

@@ -81,6 +81,16 @@ const verdicts = new LRUCache<string, object>({
   maxSize: 64 * 1024 * 1024,
   sizeCalculation: (_value, key) => key.length + 100,
 });
+/** How many verdicts are remembered, and the size the bound applies to (for soak tests and stats). */
+export function verdictCacheStats(): { entries: number; size: number; maxEntries: number; maxSize: number } {
+  return { entries: verdicts.size, size: verdicts.calculatedSize, maxEntries: verdicts.max, maxSize: verdicts.maxSize };
+}
+
+/** Forgets every remembered verdict (a soak test measures the heap without them). */
+export function clearVerdictCache(): void {
+  verdicts.clear();
+}
+
 /** Bodies larger than this are validated every time rather than remembered. */
 const MAX_REMEMBERED_BODY = 256 * 1024;
 

@@ -148,7 +148,7 @@ export class Store {
       try {
         stored = await new JSONFile<unknown>(file).read();
       } catch (error) {
-        throw new DataFileError(`cannot read data file ${file}: ${oneLine(error)}`);
+        throw new DataFileError(`cannot read data file ${file}: ${describeReadError(error)}`);
       }
       if (stored === null) {
         fresh = true;
@@ -179,12 +179,17 @@ export class Store {
     return this.db.data.seed;
   }
 
-  /** The sandbox of that name; a new name starts as the fixtures, and is persisted once it changes. */
+  /**
+   * The sandbox of that name; a new name starts as the fixtures, and is persisted once it changes.
+   * Only sandboxes holding changes are kept: a client reading with a fresh `X-Sandbox-Id` per run
+   * must not make the server grow. (Views of one sandbox are interchangeable: its state, indexes
+   * included, lives with its changes.)
+   */
   sandbox(name: string = DEFAULT_SANDBOX): Sandbox {
     let sandbox = this.sandboxes.get(name);
     if (!sandbox) {
       sandbox = new Sandbox(name, this);
-      this.sandboxes.set(name, sandbox);
+      if (name === DEFAULT_SANDBOX || hasOwn(this.db.data.sandboxes, name)) this.sandboxes.set(name, sandbox);
     }
     return sandbox;
   }
@@ -335,11 +340,25 @@ export interface ApiData {
   collection<T extends object = Row>(name: string): Collection<T>;
 }
 
+/**
+ * Per overlay (one sandbox's changes to one collection): field → value → keys of changed records
+ * having that value; built on first use, then maintained. Kept with the overlay rather than in a
+ * `Collection`, so every view of the collection (and every undo) sees and maintains the same index.
+ */
+const overlayIndexes = new WeakMap<object, Map<string, Map<unknown, Set<string>>>>();
+
+function indexesOf(overlay: object): Map<string, Map<unknown, Set<string>>> {
+  let indexes = overlayIndexes.get(overlay);
+  if (!indexes) {
+    indexes = new Map();
+    overlayIndexes.set(overlay, indexes);
+  }
+  return indexes;
+}
+
 /** Records of one collection in one sandbox, keyed by a string id. Records are frozen: replace, don't mutate. */
 export class Collection<T extends object = Row> {
   private readonly base: BaseCollection;
-  /** field → value → keys of changed records having that value; built on first use, then maintained. */
-  private readonly overlayIndexes = new Map<string, Map<unknown, Set<string>>>();
 
   constructor(
     private readonly store: Store,
@@ -439,7 +458,8 @@ export class Collection<T extends object = Row> {
 
   /** @internal Drops the overlay indexes (after the sandbox's changes were replaced wholesale). */
   resetIndexes(): void {
-    this.overlayIndexes.clear();
+    const overlay = this.overlay();
+    if (overlay) overlayIndexes.delete(overlay);
   }
 
   /** Sets the overlay entry: a record, `null` (tombstone) or `undefined` (no change). */
@@ -453,7 +473,7 @@ export class Collection<T extends object = Row> {
 
   private setOverlay(overlay: Record<string, T | null>, key: string, next: T | null | undefined): void {
     const previous = hasOwn(overlay, key) ? overlay[key] : undefined;
-    for (const [field, index] of this.overlayIndexes) {
+    for (const [field, index] of indexesOf(overlay)) {
       if (previous) index.get(fieldOf(previous, field))?.delete(key);
       if (next) {
         const keys = index.get(fieldOf(next, field));
@@ -466,7 +486,8 @@ export class Collection<T extends object = Row> {
   }
 
   private overlayIndex(field: string, overlay: Record<string, T | null>): Map<unknown, Set<string>> {
-    let index = this.overlayIndexes.get(field);
+    const indexes = indexesOf(overlay);
+    let index = indexes.get(field);
     if (!index) {
       index = new Map();
       for (const key of Object.keys(overlay)) {
@@ -477,7 +498,7 @@ export class Collection<T extends object = Row> {
         if (keys) keys.add(key);
         else index.set(value, new Set([key]));
       }
-      this.overlayIndexes.set(field, index);
+      indexes.set(field, index);
     }
     return index;
   }
@@ -527,6 +548,13 @@ function checkDocument(value: unknown, file: string): StoreDocument {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** V8 quotes the start of the text in a JSON error, which may be binary: keep one printable line. */
+function describeReadError(error: unknown): string {
+  if (!(error instanceof SyntaxError)) return oneLine(error);
+  const reason = error.message.replace(/, ".*" is not valid JSON$/s, '').replace(/[^\x20-\x7e]/g, '?');
+  return `not valid JSON (${reason})`;
 }
 
 function oneLine(error: unknown): string {

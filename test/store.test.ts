@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataFileError, Store, StoreUnavailableError, type Dataset } from '../src/core/store.js';
+import { DataFileError, Store, StoreUnavailableError, serializeDocument, type Dataset, type StoreDocument } from '../src/core/store.js';
 
 const fixtures: Dataset = {
   demo: {
@@ -177,6 +177,53 @@ describe('replacing a sandbox\'s changes', () => {
     expect(things.get('d')).toEqual({ id: 'd', owner: 'x', n: 4 });
     expect(things.where('owner', 'x').map(r => r.id)).toEqual(['a', 'b', 'd']);
   });
+});
+
+test('the data file text is the document, one record per line', () => {
+  const doc: StoreDocument = {
+    format: 1,
+    seed: 3,
+    sandboxes: {
+      default: { demo: { things: { a: { id: 'a', n: 1, nested: { list: [1, 'two', null] } }, gone: null } } },
+      'ci-1': { demo: { things: { '"quoted"\\key': { text: 'line\nbreak, ünïcödé, \u2028' } }, other: {} }, empty: {} },
+      [`__proto__`]: {},
+    },
+  };
+  const text = serializeDocument(doc).toString('utf8');
+  expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(doc)));
+  expect(text.split('\n').filter(line => line.startsWith('"a":') || line.startsWith('"gone":'))).toHaveLength(2);
+  expect(serializeDocument(doc).toString('utf8')).toBe(text);
+});
+
+test('the data file follows every change to a large collection (chunks of text are reused only when unchanged)', async () => {
+  const file = join(dir, 'data.json');
+  const store = await open(file);
+  const things = store.sandbox('big').collection('demo', 'things');
+  const expected: Record<string, unknown> = {};
+  const put = async (key: string, n: number) => {
+    expected[key] = { id: key, n };
+    await things.put(key, { id: key, n });
+  };
+  const check = async () => {
+    const onDisk = JSON.parse(await readFile(file, 'utf8')).sandboxes.big.demo.things;
+    expect(onDisk).toEqual(expected);
+  };
+  await Promise.all(Array.from({ length: 700 }, (_, i) => put(`k${i}`, i)));
+  await check();
+  await put('k300', -1); // a change inside a middle chunk
+  await check();
+  await Promise.all([put('k700', 700), put('k701', 701)]); // appended
+  await check();
+  await put('42', 42); // integer-like keys come first in a JavaScript object
+  await check();
+  things.remove('k5'); // added here: it simply goes
+  delete expected.k5;
+  things.remove('b'); // a fixture: a tombstone stays
+  expected.b = null;
+  await store.flush();
+  await check();
+  await put('a', 1); // fixtures 'a' replaced
+  await check();
 });
 
 describe('opening a data file', () => {

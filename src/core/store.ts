@@ -3,9 +3,11 @@
 //
 // Memory grows with what sandboxes change, not with their number: a sandbox holds only the
 // records it wrote (or a `null` tombstone for a fixture record it deleted).
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { Low, Memory } from 'lowdb';
+import { writeFile } from 'node:fs';
+import { mkdir, readFile, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { Low, Memory, type Adapter } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 
 export type Row = Readonly<Record<string, unknown>>;
@@ -143,7 +145,7 @@ export class Store {
       db = new Low<StoreDocument>(new Memory(), emptyDocument(options.seed ?? options.defaultSeed));
     } else {
       const file = options.file;
-      db = new Low<StoreDocument>(new JSONFile(file), emptyDocument(options.seed ?? options.defaultSeed));
+      db = new Low<StoreDocument>(new DataFileAdapter(file), emptyDocument(options.seed ?? options.defaultSeed));
       let stored: unknown;
       try {
         stored = await new JSONFile<unknown>(file).read();
@@ -483,6 +485,7 @@ export class Collection<T extends object = Row> {
     }
     if (next === undefined) delete overlay[key];
     else overlay[key] = next;
+    noteWritten(overlay, key);
   }
 
   private overlayIndex(field: string, overlay: Record<string, T | null>): Map<unknown, Set<string>> {
@@ -518,6 +521,126 @@ function ownChanges(changes: SandboxChanges): SandboxChanges {
 }
 
 const fieldOf = (row: object, field: string): unknown => (row as Record<string, unknown>)[field];
+
+/** Stored records are frozen, so each one's JSON is computed once. */
+const recordJson = new WeakMap<object, string>();
+
+function jsonOf(row: Row): string {
+  let json = recordJson.get(row);
+  if (json === undefined) {
+    json = JSON.stringify(row);
+    recordJson.set(row, json);
+  }
+  return json;
+}
+
+/** Keys written in a collection since its text was last serialized. */
+const writtenKeys = new WeakMap<object, Set<string>>();
+
+function noteWritten(rows: object, key: string): void {
+  let keys = writtenKeys.get(rows);
+  if (!keys) {
+    keys = new Set();
+    writtenKeys.set(rows, keys);
+  }
+  keys.add(key);
+}
+
+/** A collection's serialized entries (UTF-8), in chunks of CHUNK keys, from the last write. */
+interface CollectionText {
+  keys: string[];
+  chunks: Buffer[];
+}
+const CHUNK = 256;
+const collectionTexts = new WeakMap<object, CollectionText>();
+
+/**
+ * The entries of one collection as JSON text, in chunks. A chunk is reused from the last write
+ * when it has the same keys and none of them was written since, so adding records to a large
+ * collection re-serializes its last chunk, not the whole collection.
+ */
+function collectionText(rows: Record<string, Row | null>): Buffer[] {
+  const keys = Object.keys(rows);
+  const previous = collectionTexts.get(rows);
+  const written = writtenKeys.get(rows);
+  writtenKeys.delete(rows);
+  const chunks: Buffer[] = [];
+  for (let start = 0, c = 0; start < keys.length; start += CHUNK, c++) {
+    const end = Math.min(start + CHUNK, keys.length);
+    let reuse = previous !== undefined && c < previous.chunks.length && Math.min(start + CHUNK, previous.keys.length) === end;
+    for (let i = start; reuse && i < end; i++) reuse = previous!.keys[i] === keys[i] && !written?.has(keys[i]);
+    if (reuse) {
+      chunks.push(previous!.chunks[c]);
+      continue;
+    }
+    const entries: string[] = [];
+    for (let i = start; i < end; i++) {
+      const row = rows[keys[i]];
+      entries.push(`\n${JSON.stringify(keys[i])}:${row === null ? 'null' : jsonOf(row)}`);
+    }
+    chunks.push(Buffer.from(entries.join(',')));
+  }
+  collectionTexts.set(rows, { keys, chunks });
+  return chunks;
+}
+
+/**
+ * The data file's bytes: compact JSON with one record per line (readable with grep and diff),
+ * assembled from bytes remembered per record chunk, so a write costs little more than copying
+ * the file, however many records the sandboxes hold.
+ */
+export function serializeDocument(doc: StoreDocument): Buffer {
+  const parts: Buffer[] = [Buffer.from(`{"format":${doc.format},"seed":${doc.seed},"sandboxes":{`)];
+  const text = (s: string) => parts.push(Buffer.from(s));
+  Object.entries(doc.sandboxes).forEach(([name, apis], i) => {
+    text(`${i ? ',' : ''}\n${JSON.stringify(name)}:{`);
+    Object.entries(apis).forEach(([api, collections], j) => {
+      text(`${j ? ',' : ''}${JSON.stringify(api)}:{`);
+      Object.entries(collections).forEach(([collection, rows], k) => {
+        text(`${k ? ',' : ''}${JSON.stringify(collection)}:{`);
+        collectionText(rows).forEach((chunk, c) => {
+          if (c) text(',');
+          parts.push(chunk);
+        });
+        text('}');
+      });
+      text('}');
+    });
+    text('}');
+  });
+  text('}}\n');
+  return Buffer.concat(parts);
+}
+
+// The callback form writes a whole buffer in one call; fs/promises.writeFile writes 512 KB
+// pieces, each of which waits for the (busy) event loop before the next.
+const writeWhole = promisify(writeFile);
+
+/**
+ * lowdb's adapter for the data file: written atomically as lowdb's steno does — a temporary file
+ * next to it, then a rename — in a single write of the document's bytes.
+ */
+class DataFileAdapter implements Adapter<StoreDocument> {
+  private readonly temporary: string;
+
+  constructor(private readonly file: string) {
+    this.temporary = join(dirname(file), `.${basename(file)}.tmp`);
+  }
+
+  async read(): Promise<StoreDocument | null> {
+    try {
+      return JSON.parse(await readFile(this.file, 'utf8')) as StoreDocument;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async write(doc: StoreDocument): Promise<void> {
+    await writeWhole(this.temporary, serializeDocument(doc));
+    await rename(this.temporary, this.file);
+  }
+}
 
 function emptyDocument(seed: number): StoreDocument {
   return { format: 1, seed, sandboxes: dict() };

@@ -134,7 +134,7 @@ export class ReferenceAccounts {
     if (!input.user_id) throw invalidField('body.user_id', 'is required: a reference account belongs to a user');
     this.requireUser(input.user_id);
     if (!ibanChecksumValid(input.iban)) throw invalidField('body.iban', 'has invalid check digits');
-    if (this.accounts.where('user_id', input.user_id).some(a => a.iban === input.iban)) {
+    if (this.accounts.where('iban', input.iban).some(a => a.user_id === input.user_id)) {
       throw problem('conflict', `user ${input.user_id} already has a reference account with this IBAN`);
     }
 
@@ -180,7 +180,7 @@ export class ReferenceAccounts {
     const account = record as unknown as StoredReferenceAccount;
     if (!this.users.has(account.user_id)) throw problem('unprocessable', `user ${account.user_id} does not exist; add the user first`);
     if (!ibanChecksumValid(account.iban)) throw invalidField('body.iban', 'has invalid check digits');
-    if (this.accounts.where('user_id', account.user_id).some(a => a.iban === account.iban && a.id !== key)) {
+    if (this.accounts.where('iban', account.iban).some(a => a.user_id === account.user_id && a.id !== key)) {
       throw problem('conflict', `user ${account.user_id} already has a reference account with this IBAN`);
     }
     if (previous && previous.updated_at === account.updated_at) return { ...account, updated_at: write.now.toISOString() };

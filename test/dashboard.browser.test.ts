@@ -44,7 +44,7 @@ describeInBrowser('in a real browser', () => {
   });
 
   const account = () => `${server.url}/upvest/payments/reference_accounts/${UPVEST.account}`;
-  const adminGet = async (path: string) => (await fetch(`${server.url}/__sandbox${path}`)).json();
+  const adminGet = async (path: string) => (await (await fetch(`${server.url}/__sandbox${path}`)).json()) as Record<string, unknown>;
   /** Waits until `check` holds for what the admin API answers. */
   async function eventually(path: string, check: (body: Record<string, unknown>) => boolean) {
     for (let i = 0; i < 50; i++) {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { escapeHtml } from '../docs/index.js';
 import { dashboardDir } from '../paths.js';
 import { adminRefusal, bearerToken, type AdminAccessOptions } from './access.js';
 
@@ -17,9 +18,6 @@ interface Page {
   html: string;
   csp: string;
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 

@@ -194,6 +194,8 @@ async function follow() {
       setLive('live');
       receive(data, state.since === undefined);
       state.since = data.length ? data[0].seq : (state.since ?? 0);
+      // Loaded and following the journal (the browser test waits for this).
+      if (state.apis.length) document.body.dataset.ready = 'true';
     } catch (error) {
       offline = true;
       setLive('offline');
@@ -509,7 +511,6 @@ async function start() {
     renderExamples();
     renderFeed();
     await Promise.all([loadFaults(), loadRecords()]);
-    document.body.dataset.ready = 'true';
   } catch (error) {
     setLive('offline');
     failed('Cannot reach the admin API')(error);

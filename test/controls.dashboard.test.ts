@@ -98,7 +98,7 @@ describe('the dashboard page', () => {
     const refused = await request(app).get('/__sandbox/ui').expect(403);
     expect(refused.text).toContain('<form method="get" action="/__sandbox/ui">');
     expect(refused.text).toContain('<input type="password" name="token"');
-    expect((await request(app).get('/__sandbox/ui?token=wrong').expect(403)).text).toContain('the admin token is wrong');
+    expect((await request(app).get('/__sandbox/ui?token=wrong').expect(403)).text).toContain('The admin token is wrong.');
     await request(app).get('/__sandbox/ui?token=s3cret').expect(200);
     await request(app).get('/__sandbox/ui').set('authorization', 'Bearer s3cret').expect(200);
     // The query token opens the page only: the admin API itself wants the header.

@@ -125,15 +125,34 @@ describeInBrowser('in a real browser', () => {
     await page.close();
   });
 
-  test('the API reference renders an API with Swagger UI', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/docs/upvest`);
-    await page.locator('.opblock-summary-path', { hasText: '/payments/reference_accounts/{reference_account_id}' }).first().waitFor();
-    expect(await page.locator('.information-container .title').innerText()).toContain('Upvest');
+  test('a request tried out on the API reference page arrives on the dashboard', async () => {
+    const dashboard = await openDashboard(`${server.url}/__sandbox/ui`);
+    await dashboard.page.click('#clear'); // earlier tests' requests leave the view
+    const docs = await browser.context.newPage();
+    docs.setDefaultTimeout(10_000);
+    await docs.goto(`${server.url}/docs/upvest`);
+    expect(await docs.locator('.information-container .title').innerText()).toContain('Upvest');
+
+    // Authorize with any bearer token, then execute "get a reference account" with its examples.
+    await docs.click('.auth-wrapper button.authorize');
+    const bearer = docs.locator('.modal-ux .auth-container', { hasText: 'bearerToken' });
+    await bearer.locator('input').fill('test');
+    await bearer.locator('button.authorize').click();
+    await docs.click('.modal-ux button.btn-done');
+    const operation = docs.locator('#operations-Reference_Accounts-getReferenceAccount');
+    await operation.locator('.opblock-summary').first().click();
+    await operation.locator('button.execute').click();
+    expect(await operation.locator('.live-responses-table tbody td.response-col_status').first().innerText()).toBe('200');
     const file = join(shots, 'docs.png');
-    await page.screenshot({ path: file });
+    await docs.screenshot({ path: file });
     expect(pngSize(await readFile(file))).toEqual({ width: 1440, height: 900 });
-    await page.close();
+
+    const arrived = dashboard.page.locator('#feed tr.entry[data-operation="getReferenceAccount"][data-status="200"]');
+    await arrived.waitFor();
+    expect(await arrived.locator('td.request').innerText()).toBe(`GET/upvest/payments/reference_accounts/${UPVEST.account}`);
+    expect(dashboard.errors).toEqual([]);
+    await docs.close();
+    await dashboard.page.close();
   });
 
   test('with an admin token, the dashboard asks for it once and keeps it for the tab', async () => {
@@ -144,7 +163,7 @@ describeInBrowser('in a real browser', () => {
       expect(refused?.status()).toBe(403);
       await page.fill('input[name="token"]', 'wrong');
       await page.click('form button');
-      await page.locator('main', { hasText: 'the admin token is wrong' }).waitFor();
+      await page.locator('main', { hasText: 'The admin token is wrong.' }).waitFor();
 
       await page.fill('input[name="token"]', 's3cret');
       await page.click('form button');

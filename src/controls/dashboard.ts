@@ -58,7 +58,7 @@ function refusalPage(reason: string, tokenRequired: boolean, action: string): Pa
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Dashboard — banking-api-sandbox</title><!-- style --><!-- script --></head>
-<body><main><h1>banking-api-sandbox dashboard</h1><p>${escapeHtml(reason)}.</p>${form}<p><a href="/docs">API reference</a></p></main></body></html>`;
+<body><main><h1>banking-api-sandbox dashboard</h1><p>${escapeHtml(reason[0].toUpperCase() + reason.slice(1))}.</p>${form}<p><a href="/docs">API reference</a></p></main></body></html>`;
   const css = `body{font:15px/1.5 system-ui,sans-serif;background:#f1f5f9;color:#0f172a;margin:0}main{max-width:520px;margin:12vh auto;background:#fff;border:1px solid #e2e8f0;border-radius:12px;padding:28px 32px}h1{font-size:20px;margin:0 0 12px}form{display:flex;gap:8px;align-items:end;flex-wrap:wrap}label{display:flex;flex-direction:column;font-size:13px;color:#475569;gap:4px;flex:1}input{font:inherit;padding:7px 10px;border:1px solid #cbd5e1;border-radius:8px}button{font:inherit;padding:8px 14px;border:0;border-radius:8px;background:#4f46e5;color:#fff;cursor:pointer}a{color:#4f46e5}`;
   const js = `const key = 'banking-api-sandbox.adminToken';
 const params = new URLSearchParams(location.search);

@@ -69,7 +69,7 @@ else if (sessionStorage.getItem(key)) { params.set('token', sessionStorage.getIt
 
 /** Serves the dashboard at `/ui` below the admin API's mount point; other paths go on to the admin API. */
 export function dashboard(access: AdminAccessOptions): RequestHandler {
-  const page = dashboardPage();
+  let page: Page | undefined; // read on first use: start-up does not pay for it
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.path !== DASHBOARD_PATH && req.path !== `${DASHBOARD_PATH}/`) return next();
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -78,7 +78,7 @@ export function dashboard(access: AdminAccessOptions): RequestHandler {
     }
     const queryToken = typeof req.query.token === 'string' ? req.query.token : undefined;
     const refusal = adminRefusal(req, access, bearerToken(req) ?? queryToken);
-    const served = refusal ? refusalPage(refusal, access.token !== undefined, `${req.baseUrl}${DASHBOARD_PATH}`) : page;
+    const served = refusal ? refusalPage(refusal, access.token !== undefined, `${req.baseUrl}${DASHBOARD_PATH}`) : (page ??= dashboardPage());
     res
       .status(refusal ? 403 : 200)
       .set({

@@ -18,9 +18,11 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY specs ./specs
 COPY fixtures ./fixtures
+COPY dashboard ./dashboard
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 4010
-HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4010) + '/').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# The admin API's health endpoint answers loopback clients, and with SANDBOX_ADMIN_TOKEN set, the token.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["node", "-e", "const t = process.env.SANDBOX_ADMIN_TOKEN; fetch('http://127.0.0.1:' + (process.env.PORT || 4010) + '/__sandbox/health', { headers: t ? { authorization: 'Bearer ' + t } : {} }).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/cli.js"]

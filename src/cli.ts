@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DATA_FILE, createApp } from './app.js';
 import { DataFileError } from './core/store.js';
 import { LOG_LEVELS, createLogger, type LogFormat } from './logging.js';
-import { adminPath, type CorsOrigins } from './controls/index.js';
+import { adminPath, DASHBOARD_PATH, type CorsOrigins } from './controls/index.js';
 
 const TRUE = /^(1|true|yes|on)$/i;
 const FALSE = /^(0|false|no|off|)$/i;
@@ -164,6 +164,8 @@ async function main(): Promise<void> {
       lines.push(`  ${module.slug.padEnd(width)}  ${origin}/${module.slug}  ${module.title} (for ${module.providerBaseUrl})`);
     }
     lines.push(`  API reference: ${origin}/docs`);
+    const dashboard = `${origin}${adminPath}${DASHBOARD_PATH}`;
+    lines.push(`  dashboard: ${options.adminToken ? `${dashboard}?token=<admin token> (once; the tab keeps it)` : dashboard}`);
     const access = options.adminToken ? 'admin token required' : 'loopback clients only';
     lines.push(`  sandbox controls  ${origin}${adminPath}  (${access}; X-Sandbox-Id: <name> selects a sandbox)`);
     const tries = sandbox.apis.flatMap(({ module }) =>

@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { pino, type Level, type Logger, type LevelWithSilent } from 'pino';
 import { createRequire } from 'node:module';
 import type { RequestRecord } from './core/pipeline.js';
+import { adminPath } from './controls/index.js';
 
 export const LOG_LEVELS: LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export type LogFormat = 'pretty' | 'json';
@@ -48,10 +49,13 @@ export function requestLogger(logger: Logger) {
 }
 
 function logRequest(logger: Logger, req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, ms: number): void {
-  const level: Level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+  const url = redactTokens(req.originalUrl ?? req.url ?? '');
+  // The dashboard reads the admin API all the time (it long-polls the journal): answered reads
+  // there are debug lines, so the terminal shows the API traffic being demonstrated.
+  const adminRead = (req.method === 'GET' || req.method === 'HEAD') && (url === adminPath || url.startsWith(`${adminPath}/`) || url.startsWith(`${adminPath}?`));
+  const level: Level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : adminRead ? 'debug' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   const record = recordOf(res);
-  const url = req.originalUrl ?? req.url ?? '';
   const responseTime = Math.round(ms * 10) / 10;
   const where = record ? ` ${record.api}${record.operationId ? `.${record.operationId}` : ''} [${record.sandbox}]` : '';
   const problems = record?.requestProblems.length ? ` — ${record.requestProblems.map(p => p.field).join(', ')}` : '';
@@ -71,4 +75,9 @@ function logRequest(logger: Logger, req: IncomingMessage & { originalUrl?: strin
     },
     `${req.method} ${url} ${res.statusCode}${where} ${responseTime}ms${problems}${violations}`,
   );
+}
+
+/** A `token` query parameter (the dashboard's `?token=<admin token>`) never reaches a log. */
+function redactTokens(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
 }

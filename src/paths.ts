@@ -5,3 +5,4 @@ import { join } from 'node:path';
 export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 export const specsDir = join(packageRoot, 'specs');
 export const fixturesDir = join(packageRoot, 'fixtures');
+export const dashboardDir = join(packageRoot, 'dashboard');

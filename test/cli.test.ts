@@ -70,6 +70,12 @@ test('environment variables configure the server; start-up prints each API with 
     expect(server.stdout).toMatch(/in memory \(nothing is written\), fixture seed 5/);
     expect(server.stdout).toMatch(new RegExp(`upvest\\s+${server.url}/upvest\\s`));
     expect(server.stdout).toContain(`API reference: ${server.url}/docs`);
+    expect(server.stdout).toContain(`dashboard: ${server.url}/__sandbox/ui\n`);
+    // a few fixture ids to try, as curl commands that work
+    const tries = [...server.stdout.matchAll(/^ {2}try: curl (.*)$/gm)].map(m => m[1]);
+    expect(tries.length).toBeGreaterThanOrEqual(5);
+    const upvest = /^-H 'upvest-client-id: (\S+)' -H 'authorization: (.+?)' (\S+)$/.exec(tries.find(t => t.includes('/upvest/'))!)!;
+    expect((await fetch(upvest[3], { headers: { 'upvest-client-id': upvest[1], authorization: upvest[2] } })).status).toBe(200);
     const res = await fetch(`${server.url}/`);
     expect(((await res.json()) as { apis: Array<{ slug: string }> }).apis.map((a: { slug: string }) => a.slug)).toContain('upvest');
     // stdout is not a terminal here, so request logs are JSON lines
@@ -92,6 +98,7 @@ test('the admin token and CORS origins come from the environment', async () => {
   const server = await startServer(['--port', '0', '--in-memory'], { SANDBOX_ADMIN_TOKEN: 'tok', SANDBOX_CORS_ORIGINS: 'http://localhost:3000' });
   try {
     expect(server.stdout).toContain(`${server.url}/__sandbox  (admin token required`);
+    expect(server.stdout).toContain(`dashboard: ${server.url}/__sandbox/ui?token=<admin token>`);
     expect((await fetch(`${server.url}/__sandbox/health`)).status).toBe(403);
     expect((await fetch(`${server.url}/__sandbox/health`, { headers: { authorization: 'Bearer tok' } })).status).toBe(200);
     const cors = await fetch(`${server.url}/`, { headers: { origin: 'http://localhost:3000' } });

@@ -21,17 +21,33 @@ export interface AdminAccessOptions {
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-export function adminAccess({ token, isLoopback = isLoopbackAddress }: AdminAccessOptions): RequestHandler {
-  const expected = token === undefined ? undefined : digest(token);
+/**
+ * Why a request may not use the admin API, or undefined when it may. `presented` is the token the
+ * client sent (by default from `Authorization: Bearer …`).
+ */
+export function adminRefusal(
+  req: Request,
+  { token, isLoopback = isLoopbackAddress }: AdminAccessOptions,
+  presented = bearerToken(req),
+): string | undefined {
+  if (token !== undefined) {
+    if (!presented) return 'the admin API requires Authorization: Bearer <admin token>';
+    if (!timingSafeEqual(digest(presented), digest(token))) return 'the admin token is wrong';
+    return undefined;
+  }
+  if (!isLoopback(req.socket.remoteAddress)) {
+    return 'the admin API answers loopback clients only; start the server with --admin-token (SANDBOX_ADMIN_TOKEN) to use it from elsewhere';
+  }
+  return undefined;
+}
+
+export function bearerToken(req: Request): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim() || undefined;
+}
+
+export function adminAccess(options: AdminAccessOptions): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    let refusal: string | undefined;
-    if (expected) {
-      const presented = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
-      if (!presented) refusal = 'the admin API requires Authorization: Bearer <admin token>';
-      else if (!timingSafeEqual(digest(presented), expected)) refusal = 'the admin token is wrong';
-    } else if (!isLoopback(req.socket.remoteAddress)) {
-      refusal = 'the admin API answers loopback clients only; start the server with --admin-token (SANDBOX_ADMIN_TOKEN) to use it from elsewhere';
-    }
+    const refusal = adminRefusal(req, options);
     if (!refusal) return next();
     const { status, headers, body } = renderAdminProblem(problem('forbidden', refusal));
     res.status(status).set(headers).send(JSON.stringify(body));

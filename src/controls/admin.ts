@@ -53,6 +53,21 @@ export function adminApi(controls: Controls): ApiModule {
     names.delete(DEFAULT_SANDBOX);
     return [DEFAULT_SANDBOX, ...[...names].sort()];
   };
+  /** A journal page for the query's filters, waiting up to `wait` seconds for a first match. */
+  const journalPage = (sandbox: string | undefined, ctx: RequestContext) =>
+    journal.listWhenAny(
+      sandbox,
+      {
+        api: one(ctx.query.api),
+        operationId: one(ctx.query.operationId),
+        method: one(ctx.query.method),
+        status: integer(ctx.query.status),
+        pathPrefix: one(ctx.query.path),
+        since: integer(ctx.query.since),
+        limit: integer(ctx.query.limit) ?? 100,
+      },
+      (integer(ctx.query.wait) ?? 0) * 1000,
+    );
   const recordArgs = (ctx: RequestContext) => [ctx.params.sandbox, ctx.params.api, ctx.params.collection] as const;
 
   const handlers: Record<string, Handler> = {
@@ -79,6 +94,7 @@ export function adminApi(controls: Controls): ApiModule {
             size: store.base.collection(module.slug, name).rows.size,
           })),
           operations: operations.map(op => ({ operationId: op.iid ?? '', method: op.method.toUpperCase(), path: op.path, statuses: documentedStatuses(op) })),
+          examples: module.tryIt?.(store.sandbox(DEFAULT_SANDBOX).api(module.slug)) ?? [],
         })),
       }),
 
@@ -132,18 +148,9 @@ export function adminApi(controls: Controls): ApiModule {
       return noContent;
     },
 
-    listJournal: ctx =>
-      json({
-        data: journal.list(ctx.params.sandbox, {
-          api: one(ctx.query.api),
-          operationId: one(ctx.query.operationId),
-          method: one(ctx.query.method),
-          status: integer(ctx.query.status),
-          pathPrefix: one(ctx.query.path),
-          since: integer(ctx.query.since),
-          limit: integer(ctx.query.limit) ?? 100,
-        }),
-      }),
+    listJournal: async ctx => json({ data: await journalPage(ctx.params.sandbox, ctx) }),
+
+    listAllJournals: async ctx => json({ data: await journalPage(one(ctx.query.sandbox), ctx) }),
 
     clearJournal: ctx => {
       journal.clear(ctx.params.sandbox);

@@ -7,6 +7,7 @@ import { apiRequestHandler, loadApi, type LoadedApi, type PipelineEnvironment, t
 import { specsDir } from '../paths.js';
 import { adminAccess } from './access.js';
 import { ADMIN_PREFIX, adminApi } from './admin.js';
+import { dashboard } from './dashboard.js';
 import { corsMiddleware, type CorsOrigins } from './cors.js';
 import { Coverage } from './coverage.js';
 import { Faults } from './faults.js';
@@ -14,6 +15,7 @@ import { DEFAULT_JOURNAL_LIMITS, RequestJournal, type JournalLimits } from './jo
 import { SandboxRecords } from './records.js';
 
 export { ADMIN_PREFIX } from './admin.js';
+export { DASHBOARD_PATH } from './dashboard.js';
 export { isLoopbackAddress } from './access.js';
 export type { CorsOrigins } from './cors.js';
 
@@ -34,7 +36,7 @@ export interface SandboxControls {
   records: SandboxRecords;
   /** CORS for every route. */
   cors: RequestHandler;
-  /** Mount at `/__sandbox`: the access check, then the admin API's pipeline. */
+  /** Mount at `/__sandbox`: the dashboard (`/ui`), the access check, then the admin API's pipeline. */
   admin: RequestHandler[];
   /** The admin API with its spec (`specs/admin.yaml`), e.g. for the API reference pages. */
   adminApi: LoadedApi;
@@ -49,6 +51,7 @@ export async function createControls(apis: readonly LoadedApi[], env: PipelineEn
     coverage.record(record);
   });
   const faults = new Faults(apis, () => env.now().getTime());
+  const access = { token: options.adminToken, isLoopback: options.isLoopback };
   const records = new SandboxRecords(env.store, apis, env.now);
   const module = adminApi({ store: env.store, apis, records, journal, coverage, faults, startedAt: Date.now() });
   const admin = await loadApi(module, join(specsDir, 'admin.yaml'));
@@ -61,7 +64,7 @@ export async function createControls(apis: readonly LoadedApi[], env: PipelineEn
     records,
     cors: corsMiddleware(apis, options.corsOrigins),
     adminApi: admin,
-    admin: [adminAccess({ token: options.adminToken, isLoopback: options.isLoopback }), apiRequestHandler(admin, adminEnv)],
+    admin: [dashboard(access), adminAccess(access), apiRequestHandler(admin, adminEnv)],
   };
 }
 

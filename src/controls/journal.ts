@@ -22,6 +22,9 @@ export interface JournalFilter {
   limit?: number;
 }
 
+/** The longest a reader may wait for a new entry. */
+export const MAX_WAIT_MS = 30_000;
+
 export interface JournalLimits {
   /** Entries kept per sandbox (default 1,000); older ones are dropped. */
   perSandbox: number;
@@ -38,6 +41,8 @@ export class RequestJournal {
   private readonly entries = new Map<string, JournalEntry[]>();
   private size = 0;
   private seq = 0;
+  /** Readers waiting for the next entry (long polling). */
+  private readonly waiters = new Set<() => void>();
 
   constructor(private readonly limits: JournalLimits = DEFAULT_JOURNAL_LIMITS) {}
 
@@ -67,14 +72,52 @@ export class RequestJournal {
       this.size -= drop;
       if (!oldest.length) this.entries.delete(sandbox);
     }
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
   }
 
-  /** Entries of a sandbox, newest first. */
-  list(sandbox: string, filter: JournalFilter = {}): JournalEntry[] {
+  /** Entries of a sandbox (or of every sandbox when `sandbox` is undefined), newest first. */
+  list(sandbox: string | undefined, filter: JournalFilter = {}): JournalEntry[] {
+    const lists = sandbox === undefined ? [...this.entries.values()] : [this.entries.get(sandbox) ?? []];
+    const limit = filter.limit ?? Infinity;
+    const out = lists.flatMap(list => this.matching(list, filter, limit));
+    if (lists.length > 1) out.sort((a, b) => b.seq - a.seq);
+    return out.length > limit ? out.slice(0, limit) : out;
+  }
+
+  /**
+   * Like `list`, but when nothing matches yet, waits up to `waitMs` for a matching entry to arrive
+   * (long polling: a dashboard or a CI job sees a request as soon as it is answered).
+   */
+  async listWhenAny(sandbox: string | undefined, filter: JournalFilter, waitMs: number): Promise<JournalEntry[]> {
+    const deadline = Date.now() + Math.min(waitMs, MAX_WAIT_MS);
+    let found = this.list(sandbox, filter);
+    while (!found.length && Date.now() < deadline) {
+      await this.next(deadline - Date.now());
+      found = this.list(sandbox, filter);
+    }
+    return found;
+  }
+
+  /** Resolves when the next entry is recorded, or after `timeoutMs`. */
+  private next(timeoutMs: number): Promise<void> {
+    return new Promise(resolve => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      // unref: a waiting reader never keeps the process alive
+      const timer = setTimeout(wake, timeoutMs).unref();
+      this.waiters.add(wake);
+    });
+  }
+
+  /** The newest entries of one sandbox's list that pass the filter, at most `limit`. */
+  private matching(list: readonly JournalEntry[], filter: JournalFilter, limit: number): JournalEntry[] {
     const out: JournalEntry[] = [];
-    const list = this.entries.get(sandbox) ?? [];
     const method = filter.method?.toUpperCase();
-    for (let i = list.length - 1; i >= 0 && out.length < (filter.limit ?? Infinity); i--) {
+    for (let i = list.length - 1; i >= 0 && out.length < limit; i--) {
       const e = list[i];
       if (filter.since !== undefined && e.seq <= filter.since) break;
       if (filter.api !== undefined && e.api !== filter.api) continue;

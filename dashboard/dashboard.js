@@ -1,0 +1,521 @@
+// The sandbox dashboard: a client of the admin API (specs/admin.yaml) and nothing else. It follows
+// the request journal by long polling, browses and resets sandboxes, and switches fault rules.
+// Everything shown comes from requests anyone can send, so text only ever goes in as textContent.
+
+const BASE = location.pathname.replace(/\/ui\/?$/, '');
+const TOKEN_KEY = 'banking-api-sandbox.adminToken';
+const SANDBOX_KEY = 'banking-api-sandbox.sandbox';
+const MAX_ENTRIES = 300;
+const PAGE_SIZE = 25;
+/** Statuses the fault switch offers, in order of preference; an API gets those its operations document. */
+const FAULT_STATUSES = [503, 500, 502, 504, 429];
+const PROBABILITIES = [[1, 'always'], [0.5, '50%'], [0.25, '25%'], [0.1, '10%']];
+const LATENCIES = [[[500, 1500], '0.5–1.5 s'], [[2000, 4000], '2–4 s'], [[100, 300], '0.1–0.3 s']];
+
+// The admin token arrives once as ?token= (the server checked it to serve this page); keep it for
+// this tab only and take it out of the address bar, where a partner would see it.
+const params = new URLSearchParams(location.search);
+if (params.has('token')) {
+  sessionStorage.setItem(TOKEN_KEY, params.get('token'));
+  params.delete('token');
+  history.replaceState(null, '', location.pathname + (params.size ? `?${params}` : '') + location.hash);
+}
+
+const state = {
+  health: undefined,
+  healthAt: 0,
+  apis: [],
+  sandboxes: [],
+  sandbox: params.get('sandbox') || sessionStorage.getItem(SANDBOX_KEY) || 'default',
+  /** Journal entries, newest first. */
+  entries: [],
+  since: undefined,
+  fresh: new Set(),
+  expanded: new Set(),
+  paused: false,
+  unseen: 0,
+  onlySandbox: false,
+  faults: { seed: 1, rules: [] },
+  dataApi: undefined,
+  dataCollection: undefined,
+  offset: 0,
+  page: undefined,
+  selectedKey: undefined,
+};
+
+const $ = id => document.getElementById(id);
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+const enc = encodeURIComponent;
+
+/** Creates an element: `h('td', { class: 'x' }, 'text', child)`. Strings become text nodes. */
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
+    else if (name === 'dataset') Object.assign(element.dataset, value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  element.append(...children.flat().filter(c => c !== undefined && c !== null && c !== false));
+  return element;
+}
+
+class AdminError extends Error {}
+
+/** Calls the admin API; resolves with the JSON body (undefined for 204) or throws its message. */
+async function admin(method, path, body) {
+  const headers = {};
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : undefined;
+  if (!res.ok) throw new AdminError(json?.message ?? `${method} ${path} answered ${res.status}`);
+  return json;
+}
+
+let toastTimer;
+function toast(message, error = false) {
+  const element = $('toast');
+  element.textContent = message;
+  element.className = error ? 'toast error' : 'toast';
+  element.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (element.hidden = true), error ? 6000 : 3000);
+}
+
+const failed = what => error => toast(`${what}: ${error.message}`, true);
+
+/** Runs `fn` once `ms` after the last call. */
+function debounce(fn, ms) {
+  let timer;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(fn, ms);
+  };
+}
+
+// ---- Server --------------------------------------------------------------------------------
+
+async function loadHealth() {
+  state.health = await admin('GET', '/health');
+  state.healthAt = Date.now();
+  renderHealth();
+}
+
+function renderHealth() {
+  const health = state.health;
+  if (!health) return;
+  const up = health.uptimeSeconds + (Date.now() - state.healthAt) / 1000;
+  const uptime = up < 90 ? `${Math.round(up)} s` : up < 5400 ? `${Math.round(up / 60)} min` : `${(up / 3600).toFixed(1)} h`;
+  $('server').replaceChildren(
+    h('b', {}, `${health.apis.length} APIs`), ' · fixture seed ', h('b', {}, String(health.seed)),
+    ' · ', health.storage === 'memory' ? 'in memory' : 'data file', ' · up ', uptime,
+  );
+}
+
+function setLive(status) {
+  const element = $('live');
+  const label = status === 'live' && state.paused ? 'paused' : status;
+  element.dataset.state = label;
+  element.textContent = label === 'paused' && state.unseen ? `paused · ${state.unseen} new` : label;
+}
+
+// ---- Sandboxes -----------------------------------------------------------------------------
+
+async function loadSandboxes() {
+  state.sandboxes = (await admin('GET', '/sandboxes')).data;
+  renderSandboxes();
+}
+
+function renderSandboxes() {
+  const names = state.sandboxes.map(s => s.name);
+  if (!names.includes(state.sandbox)) names.push(state.sandbox);
+  const select = $('sandbox');
+  select.replaceChildren(...names.map(name => h('option', { value: name, selected: name === state.sandbox }, name)));
+  const current = state.sandboxes.find(s => s.name === state.sandbox) ?? { changes: 0, requests: 0, faultRules: 0 };
+  $('stat-changes').textContent = current.changes;
+  $('stat-requests').textContent = current.requests;
+  $('stat-rules').textContent = current.faultRules;
+}
+
+function selectSandbox(name) {
+  state.sandbox = name;
+  sessionStorage.setItem(SANDBOX_KEY, name);
+  state.offset = 0;
+  state.selectedKey = undefined;
+  renderSandboxes();
+  renderFeed();
+  loadFaults().catch(failed('Fault rules'));
+  loadRecords().catch(failed('Records'));
+}
+
+async function resetSandbox() {
+  const button = $('reset');
+  button.disabled = true;
+  try {
+    const name = state.sandbox;
+    const before = state.sandboxes.find(s => s.name === name)?.changes ?? 0;
+    await admin('POST', `/sandboxes/${enc(name)}/reset`);
+    toast(`Sandbox “${name}” is back to its fixtures (${before} changed record${before === 1 ? '' : 's'} dropped).`);
+    await Promise.all([loadSandboxes(), loadRecords()]);
+  } catch (error) {
+    failed('Reset')(error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- Live requests -------------------------------------------------------------------------
+
+const refreshAfterRequests = debounce(() => loadSandboxes().catch(() => {}), 250);
+const refreshRecordsAfterWrites = debounce(() => loadRecords().catch(() => {}), 250);
+
+/** Follows the journal of every sandbox: the latest entries, then long polls for newer ones. */
+async function follow() {
+  let offline = false;
+  for (;;) {
+    try {
+      const query = state.since === undefined ? 'limit=100' : `since=${state.since}&wait=25&limit=200`;
+      const { data } = await admin('GET', `/journal?${query}`);
+      if (offline) {
+        offline = false;
+        // A server that restarted counts requests from 1 again: start over.
+        const uptime = state.health ? state.health.uptimeSeconds + (Date.now() - state.healthAt) / 1000 : 0;
+        await loadHealth();
+        if (state.health.uptimeSeconds + 1 < uptime) {
+          state.since = undefined;
+          state.entries = [];
+          renderFeed();
+          continue;
+        }
+      }
+      setLive('live');
+      receive(data, state.since === undefined);
+      state.since = data.length ? data[0].seq : (state.since ?? 0);
+      // Loaded and following the journal (the browser test waits for this).
+      if (state.apis.length) document.body.dataset.ready = 'true';
+    } catch (error) {
+      offline = true;
+      setLive('offline');
+      await sleep(2000);
+    }
+  }
+}
+
+function receive(entries, initial) {
+  if (!entries.length) return;
+  const known = new Set(state.entries.map(e => e.seq));
+  const added = entries.filter(e => !known.has(e.seq));
+  state.entries = [...added, ...state.entries].slice(0, MAX_ENTRIES);
+  if (!initial) for (const e of added) state.fresh.add(e.seq);
+  refreshAfterRequests();
+  const writes = added.some(e => e.sandbox === state.sandbox && !['GET', 'HEAD', 'OPTIONS'].includes(e.method) && e.api === state.dataApi);
+  if (writes) refreshRecordsAfterWrites();
+  if (state.paused) {
+    state.unseen += added.length;
+    setLive('live');
+  } else {
+    renderFeed();
+  }
+}
+
+const pad = (n, width = 2) => String(n).padStart(width, '0');
+function clock(iso) {
+  const d = new Date(iso);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+const duration = ms => (ms < 10 ? `${ms.toFixed(1)} ms` : ms < 10000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+function problemsCell(entry) {
+  const parts = [];
+  if (entry.injected) {
+    const what = [entry.injected.status && `${entry.injected.status}`, entry.injected.delayMs && `+${entry.injected.delayMs} ms`].filter(Boolean).join(' ');
+    parts.push(h('span', { class: 'tag injected', title: `injected by ${entry.injected.by}` }, `injected ${what}`));
+  }
+  if (entry.requestProblems.length) {
+    const [first] = entry.requestProblems;
+    const more = entry.requestProblems.length > 1 ? ` (+${entry.requestProblems.length - 1} more)` : '';
+    parts.push(h('span', { class: 'problem' }, `${first.field}: ${first.message}${more}`));
+  }
+  if (entry.responseViolations.length) {
+    const n = entry.responseViolations.length;
+    parts.push(h('span', { class: 'violation' }, `${n} response violation${n === 1 ? '' : 's'}`));
+  }
+  return parts.length ? parts : [h('span', { class: 'none' }, '—')];
+}
+
+function detailsRow(entry) {
+  const sections = [
+    h('h3', {}, 'Request'),
+    h('pre', {}, `${entry.method} /${entry.api}${entry.path}${entry.query ? `?${entry.query}` : ''}\nsandbox: ${entry.sandbox}   time: ${entry.time}   seq: ${entry.seq}`),
+  ];
+  if (entry.injected) sections.push(h('h3', {}, 'Injected'), h('p', {}, `${entry.injected.status ? `status ${entry.injected.status}` : ''}${entry.injected.delayMs ? ` delay ${entry.injected.delayMs} ms` : ''} by ${entry.injected.by}`));
+  if (entry.requestProblems.length) {
+    sections.push(h('h3', {}, 'Validation problems'), h('ul', {}, entry.requestProblems.map(p => h('li', {}, h('code', {}, p.field), ` ${p.message}${p.rule ? ` (${p.rule})` : ''}`))));
+  }
+  if (entry.responseViolations.length) {
+    sections.push(h('h3', {}, 'Response violations'), h('ul', {}, entry.responseViolations.map(v => h('li', {}, v))));
+  }
+  if (entry.requestBody !== undefined) {
+    const body = typeof entry.requestBody === 'string' ? entry.requestBody : JSON.stringify(entry.requestBody, null, 2);
+    sections.push(h('h3', {}, 'Request body'), h('pre', {}, body));
+  } else if (entry.requestBodyOmitted) {
+    sections.push(h('h3', {}, 'Request body'), h('p', {}, `${entry.requestBodyOmitted} bytes (too large to keep)`));
+  }
+  return h('tr', { class: 'details' }, h('td', { colspan: 7, class: 'details' }, sections));
+}
+
+function renderFeed() {
+  const visible = state.onlySandbox ? state.entries.filter(e => e.sandbox === state.sandbox) : state.entries;
+  const rows = [];
+  for (const entry of visible) {
+    const toggle = () => {
+      if (state.expanded.has(entry.seq)) state.expanded.delete(entry.seq);
+      else state.expanded.add(entry.seq);
+      renderFeed();
+    };
+    rows.push(
+      h('tr', { class: `entry${state.fresh.has(entry.seq) ? ' fresh' : ''}`, dataset: { seq: entry.seq, operation: entry.operationId ?? '', status: entry.status }, onclick: toggle, 'aria-expanded': state.expanded.has(entry.seq) ? 'true' : 'false' },
+        h('td', { class: 'time' }, clock(entry.time)),
+        h('td', {}, h('span', { class: 'sandbox-name', title: entry.sandbox }, entry.sandbox)),
+        h('td', { class: 'request', title: `${entry.method} /${entry.api}${entry.path}${entry.query ? `?${entry.query}` : ''}` }, h('span', { class: 'method' }, entry.method), h('span', { class: 'api-name' }, `/${entry.api}`), entry.path, entry.query ? h('span', { class: 'api-name' }, `?${entry.query}`) : undefined),
+        h('td', { class: 'operation', title: entry.operationId ?? '' }, entry.operationId ? h('span', { class: 'operation-id' }, entry.operationId) : h('span', { class: 'none' }, 'no route')),
+        h('td', { class: 'num' }, h('span', { class: `status s${String(entry.status)[0]}` }, String(entry.status))),
+        h('td', { class: 'num duration' }, duration(entry.durationMs)),
+        h('td', { class: 'problems' }, problemsCell(entry)),
+      ),
+    );
+    if (state.expanded.has(entry.seq)) rows.push(detailsRow(entry));
+  }
+  state.fresh.clear();
+  $('feed').replaceChildren(...rows);
+  $('feed-empty').hidden = visible.length > 0;
+}
+
+function renderExamples() {
+  const lines = state.apis.flatMap(api =>
+    api.examples.slice(0, 1).map(({ method, path, headers = {} }) => {
+      const flags = Object.entries(headers).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
+      return `curl${method === 'GET' ? '' : ` -X ${method}`}${flags} ${location.origin}/${api.slug}${path}`;
+    }),
+  );
+  $('examples').textContent = lines.join('\n');
+}
+
+// ---- Fault injection -----------------------------------------------------------------------
+
+/** The documented response code covering `status` (exact, `5XX`, `default`), as the server decides it. */
+function documents(statuses, status) {
+  return statuses.some(code => code === String(status) || code.toUpperCase() === `${String(status)[0]}XX` || code.toLowerCase() === 'default');
+}
+
+const isErrorSwitch = (rule, api) => rule.api === api && rule.operationId === undefined && rule.status !== undefined && !rule.latency && !rule.rateLimit;
+const isSlowSwitch = (rule, api) => rule.api === api && rule.operationId === undefined && rule.latency && rule.status === undefined && !rule.rateLimit;
+
+async function loadFaults() {
+  state.faults = await admin('GET', `/sandboxes/${enc(state.sandbox)}/faults`);
+  renderFaults();
+}
+
+async function saveRules(rules) {
+  try {
+    state.faults = rules.length
+      ? await admin('PUT', `/sandboxes/${enc(state.sandbox)}/faults`, { seed: state.faults.seed ?? 1, rules })
+      : (await admin('DELETE', `/sandboxes/${enc(state.sandbox)}/faults`), { seed: 1, rules: [] });
+  } catch (error) {
+    failed('Fault rules')(error);
+    await loadFaults().catch(() => {});
+  }
+  renderFaults();
+  loadSandboxes().catch(() => {});
+}
+
+function describeRule(rule) {
+  const where = rule.operationId ? `${rule.api} · ${rule.operationId}` : `${rule.api} · every operation`;
+  const what = [
+    rule.status !== undefined && `${rule.status}${rule.probability !== undefined && rule.probability < 1 ? ` at ${Math.round(rule.probability * 100)}%` : ''}`,
+    rule.latency && `${rule.latency.minMs}–${rule.latency.maxMs} ms`,
+    rule.rateLimit && `${rule.rateLimit.requests} requests / ${rule.rateLimit.perSeconds} s`,
+  ].filter(Boolean).join(', ');
+  return `${where}: ${what}`;
+}
+
+function switchControl(label, checked, onchange, disabled = false) {
+  return h('label', { class: 'switch', title: label }, h('input', { type: 'checkbox', role: 'switch', 'aria-label': label, checked, disabled, onchange }), h('span', { class: 'track' }));
+}
+
+function renderFaults() {
+  const rules = state.faults.rules;
+  const managed = new Set();
+  const blocks = state.apis.map(api => {
+    const errorRule = rules.find(r => isErrorSwitch(r, api.slug));
+    const slowRule = rules.find(r => isSlowSwitch(r, api.slug));
+    if (errorRule) managed.add(errorRule);
+    if (slowRule) managed.add(slowRule);
+    const statuses = FAULT_STATUSES.filter(s => api.operations.some(op => documents(op.statuses, s)));
+    const status = errorRule?.status ?? statuses[0];
+    const probability = errorRule?.probability ?? 1;
+    const latency = slowRule ? [slowRule.latency.minMs, slowRule.latency.maxMs] : LATENCIES[0][0];
+    const others = () => rules.filter(r => r !== errorRule && r !== slowRule);
+    const errorRuleFor = (s, p) => ({ api: api.slug, status: s, ...(p < 1 ? { probability: p } : {}) });
+    const slowRuleFor = ([minMs, maxMs]) => ({ api: api.slug, latency: { minMs, maxMs } });
+    const current = () => ({ error: errorRule, slow: slowRule });
+    const save = ({ error, slow }) => saveRules([...others(), ...(error ? [error] : []), ...(slow ? [slow] : [])]);
+    const affected = status === undefined ? 0 : api.operations.filter(op => documents(op.statuses, status)).length;
+
+    const statusSelect = h('select', { 'aria-label': `${api.slug} error status`, disabled: !statuses.length, onchange: e => errorRule && save({ ...current(), error: errorRuleFor(Number(e.target.value), probability) }) },
+      statuses.map(s => h('option', { value: s, selected: s === status }, String(s))));
+    const probabilitySelect = h('select', { 'aria-label': `${api.slug} error probability`, disabled: !statuses.length, onchange: e => errorRule && save({ ...current(), error: errorRuleFor(status, Number(e.target.value)) }) },
+      PROBABILITIES.map(([p, label]) => h('option', { value: p, selected: p === probability }, label)));
+    const latencySelect = h('select', { 'aria-label': `${api.slug} latency`, onchange: e => slowRule && save({ ...current(), slow: slowRuleFor(LATENCIES[Number(e.target.value)][0]) }) },
+      LATENCIES.map(([range, label], i) => h('option', { value: i, selected: range[0] === latency[0] && range[1] === latency[1] }, label)));
+
+    return h('div', { class: 'fault-api', dataset: { api: api.slug } },
+      h('div', { class: 'title' }, h('strong', {}, api.title.split(' — ')[0]), h('span', { class: 'slug' }, `/${api.slug}`)),
+      h('div', { class: 'fault-row' },
+        switchControl(`${api.slug} errors`, Boolean(errorRule), e => save({ ...current(), error: e.target.checked ? errorRuleFor(status, probability) : undefined }), !statuses.length),
+        h('span', { class: 'label' }, 'Errors'), statusSelect, probabilitySelect,
+      ),
+      // A status is only injected into operations that document it: say so when that is not all.
+      !statuses.length
+        ? h('p', { class: 'scope' }, 'No operation documents a server error.')
+        : affected < api.operations.length
+          ? h('p', { class: 'scope' }, `${status} reaches ${affected} of ${api.operations.length} operations (those that document it).`)
+          : undefined,
+      h('div', { class: 'fault-row' },
+        switchControl(`${api.slug} slow`, Boolean(slowRule), e => save({ ...current(), slow: e.target.checked ? slowRuleFor(latency) : undefined })),
+        h('span', { class: 'label' }, 'Slow'), latencySelect,
+      ),
+    );
+  });
+  $('fault-apis').replaceChildren(...blocks);
+  const others = rules.filter(r => !managed.has(r));
+  $('fault-others').replaceChildren(
+    ...(others.length
+      ? [h('h3', {}, 'Other rules'), h('ul', {}, others.map(rule => h('li', {}, h('span', {}, describeRule(rule)), h('button', { type: 'button', class: 'button quiet', onclick: () => saveRules(rules.filter(r => r !== rule)) }, 'Remove'))))]
+      : []),
+  );
+}
+
+// ---- Data ----------------------------------------------------------------------------------
+
+function renderDataTabs() {
+  $('api-tabs').replaceChildren(
+    ...state.apis.map(api =>
+      h('button', { type: 'button', role: 'tab', title: api.title, 'aria-selected': api.slug === state.dataApi ? 'true' : 'false', onclick: () => selectCollection(api.slug, api.collections[0]?.name) }, api.slug),
+    ),
+  );
+  const api = state.apis.find(a => a.slug === state.dataApi);
+  $('collection-tabs').replaceChildren(
+    ...(api?.collections ?? []).map(c =>
+      h('button', { type: 'button', role: 'tab', title: c.description, 'aria-selected': c.name === state.dataCollection ? 'true' : 'false', onclick: () => selectCollection(api.slug, c.name) },
+        c.name, h('span', { class: 'count' }, String(c.name === state.dataCollection && state.page ? state.page.total : c.size))),
+    ),
+  );
+}
+
+function selectCollection(api, collection) {
+  state.dataApi = api;
+  state.dataCollection = collection;
+  state.offset = 0;
+  state.selectedKey = undefined;
+  loadRecords().catch(failed('Records'));
+}
+
+async function loadRecords() {
+  if (!state.dataApi || !state.dataCollection) return renderDataTabs();
+  const path = `/sandboxes/${enc(state.sandbox)}/apis/${enc(state.dataApi)}/${enc(state.dataCollection)}?offset=${state.offset}&limit=${PAGE_SIZE}`;
+  state.page = await admin('GET', path);
+  if (state.page.total && state.offset >= state.page.total) {
+    state.offset = Math.max(0, state.page.total - PAGE_SIZE);
+    return loadRecords();
+  }
+  renderDataTabs();
+  renderRecords();
+}
+
+const scalar = value => value === null || ['string', 'number', 'boolean'].includes(typeof value);
+
+function renderRecords() {
+  const { data, total, offset } = state.page;
+  const columns = [];
+  for (const { key, record } of data) {
+    for (const [name, value] of Object.entries(record)) {
+      if (columns.length >= 6 || columns.includes(name) || !scalar(value) || (name === 'id' && value === key)) continue;
+      columns.push(name);
+    }
+  }
+  $('records-head').replaceChildren(h('tr', {}, h('th', {}, 'key'), columns.map(c => h('th', {}, c))));
+  $('records').replaceChildren(
+    ...data.map(({ key, record }) =>
+      h('tr', { 'aria-selected': key === state.selectedKey ? 'true' : 'false', dataset: { key }, onclick: () => selectRecord(key) },
+        h('td', { class: 'key', title: key }, key),
+        columns.map(c => h('td', { title: scalar(record[c]) ? String(record[c] ?? '') : '' }, record[c] === undefined ? '' : String(record[c]))),
+      ),
+    ),
+  );
+  if (!data.length) $('records').replaceChildren(h('tr', {}, h('td', { colspan: columns.length + 1, class: 'none' }, 'No records in this collection.')));
+  $('records-range').textContent = total ? `${offset + 1}–${offset + data.length} of ${total}` : '0 records';
+  $('prev').disabled = offset === 0;
+  $('next').disabled = offset + data.length >= total;
+  const selected = data.find(r => r.key === state.selectedKey);
+  $('record').hidden = !selected;
+  $('record').textContent = selected ? JSON.stringify(selected.record, null, 2) : '';
+}
+
+function selectRecord(key) {
+  state.selectedKey = state.selectedKey === key ? undefined : key;
+  renderRecords();
+}
+
+// ---- Start ---------------------------------------------------------------------------------
+
+$('sandbox').addEventListener('change', e => selectSandbox(e.target.value));
+$('reset').addEventListener('click', resetSandbox);
+$('only-sandbox').addEventListener('change', e => {
+  state.onlySandbox = e.target.checked;
+  renderFeed();
+});
+$('pause').addEventListener('click', e => {
+  state.paused = !state.paused;
+  e.target.setAttribute('aria-pressed', String(state.paused));
+  e.target.textContent = state.paused ? 'Resume' : 'Pause';
+  state.unseen = 0;
+  setLive('live');
+  if (!state.paused) renderFeed();
+});
+$('clear').addEventListener('click', () => {
+  state.entries = [];
+  state.expanded.clear();
+  renderFeed();
+});
+$('faults-clear').addEventListener('click', () => saveRules([]));
+$('prev').addEventListener('click', () => {
+  state.offset = Math.max(0, state.offset - PAGE_SIZE);
+  loadRecords().catch(failed('Records'));
+});
+$('next').addEventListener('click', () => {
+  state.offset += PAGE_SIZE;
+  loadRecords().catch(failed('Records'));
+});
+setInterval(renderHealth, 30_000);
+
+async function start() {
+  try {
+    const [, apis] = await Promise.all([loadHealth(), admin('GET', '/apis'), loadSandboxes()]);
+    state.apis = apis.data;
+    state.dataApi = state.apis[0]?.slug;
+    state.dataCollection = state.apis[0]?.collections[0]?.name;
+    renderExamples();
+    renderFeed();
+    await Promise.all([loadFaults(), loadRecords()]);
+  } catch (error) {
+    setLive('offline');
+    failed('Cannot reach the admin API')(error);
+  }
+  follow();
+}
+
+start();

@@ -1,0 +1,183 @@
+// The dashboard and the API reference in a real browser (Debian's chromium, driven by
+// playwright-core) against a real server process, with requests made by curl.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { ensureChromium, launchBrowser, type Browser } from './browser.js';
+import { UPVEST } from './helpers.js';
+import { startServer, stop, type Running } from './process.js';
+
+const unavailable = ensureChromium();
+if (unavailable) console.warn(`Skipping the browser tests: ${unavailable}.`);
+const describeInBrowser = unavailable ? describe.skip : describe;
+
+/** Runs curl; resolves with the HTTP status it got. */
+async function curl(...args: string[]): Promise<number> {
+  const { stdout } = await promisify(execFile)('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', ...args]);
+  return Number(stdout);
+}
+
+const upvestHeaders = Object.entries(UPVEST.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+
+/** Width and height from a PNG's header (and that it is one). */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describeInBrowser('in a real browser', () => {
+  let server: Running;
+  let browser: Browser;
+  let shots: string;
+  beforeAll(async () => {
+    shots = await mkdtemp(join(tmpdir(), 'sandbox-shots-'));
+    server = await startServer(['--port', '0', '--in-memory']);
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (server) await stop(server);
+    await rm(shots, { recursive: true, force: true });
+  });
+
+  const account = () => `${server.url}/upvest/payments/reference_accounts/${UPVEST.account}`;
+  const adminGet = async (path: string) => (await (await fetch(`${server.url}/__sandbox${path}`)).json()) as Record<string, unknown>;
+  /** Waits until `check` holds for what the admin API answers. */
+  async function eventually(path: string, check: (body: Record<string, unknown>) => boolean) {
+    for (let i = 0; i < 50; i++) {
+      if (check(await adminGet(path))) return;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    throw new Error(`${path} never satisfied the check: ${JSON.stringify(await adminGet(path))}`);
+  }
+
+  async function openDashboard(url: string): Promise<{ page: Page; errors: Error[] }> {
+    const page = await browser.context.newPage();
+    const errors: Error[] = [];
+    page.on('pageerror', error => errors.push(error));
+    await page.goto(url);
+    await page.locator('body[data-ready]').waitFor();
+    return { page, errors };
+  }
+
+  test('the dashboard shows curl requests as they arrive, resets a sandbox with a click, and switches faults', async () => {
+    const { page, errors } = await openDashboard(`${server.url}/__sandbox/ui`);
+    expect(await page.locator('#live').getAttribute('data-state')).toBe('live');
+    expect(await page.locator('#examples').textContent()).toContain(`curl -H 'upvest-client-id: `);
+
+    // A request made with curl appears, with its sandbox, operation, status and duration.
+    expect(await curl('-X', 'DELETE', '-H', 'X-Sandbox-Id: demo', ...upvestHeaders, account())).toBe(204);
+    const deleted = page.locator('#feed tr.entry[data-operation="deleteReferenceAccount"]');
+    await deleted.waitFor();
+    expect(await deleted.locator('td').allInnerTexts()).toEqual([
+      expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/),
+      'demo',
+      `DELETE/upvest/payments/reference_accounts/${UPVEST.account}`,
+      'deleteReferenceAccount',
+      '204',
+      expect.stringMatching(/^\d+(\.\d)? ms$/),
+      '—',
+    ]);
+    // …and so does one with a validation problem, naming it.
+    expect(await curl('-H', 'authorization: Bearer test', account())).toBe(400);
+    const invalid = page.locator('#feed tr.entry[data-status="400"]');
+    await invalid.waitFor();
+    expect(await invalid.locator('td.problems').innerText()).toContain('header.upvest-client-id');
+    await invalid.click();
+    expect(await page.locator('#feed tr.details').innerText()).toMatch(/Validation problems\s+header\.upvest-client-id/i);
+
+    // Pick the sandbox the request used; its data lacks the deleted account.
+    await page.locator('#sandbox option[value="demo"]').waitFor({ state: 'attached' });
+    await page.selectOption('#sandbox', 'demo');
+    await page.locator('#stat-changes', { hasText: '1' }).waitFor();
+    await page.click('#api-tabs button:text-is("upvest")');
+    await page.click('#collection-tabs button:has-text("referenceAccounts")');
+    await page.locator('#records tr').first().waitFor();
+    expect(await page.locator(`#records tr[data-key="${UPVEST.account}"]`).count()).toBe(0);
+    expect(await curl('-H', 'X-Sandbox-Id: demo', ...upvestHeaders, account())).toBe(404);
+
+    // Reset it with a click: the API serves the fixtures again.
+    await page.click('#reset');
+    await page.locator('#toast', { hasText: 'back to its fixtures' }).waitFor();
+    expect(await curl('-H', 'X-Sandbox-Id: demo', ...upvestHeaders, account())).toBe(200);
+    expect(await adminGet('/sandboxes/demo')).toMatchObject({ name: 'demo', changes: 0 });
+    await page.locator('#stat-changes', { hasText: '0' }).waitFor();
+    await page.locator(`#records tr[data-key="${UPVEST.account}"]`).waitFor();
+
+    // Switch errors on for Upvest: a fault rule through the admin API, and requests fail with 503.
+    await page.click('.fault-api[data-api="upvest"] .switch >> nth=0');
+    await eventually('/sandboxes/demo/faults', body => JSON.stringify(body.rules) === JSON.stringify([{ api: 'upvest', status: 503 }]));
+    expect(await curl('-H', 'X-Sandbox-Id: demo', ...upvestHeaders, account())).toBe(503);
+    await page.locator('#feed tr.entry[data-status="503"] .tag.injected').waitFor();
+    expect(await curl(...upvestHeaders, account())).toBe(200); // other sandboxes are untouched
+    // …and off again.
+    await page.click('.fault-api[data-api="upvest"] .switch >> nth=0');
+    await eventually('/sandboxes/demo/faults', body => Array.isArray(body.rules) && body.rules.length === 0);
+    expect(await curl('-H', 'X-Sandbox-Id: demo', ...upvestHeaders, account())).toBe(200);
+
+    const file = join(shots, 'dashboard.png');
+    await page.screenshot({ path: file, fullPage: true });
+    expect(pngSize(await readFile(file)).width).toBe(1440);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('a request tried out on the API reference page arrives on the dashboard', async () => {
+    const dashboard = await openDashboard(`${server.url}/__sandbox/ui`);
+    await dashboard.page.click('#clear'); // earlier tests' requests leave the view
+    const docs = await browser.context.newPage();
+    docs.setDefaultTimeout(10_000);
+    await docs.goto(`${server.url}/docs/upvest`);
+    expect(await docs.locator('.information-container .title').innerText()).toContain('Upvest');
+
+    // Authorize with any bearer token, then execute "get a reference account" with its examples.
+    await docs.click('.auth-wrapper button.authorize');
+    const bearer = docs.locator('.modal-ux .auth-container', { hasText: 'bearerToken' });
+    await bearer.locator('input').fill('test');
+    await bearer.locator('button.authorize').click();
+    await docs.click('.modal-ux button.btn-done');
+    const operation = docs.locator('#operations-Reference_Accounts-getReferenceAccount');
+    await operation.locator('.opblock-summary').first().click();
+    await operation.locator('button.execute').click();
+    expect(await operation.locator('.live-responses-table tbody td.response-col_status').first().innerText()).toBe('200');
+    const file = join(shots, 'docs.png');
+    await docs.screenshot({ path: file });
+    expect(pngSize(await readFile(file))).toEqual({ width: 1440, height: 900 });
+
+    const arrived = dashboard.page.locator('#feed tr.entry[data-operation="getReferenceAccount"][data-status="200"]');
+    await arrived.waitFor();
+    expect(await arrived.locator('td.request').innerText()).toBe(`GET/upvest/payments/reference_accounts/${UPVEST.account}`);
+    expect(dashboard.errors).toEqual([]);
+    await docs.close();
+    await dashboard.page.close();
+  });
+
+  test('with an admin token, the dashboard asks for it once and keeps it for the tab', async () => {
+    const guarded = await startServer(['--port', '0', '--in-memory', '--admin-token', 's3cret']);
+    try {
+      const page = await browser.context.newPage();
+      const refused = await page.goto(`${guarded.url}/__sandbox/ui`);
+      expect(refused?.status()).toBe(403);
+      await page.fill('input[name="token"]', 'wrong');
+      await page.click('form button');
+      await page.locator('main', { hasText: 'The admin token is wrong.' }).waitFor();
+
+      await page.fill('input[name="token"]', 's3cret');
+      await page.click('form button');
+      await page.locator('body[data-ready]').waitFor();
+      expect(new URL(page.url()).search).toBe(''); // the token left the address bar
+      expect(await page.locator('#live').getAttribute('data-state')).toBe('live');
+
+      // A reload (without the token in the address) still gets in, with the token kept for the tab.
+      await page.reload();
+      await page.locator('body[data-ready]').waitFor();
+      expect(new URL(page.url()).search).toBe('');
+      await page.close();
+    } finally {
+      await stop(guarded);
+    }
+  });
+});

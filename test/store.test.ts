@@ -226,6 +226,30 @@ test('the data file follows every change to a large collection (chunks of text a
   await check();
 });
 
+test('the data file matches the store after any sequence of changes (randomized, seeded)', async () => {
+  const file = join(dir, 'data.json');
+  const store = await open(file);
+  const things = store.sandbox('random').collection('demo', 'things');
+  let state = 12345;
+  const random = (n: number) => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
+  for (let round = 0; round < 40; round++) {
+    // rounds mix updates and appends with, or without, removals and integer-like keys
+    const removals = round % 4 === 1;
+    const integers = round % 4 === 3;
+    const keyOf = () => (integers && random(5) === 0 ? String(random(400)) : `k${random(300 + round * 20)}`);
+    const pending: Promise<void>[] = [];
+    for (let i = random(400); i > 0; i--) {
+      const key = keyOf();
+      if (removals && random(4) === 0) things.remove(key);
+      else pending.push(things.put(key, { id: key, round, i }));
+    }
+    await Promise.all(pending);
+    await store.flush();
+    const onDisk = JSON.parse(await readFile(file, 'utf8')).sandboxes.random?.demo?.things ?? {};
+    expect(onDisk).toEqual({ ...store.changesOf('random')?.demo?.things });
+  }
+});
+
 describe('opening a data file', () => {
   test.each([
     ['empty', ''],

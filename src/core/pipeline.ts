@@ -106,6 +106,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
 
   return async function handleApiRequest(req: Request, res: Response): Promise<void> {
     const started = performance.now();
+    const handled = env.store.beginHandling();
     const method = req.method.toLowerCase();
     const queryIndex = req.url.indexOf('?');
     const rawPath = queryIndex === -1 ? req.url : req.url.slice(0, queryIndex);
@@ -177,8 +178,10 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       const handler = module.handlers[context.operationId];
       const mark = env.store.changeMark();
       response = await handler(context);
+      handled();
       await env.store.durableSince(mark);
     } catch (error) {
+      handled();
       response = renderError(error);
     }
 

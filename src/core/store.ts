@@ -3,10 +3,9 @@
 //
 // Memory grows with what sandboxes change, not with their number: a sandbox holds only the
 // records it wrote (or a `null` tombstone for a fixture record it deleted).
-import { writeFile } from 'node:fs';
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { performance } from 'node:perf_hooks';
 import { Low, Memory, type Adapter } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 
@@ -130,6 +129,7 @@ export class Store {
   private collecting: WriteBatch | null = null;
   private writing: WriteBatch | null = null;
   private changes = 0;
+  private handling = 0;
   private lastChange: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -255,7 +255,7 @@ export class Store {
     if (!this.file) return this.lastChange;
     if (!this.collecting) {
       this.collecting = newBatch();
-      if (!this.writing) setImmediate(() => void this.writeNext());
+      if (!this.writing) setImmediate(() => this.writeWhenQuiet());
     }
     this.collecting.undo.push(undo);
     this.lastChange = this.collecting.done;
@@ -303,9 +303,37 @@ export class Store {
     }
     this.writing = null;
     batch.resolve();
-    if (this.collecting) void this.writeNext();
+    if (this.collecting) this.writeWhenQuiet();
+  }
+
+  /**
+   * Marks a request as being handled (it may be about to change something) until the returned
+   * function is called.
+   */
+  beginHandling(): () => void {
+    this.handling++;
+    let ended = false;
+    return () => {
+      if (!ended) {
+        ended = true;
+        this.handling--;
+      }
+    };
+  }
+
+  /**
+   * Group commit: a write costs about the same whatever it holds, and far more when it starts
+   * while requests are being handled (each of its I/O steps then waits for the busy event
+   * loop). Under load, the requests being handled are about to add their changes. So a write
+   * waits until no request is being handled, for at most MAX_LINGER_MS.
+   */
+  private writeWhenQuiet(started = performance.now()): void {
+    if (this.handling === 0 || performance.now() - started >= MAX_LINGER_MS) void this.writeNext();
+    else setTimeout(() => this.writeWhenQuiet(started), 1);
   }
 }
+
+const MAX_LINGER_MS = 10;
 
 /** One isolated sandbox: the fixtures plus this sandbox's own changes. */
 export class Sandbox {
@@ -549,39 +577,82 @@ function noteWritten(rows: object, key: string): void {
 /** A collection's serialized entries (UTF-8), in chunks of CHUNK keys, from the last write. */
 interface CollectionText {
   keys: string[];
+  positions: Map<string, number>;
   chunks: Buffer[];
 }
 const CHUNK = 256;
 const collectionTexts = new WeakMap<object, CollectionText>();
+/** Keys JavaScript orders first, numerically, whatever their insertion order. */
+const INDEX_LIKE = /^(?:0|[1-9][0-9]{0,8})$/;
 
 /**
  * The entries of one collection as JSON text, in chunks. A chunk is reused from the last write
- * when it has the same keys and none of them was written since, so adding records to a large
- * collection re-serializes its last chunk, not the whole collection.
+ * while none of its keys was written since; when the written keys are all new, they follow the
+ * old ones, so adding records to a large collection costs its last chunk only.
  */
 function collectionText(rows: Record<string, Row | null>): Buffer[] {
-  const keys = Object.keys(rows);
   const previous = collectionTexts.get(rows);
   const written = writtenKeys.get(rows);
   writtenKeys.delete(rows);
+  if (previous && !written) return previous.chunks;
+
+  let keys: string[] | undefined;
+  const stale = new Set<number>();
+  if (previous) {
+    const appended: string[] = [];
+    for (const key of written!) {
+      const position = previous.positions.get(key);
+      const present = hasOwn(rows, key);
+      if (position !== undefined && present) stale.add(Math.floor(position / CHUNK));
+      else if (position === undefined && present && !INDEX_LIKE.test(key)) appended.push(key);
+      else if (position !== undefined || present) {
+        stale.clear();
+        appended.length = 0;
+        keys = undefined;
+        break; // a key went away, or was placed by number: recompute the order
+      }
+      keys = previous.keys;
+    }
+    if (keys) {
+      for (const key of appended) {
+        stale.add(Math.floor(keys.length / CHUNK));
+        previous.positions.set(key, keys.length);
+        keys.push(key);
+      }
+    }
+  }
+  let positions = previous?.positions;
+  if (!keys) {
+    keys = Object.keys(rows);
+    positions = new Map(keys.map((key, i) => [key, i]));
+    stale.clear();
+  }
   const chunks: Buffer[] = [];
   for (let start = 0, c = 0; start < keys.length; start += CHUNK, c++) {
-    const end = Math.min(start + CHUNK, keys.length);
-    let reuse = previous !== undefined && c < previous.chunks.length && Math.min(start + CHUNK, previous.keys.length) === end;
-    for (let i = start; reuse && i < end; i++) reuse = previous!.keys[i] === keys[i] && !written?.has(keys[i]);
+    const reuse = previous && keys === previous.keys ? !stale.has(c) && previous.chunks[c] : reusableChunk(previous, keys, start, written);
     if (reuse) {
-      chunks.push(previous!.chunks[c]);
+      chunks.push(reuse);
       continue;
     }
     const entries: string[] = [];
-    for (let i = start; i < end; i++) {
+    for (let i = start; i < Math.min(start + CHUNK, keys.length); i++) {
       const row = rows[keys[i]];
       entries.push(`\n${JSON.stringify(keys[i])}:${row === null ? 'null' : jsonOf(row)}`);
     }
     chunks.push(Buffer.from(entries.join(',')));
   }
-  collectionTexts.set(rows, { keys, chunks });
+  collectionTexts.set(rows, { keys, positions: positions!, chunks });
   return chunks;
+}
+
+/** The previous chunk at `start`, if it holds exactly the same keys and none was written since. */
+function reusableChunk(previous: CollectionText | undefined, keys: string[], start: number, written: Set<string> | undefined): Buffer | undefined {
+  if (!previous) return undefined;
+  const c = start / CHUNK;
+  const end = Math.min(start + CHUNK, keys.length);
+  if (c >= previous.chunks.length || Math.min(start + CHUNK, previous.keys.length) !== end) return undefined;
+  for (let i = start; i < end; i++) if (previous.keys[i] !== keys[i] || written?.has(keys[i])) return undefined;
+  return previous.chunks[c];
 }
 
 /**
@@ -590,6 +661,11 @@ function collectionText(rows: Record<string, Row | null>): Buffer[] {
  * the file, however many records the sandboxes hold.
  */
 export function serializeDocument(doc: StoreDocument): Buffer {
+  return Buffer.concat(documentParts(doc));
+}
+
+/** The data file's bytes as a list of parts (see serializeDocument). */
+function documentParts(doc: StoreDocument): Buffer[] {
   const parts: Buffer[] = [Buffer.from(`{"format":${doc.format},"seed":${doc.seed},"sandboxes":{`)];
   const text = (s: string) => parts.push(Buffer.from(s));
   Object.entries(doc.sandboxes).forEach(([name, apis], i) => {
@@ -609,16 +685,17 @@ export function serializeDocument(doc: StoreDocument): Buffer {
     text('}');
   });
   text('}}\n');
-  return Buffer.concat(parts);
+  return parts;
 }
 
-// The callback form writes a whole buffer in one call; fs/promises.writeFile writes 512 KB
-// pieces, each of which waits for the (busy) event loop before the next.
-const writeWhole = promisify(writeFile);
+/** Parts per writev call, under the usual IOV_MAX of 1024. */
+const PARTS_PER_WRITE = 1000;
 
 /**
  * lowdb's adapter for the data file: written atomically as lowdb's steno does — a temporary file
- * next to it, then a rename — in a single write of the document's bytes.
+ * next to it, then a rename. The document's parts go to the kernel as they are (writev), without
+ * joining them first; fs/promises.writeFile would write 512 KB pieces, each waiting for the busy
+ * event loop.
  */
 class DataFileAdapter implements Adapter<StoreDocument> {
   private readonly temporary: string;
@@ -637,7 +714,18 @@ class DataFileAdapter implements Adapter<StoreDocument> {
   }
 
   async write(doc: StoreDocument): Promise<void> {
-    await writeWhole(this.temporary, serializeDocument(doc));
+    const parts = documentParts(doc);
+    const handle = await open(this.temporary, 'w');
+    try {
+      for (let i = 0; i < parts.length; i += PARTS_PER_WRITE) {
+        const slice = parts.slice(i, i + PARTS_PER_WRITE);
+        const length = slice.reduce((sum, part) => sum + part.length, 0);
+        const { bytesWritten } = await handle.writev(slice);
+        if (bytesWritten !== length) await handle.write(Buffer.concat(slice).subarray(bytesWritten));
+      }
+    } finally {
+      await handle.close();
+    }
     await rename(this.temporary, this.file);
   }
 }

@@ -22,12 +22,12 @@ test('one JSON line per request, with sandbox, API, operation, status, time and 
     sandbox: 'ci-7',
     api: 'upvest',
     operationId: 'getReferenceAccount',
-    res: { statusCode: 200 },
+    status: 200,
     responseTime: expect.any(Number),
     msg: expect.stringMatching(/^GET \/upvest\/payments\/reference_accounts\/\S+ 200 upvest.getReferenceAccount \[ci-7\]/),
   });
-  expect(lines[1]).toMatchObject({ level: 40, res: { statusCode: 400 }, problems: [expect.stringMatching(/^path.reference_account_id: /)] });
-  expect(lines[2]).toMatchObject({ level: 30, req: { method: 'GET', url: '/docs' } });
+  expect(lines[1]).toMatchObject({ level: 40, status: 400, problems: [expect.stringMatching(/^path.reference_account_id: /)] });
+  expect(lines[2]).toMatchObject({ level: 30, method: 'GET', url: '/docs' });
   expect(lines[2].api).toBeUndefined();
 });
 
@@ -38,5 +38,5 @@ test('the log level filters request lines', async () => {
   await request(app).get(`/upvest/payments/reference_accounts/${UPVEST.account}`).set(UPVEST.headers).expect(200);
   await request(app).get(`/upvest/payments/reference_accounts/${UPVEST.account}`).expect(401);
   expect(lines).toHaveLength(1);
-  expect(JSON.parse(lines[0]).res.statusCode).toBe(401);
+  expect(JSON.parse(lines[0]).status).toBe(401);
 });

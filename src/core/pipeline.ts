@@ -167,7 +167,9 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         sandbox,
         method: req.method,
         path,
-        baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`,
+        get baseUrl() {
+          return `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`;
+        },
         params: pathParams(operation.path, path),
         query: prismRequest.url.query ?? {},
         headers: req.headers as Record<string, string | undefined>,

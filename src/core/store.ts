@@ -338,6 +338,7 @@ const MAX_LINGER_MS = 10;
 /** One isolated sandbox: the fixtures plus this sandbox's own changes. */
 export class Sandbox {
   private readonly collections = new Map<string, Collection>();
+  private readonly apis = new Map<string, ApiData>();
 
   constructor(
     readonly name: string,
@@ -361,7 +362,12 @@ export class Sandbox {
 
   /** The data of one API in this sandbox. */
   api(slug: string): ApiData {
-    return { collection: <T extends object = Row>(name: string) => this.collection<T>(slug, name) };
+    let data = this.apis.get(slug);
+    if (!data) {
+      data = { collection: <T extends object = Row>(name: string) => this.collection<T>(slug, name) };
+      this.apis.set(slug, data);
+    }
+    return data;
   }
 }
 

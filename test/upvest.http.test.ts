@@ -116,7 +116,7 @@ describe('validation names the field and rule, in the Upvest envelope', () => {
     ['a confirmed_at that is not a date-time', { confirmed_at: 'yesterday' }, /confirmed_at must match format "date-time"/],
     ['an unknown property', { nickname: 'x' }, /additional properties; found 'nickname'/],
     ['a user_id that is not a uuid', { user_id: '42' }, /user_id must match format "uuid"/],
-    ['a wrong check digit', { iban: 'DE88370400440532013000' }, /body.iban has invalid check digits/],
+    ['a wrong check digit', { iban: 'DE88370400440532013000' }, /body.iban is not a valid IBAN/],
   ])('%s', async (_, change, detail) => {
     const res = await post({ ...body, ...change });
     expectProblem(res, 400, 'invalid_request');

@@ -1,5 +1,6 @@
 // Upvest reference accounts: the business rules, independent of HTTP.
 import { createHash, randomUUID } from 'node:crypto';
+import { isValidIBAN } from 'ibantools';
 import type { AdminWrite } from '../../core/api-module.js';
 import type { ApiData, Collection } from '../../core/store.js';
 import { invalidField, problem } from '../../core/problem.js';
@@ -60,13 +61,6 @@ export function maskIban(iban: string): string {
   return `${iban.slice(0, 6)}${'*'.repeat(10)}${iban.slice(-4)}`;
 }
 
-/** ISO 13616 check digits: the IBAN, rotated and read as a number, is 1 modulo 97. */
-export function ibanChecksumValid(iban: string): boolean {
-  const digits = (iban.slice(4) + iban.slice(0, 4)).replace(/[A-Z]/g, c => String(c.charCodeAt(0) - 55));
-  let remainder = 0;
-  for (const digit of digits) remainder = (remainder * 10 + Number(digit)) % 97;
-  return remainder === 1;
-}
 
 /** The account as the API shows it. */
 export function present(account: StoredReferenceAccount): ReferenceAccount {
@@ -133,7 +127,7 @@ export class ReferenceAccounts {
 
     if (!input.user_id) throw invalidField('body.user_id', 'is required: a reference account belongs to a user');
     this.requireUser(input.user_id);
-    if (!ibanChecksumValid(input.iban)) throw invalidField('body.iban', 'has invalid check digits');
+    if (!isValidIBAN(input.iban)) throw invalidField('body.iban', 'is not a valid IBAN (country format, length or check digits)');
     if (this.accounts.where('iban', input.iban).some(a => a.user_id === input.user_id)) {
       throw problem('conflict', `user ${input.user_id} already has a reference account with this IBAN`);
     }
@@ -179,7 +173,7 @@ export class ReferenceAccounts {
     }
     const account = record as unknown as StoredReferenceAccount;
     if (!this.users.has(account.user_id)) throw problem('unprocessable', `user ${account.user_id} does not exist; add the user first`);
-    if (!ibanChecksumValid(account.iban)) throw invalidField('body.iban', 'has invalid check digits');
+    if (!isValidIBAN(account.iban)) throw invalidField('body.iban', 'is not a valid IBAN (country format, length or check digits)');
     if (this.accounts.where('iban', account.iban).some(a => a.user_id === account.user_id && a.id !== key)) {
       throw problem('conflict', `user ${account.user_id} already has a reference account with this IBAN`);
     }

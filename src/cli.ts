@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     const tries = sandbox.apis.flatMap(({ module }) =>
       (module.tryIt?.(sandbox.store.sandbox().api(module.slug)) ?? []).slice(0, 1).map(({ method, path, headers = {} }) => {
         const flags = Object.entries(headers).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
-        return `  try: curl${method === 'GET' ? '' : ` -X ${method}`}${flags} ${origin}/${module.slug}${path}`;
+        return `  try: curl${method === 'GET' ? '' : ` -X ${method}`}${flags} '${origin}/${module.slug}${path}'`;
       }),
     );
     process.stdout.write(`${[...lines, ...tries].join('\n')}\n`);

@@ -74,7 +74,7 @@ test('environment variables configure the server; start-up prints each API with 
     // a few fixture ids to try, as curl commands that work
     const tries = [...server.stdout.matchAll(/^ {2}try: curl (.*)$/gm)].map(m => m[1]);
     expect(tries.length).toBeGreaterThanOrEqual(5);
-    const upvest = /^-H 'upvest-client-id: (\S+)' -H 'authorization: (.+?)' (\S+)$/.exec(tries.find(t => t.includes('/upvest/'))!)!;
+    const upvest = /^-H 'upvest-client-id: (\S+)' -H 'authorization: (.+?)' '(\S+)'$/.exec(tries.find(t => t.includes('/upvest/'))!)!;
     expect((await fetch(upvest[3], { headers: { 'upvest-client-id': upvest[1], authorization: upvest[2] } })).status).toBe(200);
     const res = await fetch(`${server.url}/`);
     expect(((await res.json()) as { apis: Array<{ slug: string }> }).apis.map((a: { slug: string }) => a.slug)).toContain('upvest');

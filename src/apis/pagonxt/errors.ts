@@ -45,6 +45,7 @@ export function descriptionText(text: string): string {
     .replace(/"([^"]*)"/g, (_, quoted: string) => (/^[a-zA-Z0-9. /_-]*$/.test(quoted) ? quoted : ''))
     .replace(/[^a-zA-Z0-9. /_-]+/g, ' ')
     .replace(/ {2,}/g, ' ')
+    .replace(/ \./g, '.')
     .trim();
   return cleaned.slice(0, MAX_TEXT).trim();
 }

@@ -204,8 +204,9 @@ export function validateResponse(operation: Operation, response: IHttpResponse, 
   const mediaType = headers['content-type'];
   const bundle = (operation as { __bundled__?: unknown }).__bundled__;
   const contents = spec.value.contents ?? [];
+  // Error bodies carry a fresh request id in most providers' envelopes: no use remembering them.
   const key =
-    bodyText !== undefined && bodyText.length <= MAX_REMEMBERED_BODY
+    bodyText !== undefined && bodyText.length <= MAX_REMEMBERED_BODY && response.statusCode < 400
       ? `output\0${idOf(operation)}\0${response.statusCode}\0${mediaType ?? ''}\0${bodyText}`
       : undefined;
   const bodyViolations = remembered(key, () => {

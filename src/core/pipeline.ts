@@ -110,6 +110,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
     const method = req.method.toLowerCase();
     const queryIndex = req.url.indexOf('?');
     const rawPath = queryIndex === -1 ? req.url : req.url.slice(0, queryIndex);
+    const rawQuery = queryIndex === -1 ? '' : req.url.slice(queryIndex + 1);
     const path = module.ignoreTrailingSlash && rawPath.length > 1 ? rawPath.replace(/\/+$/, '') || '/' : rawPath;
     const problemContext: { -readonly [K in keyof ProblemContext]: ProblemContext[K] } = {
       requestId: randomUUID(),
@@ -153,7 +154,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         throw problem('unauthorized', `Authentication required: ${securityProblems[0].message}`, { fields: securityProblems });
       }
       requestProblems = validateRequest(operation, prismRequest, {
-        query: queryIndex === -1 ? '' : req.url.slice(queryIndex + 1),
+        query: rawQuery,
         body: body.text,
       });
       if (requestProblems.length) {
@@ -214,7 +215,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       operationId: operation?.iid,
       method: req.method,
       path,
-      query: queryIndex === -1 ? '' : req.url.slice(queryIndex + 1),
+      query: rawQuery,
       status: outgoing.status,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       requestProblems,

@@ -1,6 +1,6 @@
 // The admin API under /__sandbox, served by the same pipeline as the provider APIs (Prism routing
 // and validation against specs/admin.yaml): one thin handler per operationId over the controls.
-import type { ApiModule, Handler, HttpResponse, RequestContext } from '../core/api-module.js';
+import { firstValue, type ApiModule, type Handler, type HttpResponse, type RequestContext } from '../core/api-module.js';
 import type { LoadedApi } from '../core/pipeline.js';
 import { problem, type HttpProblem } from '../core/problem.js';
 import { DEFAULT_SANDBOX, type Store } from '../core/store.js';
@@ -34,8 +34,7 @@ export function renderAdminProblem(p: HttpProblem): HttpResponse {
   };
 }
 
-const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-const integer = (value: string | string[] | undefined) => (one(value) === undefined ? undefined : Number(one(value)));
+const integer = (value: string | string[] | undefined) => (firstValue(value) === undefined ? undefined : Number(firstValue(value)));
 const json = (body: unknown, status = 200): HttpResponse => ({ status, body });
 const noContent: HttpResponse = { status: 204 };
 
@@ -58,11 +57,11 @@ export function adminApi(controls: Controls): ApiModule {
     journal.listWhenAny(
       sandbox,
       {
-        api: one(ctx.query.api),
-        operationId: one(ctx.query.operationId),
-        method: one(ctx.query.method),
+        api: firstValue(ctx.query.api),
+        operationId: firstValue(ctx.query.operationId),
+        method: firstValue(ctx.query.method),
         status: integer(ctx.query.status),
-        pathPrefix: one(ctx.query.path),
+        pathPrefix: firstValue(ctx.query.path),
         since: integer(ctx.query.since),
         limit: integer(ctx.query.limit) ?? 100,
       },
@@ -150,7 +149,7 @@ export function adminApi(controls: Controls): ApiModule {
 
     listJournal: async ctx => json({ data: await journalPage(ctx.params.sandbox, ctx) }),
 
-    listAllJournals: async ctx => json({ data: await journalPage(one(ctx.query.sandbox), ctx) }),
+    listAllJournals: async ctx => json({ data: await journalPage(firstValue(ctx.query.sandbox), ctx) }),
 
     clearJournal: ctx => {
       journal.clear(ctx.params.sandbox);
@@ -171,12 +170,12 @@ export function adminApi(controls: Controls): ApiModule {
     },
 
     getCoverage: ctx => {
-      const sandbox = one(ctx.query.sandbox);
+      const sandbox = firstValue(ctx.query.sandbox);
       return json({ ...(sandbox !== undefined ? { sandbox } : {}), apis: coverage.report(sandbox) });
     },
 
     clearCoverage: ctx => {
-      coverage.clear(one(ctx.query.sandbox));
+      coverage.clear(firstValue(ctx.query.sandbox));
       return noContent;
     },
   };

@@ -36,6 +36,11 @@ export interface RequestContext {
  * Handles one operation. It may be async (e.g. to render a PDF), but should make its changes to the
  * store synchronously, in the state class: the response is held until those changes are on disk.
  */
+/** The value of a query parameter that may be repeated: its first occurrence. */
+export function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 export type Handler = (ctx: RequestContext) => HttpResponse | Promise<HttpResponse>;
 
 /** A provider API as the core sees it. */

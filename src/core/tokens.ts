@@ -63,12 +63,17 @@ export function hasScope(bearer: Bearer, ...anyOf: string[]): boolean {
   return anyOf.some(scope => bearer.claims.scopes.includes(scope));
 }
 
+/** The request's bearer, if accepted; 401 when there is none, or a sandbox token was refused. */
+export function authenticate(api: string, authorization: string | undefined): Extract<Bearer, { kind: 'sandbox' | 'external' }> {
+  const bearer = readBearer(api, authorization);
+  if (bearer.kind === 'missing') throw problem('unauthorized', 'an Authorization: Bearer token is required');
+  if (bearer.kind === 'rejected') throw problem('unauthorized', bearer.reason);
+  return bearer;
+}
+
 /** Throws 401 for a missing or rejected bearer token, 403 when it grants none of `anyOf`. */
 export function requireScope(api: string, authorization: string | undefined, ...anyOf: string[]): void {
-  const bearer = readBearer(api, authorization);
-  if (bearer.kind === 'rejected' || bearer.kind === 'missing') {
-    throw problem('unauthorized', bearer.kind === 'missing' ? 'an Authorization: Bearer token is required' : bearer.reason);
-  }
+  const bearer = authenticate(api, authorization);
   if (!hasScope(bearer, ...anyOf)) {
     throw problem('forbidden', `the token does not grant ${anyOf.join(' or ')}`);
   }

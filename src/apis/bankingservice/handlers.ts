@@ -1,16 +1,15 @@
 // bankingservice.ai HTTP handlers, keyed by operationId: read the validated request, call the state, shape the response.
-import type { Handler, RequestContext } from '../../core/api-module.js';
+import { firstValue, type Handler, type RequestContext } from '../../core/api-module.js';
 import { authorize, grantToken, tokenParameters } from './auth.js';
 import { Customers, type CustomerInput } from './state.js';
 
 const customers = (ctx: RequestContext) => new Customers(ctx.data, () => ctx.now());
-const firstOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export const handlers: Record<string, Handler> = {
   listCustomers(ctx) {
     authorize(ctx);
-    const page = Number(firstOf(ctx.query.page) ?? 0);
-    const size = Number(firstOf(ctx.query.size) ?? 20);
+    const page = Number(firstValue(ctx.query.page) ?? 0);
+    const size = Number(firstValue(ctx.query.size) ?? 20);
     return { status: 200, body: customers(ctx).list(ctx.params.profileId, { page, size }) };
   },
 

@@ -1,10 +1,9 @@
 // PagoNxt HTTP handlers, keyed by operationId: read the validated request, call the rules, shape the response.
-import type { Handler, RequestContext } from '../../core/api-module.js';
+import { firstValue, type Handler, type RequestContext } from '../../core/api-module.js';
 import { requireScope } from '../../core/tokens.js';
 import { ACCOUNTS_READ, issueClientCredentialsToken } from './oauth.js';
 import { Accounts, type AccountIdType } from './state.js';
 
-const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export const handlers: Record<string, Handler> = {
   getAccount(ctx: RequestContext) {
@@ -13,8 +12,8 @@ export const handlers: Record<string, Handler> = {
     const account = accounts.find({
       customerId: ctx.params.customer_id,
       accountId: ctx.params.account_id,
-      accountIdType: one(ctx.query.account_id_type) as AccountIdType | undefined,
-      country: one(ctx.query.country),
+      accountIdType: firstValue(ctx.query.account_id_type) as AccountIdType | undefined,
+      country: firstValue(ctx.query.country),
     });
     return { status: 200, body: accounts.present(account, ctx.baseUrl) };
   },

@@ -1,7 +1,7 @@
 // Bearer tokens per ledger: a token the sandbox issued for one ledger number is refused on another.
 import type { RequestContext } from '../../core/api-module.js';
 import { problem } from '../../core/problem.js';
-import { issueToken, readBearer } from '../../core/tokens.js';
+import { authenticate, issueToken } from '../../core/tokens.js';
 
 const TOKEN_TTL_SECONDS = 3600;
 
@@ -15,9 +15,7 @@ export function issueLedgerToken(api: string, ledgerNo: string, clientId: string
  * sandbox did not issue is accepted; a sandbox token only on its own ledger and while valid.
  */
 export function authorizeLedger(ctx: RequestContext): void {
-  const bearer = readBearer(ctx.apiSlug, ctx.headers.authorization);
-  if (bearer.kind === 'missing') throw problem('unauthorized', 'an Authorization: Bearer token is required');
-  if (bearer.kind === 'rejected') throw problem('unauthorized', bearer.reason);
+  const bearer = authenticate(ctx.apiSlug, ctx.headers.authorization);
   if (bearer.kind === 'sandbox' && bearer.claims.ledgerNo !== ctx.params.ledgerNo) {
     throw problem('unauthorized', `the token was issued for ledger ${String(bearer.claims.ledgerNo)}, not ledger ${ctx.params.ledgerNo}`);
   }

@@ -1,5 +1,5 @@
 // PayEx HTTP handlers, keyed by operationId: read the validated request, call the ledger, shape the response.
-import type { Handler, RequestContext } from '../../core/api-module.js';
+import { firstValue, type Handler, type RequestContext } from '../../core/api-module.js';
 import { authorizeLedger, issueLedgerToken } from './auth.js';
 import { renderBillPdf } from './bill-document.js';
 import { Ledger, type AccountPatch, type CardInput, type ConfigurationInput, type ConsentPatch, type PspPayment } from './state.js';
@@ -8,8 +8,7 @@ const ledger = (ctx: RequestContext) => new Ledger(ctx.data, () => ctx.now());
 /** A query parameter by name, matched case-insensitively as the provider (and Prism's validation) does: `toDate` is `todate`. */
 const query = (ctx: RequestContext, name: string) => {
   const key = Object.keys(ctx.query).find(k => k.toLowerCase() === name.toLowerCase());
-  const value = key === undefined ? undefined : ctx.query[key];
-  return Array.isArray(value) ? value[0] : value;
+  return key === undefined ? undefined : firstValue(ctx.query[key]);
 };
 const paging = (ctx: RequestContext) => ({ top: Number(query(ctx, '$top') ?? 20), skip: Number(query(ctx, '$skip') ?? 0) });
 const ok = (body: unknown) => ({ status: 200, body });

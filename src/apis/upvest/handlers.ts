@@ -1,19 +1,18 @@
 // Upvest HTTP handlers, keyed by operationId: read the validated request, call the state, shape the response.
-import type { Handler, RequestContext } from '../../core/api-module.js';
+import { firstValue, type Handler, type RequestContext } from '../../core/api-module.js';
 import { invalidField } from '../../core/problem.js';
 import { issueToken } from '../../core/tokens.js';
 import { ADMIN, READ, authorize } from './auth.js';
 import { ReferenceAccounts, type CreateReferenceAccount, type ListOptions } from './state.js';
 
 const state = (ctx: RequestContext) => new ReferenceAccounts(ctx.data, () => ctx.now());
-const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 function listOptions(query: RequestContext['query']): ListOptions {
   return {
-    sort: (one(query.sort) ?? 'created_at') as ListOptions['sort'],
-    order: (one(query.order) ?? 'ASC') as ListOptions['order'],
-    offset: Number(one(query.offset) ?? 0),
-    limit: Number(one(query.limit) ?? 100),
+    sort: (firstValue(query.sort) ?? 'created_at') as ListOptions['sort'],
+    order: (firstValue(query.order) ?? 'ASC') as ListOptions['order'],
+    offset: Number(firstValue(query.offset) ?? 0),
+    limit: Number(firstValue(query.limit) ?? 100),
   };
 }
 

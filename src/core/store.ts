@@ -218,10 +218,10 @@ export class Store {
     const all = this.db.data.sandboxes;
     const had = hasOwn(all, name);
     const previous = all[name];
+    // New change maps come with no indexes (they are kept per map), so none can be stale.
     const set = (next: SandboxChanges | undefined) => {
       if (next === undefined) delete all[name];
       else all[name] = next;
-      this.sandboxes.get(name)?.resetIndexes();
     };
     set(changes && ownChanges(changes));
     return this.recordChange(() => set(had ? previous : undefined));
@@ -355,11 +355,6 @@ export class Sandbox {
     return collection as unknown as Collection<T>;
   }
 
-  /** @internal Drops every collection's overlay indexes (after the changes were replaced wholesale). */
-  resetIndexes(): void {
-    for (const collection of this.collections.values()) collection.resetIndexes();
-  }
-
   /** The data of one API in this sandbox. */
   api(slug: string): ApiData {
     let data = this.apis.get(slug);
@@ -490,12 +485,6 @@ export class Collection<T extends object = Row> {
     if (!this.has(key)) return false;
     void this.change(key, this.base.rows.has(key) ? null : undefined);
     return true;
-  }
-
-  /** @internal Drops the overlay indexes (after the sandbox's changes were replaced wholesale). */
-  resetIndexes(): void {
-    const overlay = this.overlay();
-    if (overlay) overlayIndexes.delete(overlay);
   }
 
   /** Sets the overlay entry: a record, `null` (tombstone) or `undefined` (no change). */
@@ -749,16 +738,13 @@ function checkDocument(value: unknown, file: string): StoreDocument {
   const sandboxes = dict<SandboxChanges>();
   for (const [name, apis] of Object.entries(doc.sandboxes)) {
     if (!isObject(apis)) throw new DataFileError(`cannot read data file ${file}: sandbox ${name} is not an object`);
-    sandboxes[name] = dict();
     for (const [api, collections] of Object.entries(apis)) {
       if (!isObject(collections)) throw new DataFileError(`cannot read data file ${file}: ${name}.${api} is not an object`);
-      sandboxes[name][api] = dict();
       for (const [collection, rows] of Object.entries(collections)) {
         if (!isObject(rows)) throw new DataFileError(`cannot read data file ${file}: ${name}.${api}.${collection} is not an object`);
-        const target = (sandboxes[name][api][collection] = dict<Row | null>());
-        for (const [key, row] of Object.entries(rows)) target[key] = row === null ? null : deepFreeze(row as Row);
       }
     }
+    sandboxes[name] = ownChanges(apis as SandboxChanges);
   }
   return { format: 1, seed: doc.seed, sandboxes };
 }

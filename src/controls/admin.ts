@@ -34,7 +34,10 @@ export function renderAdminProblem(p: HttpProblem): HttpResponse {
   };
 }
 
-const integer = (value: string | string[] | undefined) => (firstValue(value) === undefined ? undefined : Number(firstValue(value)));
+const integer = (value: string | string[] | undefined) => {
+  const first = firstValue(value);
+  return first === undefined ? undefined : Number(first);
+};
 const json = (body: unknown, status = 200): HttpResponse => ({ status, body });
 const noContent: HttpResponse = { status: 204 };
 

@@ -260,9 +260,8 @@ function detailsRow(entry) {
   }
   if (entry.requestBody !== undefined) {
     const body = typeof entry.requestBody === 'string' ? entry.requestBody : JSON.stringify(entry.requestBody, null, 2);
-    sections.push(h('h3', {}, 'Request body'), h('pre', {}, body));
-  } else if (entry.requestBodyOmitted) {
-    sections.push(h('h3', {}, 'Request body'), h('p', {}, `${entry.requestBodyOmitted} bytes (too large to keep)`));
+    const cut = entry.requestBodyTruncated ? h('p', {}, `First bytes of ${entry.requestBodyBytes} (the rest is not kept)`) : undefined;
+    sections.push(h('h3', {}, 'Request body'), h('pre', {}, body), cut);
   }
   return h('tr', { class: 'details' }, h('td', { colspan: 7, class: 'details' }, sections));
 }

@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DATA_FILE, createApp } from './app.js';
 import { DataFileError } from './core/store.js';
 import { LOG_LEVELS, createLogger, type LogFormat } from './logging.js';
-import { adminPath, DASHBOARD_PATH, type CorsOrigins } from './controls/index.js';
+import { adminPath, DASHBOARD_PATH, DEFAULT_JOURNAL_LIMITS, type CorsOrigins } from './controls/index.js';
 
 const TRUE = /^(1|true|yes|on)$/i;
 const FALSE = /^(0|false|no|off|)$/i;
@@ -48,6 +48,12 @@ export function buildCommand(): Command {
         .env('SANDBOX_CORS_ORIGINS')
         .default('*')
         .argParser(corsOrigins),
+    )
+    .addOption(
+      new Option('--journal-bytes <bytes>', 'bytes of request data the journal keeps over all sandboxes (each body up to 4 KiB)')
+        .env('SANDBOX_JOURNAL_BYTES')
+        .default(DEFAULT_JOURNAL_LIMITS.totalBytes)
+        .argParser(integer(0, 2 ** 40)),
     )
     .showHelpAfterError(false)
     .allowExcessArguments(false);
@@ -121,6 +127,7 @@ async function main(): Promise<void> {
     logFormat?: LogFormat;
     adminToken?: string;
     corsOrigins: CorsOrigins;
+    journalBytes: number;
   }>();
   const inMemory = booleanOption(command, 'inMemory', 'SANDBOX_IN_MEMORY');
   const strict = booleanOption(command, 'strict', 'SANDBOX_STRICT');
@@ -136,6 +143,7 @@ async function main(): Promise<void> {
       strict,
       adminToken: options.adminToken || undefined,
       corsOrigins: options.corsOrigins,
+      journalLimits: { totalBytes: options.journalBytes },
       logger,
     });
   } catch (error) {

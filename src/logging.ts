@@ -7,6 +7,7 @@ import { pino, type Level, type Logger, type LevelWithSilent } from 'pino';
 import { createRequire } from 'node:module';
 import type { RequestRecord } from './core/pipeline.js';
 import { adminPath } from './controls/index.js';
+import { redactUrl } from './controls/redact.js';
 
 export const LOG_LEVELS: LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export type LogFormat = 'pretty' | 'json';
@@ -49,7 +50,8 @@ export function requestLogger(logger: Logger) {
 }
 
 function logRequest(logger: Logger, req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, ms: number): void {
-  const url = redactTokens(req.originalUrl ?? req.url ?? '');
+  // Secrets in the query string (the dashboard's `?token=`, `access_token=`, …) never reach a log.
+  const url = redactUrl(req.originalUrl ?? req.url ?? '');
   // The dashboard reads the admin API all the time (it long-polls the journal): answered reads
   // there are debug lines, so the terminal shows the API traffic being demonstrated.
   const adminRead = (req.method === 'GET' || req.method === 'HEAD') && (url === adminPath || url.startsWith(`${adminPath}/`) || url.startsWith(`${adminPath}?`));
@@ -77,9 +79,4 @@ function logRequest(logger: Logger, req: IncomingMessage & { originalUrl?: strin
     },
     `${req.method} ${url} ${res.statusCode}${where} ${responseTime}ms${problems}${violations}`,
   );
-}
-
-/** A `token` query parameter (the dashboard's `?token=<admin token>`) never reaches a log. */
-function redactTokens(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
 }

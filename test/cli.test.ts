@@ -25,6 +25,7 @@ test('--help explains every option with its environment variable', async () => {
     ['--log-format', 'LOG_FORMAT'],
     ['--admin-token', 'SANDBOX_ADMIN_TOKEN'],
     ['--cors-origins', 'SANDBOX_CORS_ORIGINS'],
+    ['--journal-bytes', 'SANDBOX_JOURNAL_BYTES'],
   ]) {
     expect(stdout).toMatch(new RegExp(`${flag}[^]*?env:\\s+${env}\\)`));
   }

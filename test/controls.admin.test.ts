@@ -147,9 +147,10 @@ describe('journal', () => {
   });
 
   test('is bounded per sandbox and in total, dropping the least recently active sandboxes first', () => {
-    const journal = new RequestJournal({ perSandbox: 3, total: 5, bodyBytes: 10 });
-    const record = (sandbox: string, path: string, requestBody?: unknown): RequestRecord => ({
-      time: '', sandbox, api: 'a', method: 'GET', path, query: '', status: 200, durationMs: 1, requestProblems: [], responseViolations: [], requestBody,
+    const journal = new RequestJournal({ perSandbox: 3, total: 5, bodyBytes: 10, totalBytes: 1e9 });
+    const record = (sandbox: string, path: string, body?: unknown): RequestRecord => ({
+      time: '', sandbox, api: 'a', method: 'GET', path, query: '', status: 200, durationMs: 1, requestProblems: [], responseViolations: [],
+      ...(body !== undefined ? { requestBody: { text: JSON.stringify(body), json: true } } : {}),
     });
     for (const path of ['/1', '/2', '/3', '/4']) journal.record(record('busy', path));
     expect(journal.list('busy').map(e => e.path)).toEqual(['/4', '/3', '/2']);
@@ -161,8 +162,7 @@ describe('journal', () => {
     expect(journal.list('busy').map(e => e.path)).toEqual(['/5', '/4', '/3']);
     journal.record(record('new', '/n3', { big: 'x'.repeat(50) }));
     expect(journal.list('busy').map(e => e.path)).toEqual(['/5', '/4']);
-    expect(journal.list('new')[0]).toMatchObject({ path: '/n3', requestBodyOmitted: 60 });
-    expect(journal.list('new')[0].requestBody).toBeUndefined();
+    expect(journal.list('new')[0]).toMatchObject({ path: '/n3', requestBody: '{"big":"xx', requestBodyTruncated: true, requestBodyBytes: 60 });
   });
 });
 

@@ -18,6 +18,7 @@ export { ADMIN_PREFIX } from './admin.js';
 export { DASHBOARD_PATH } from './dashboard.js';
 export { isLoopbackAddress } from './access.js';
 export type { CorsOrigins } from './cors.js';
+export { DEFAULT_JOURNAL_LIMITS } from './journal.js';
 
 export interface ControlsOptions {
   /** Required from every admin API client when set; without it the admin API answers loopback clients only. */

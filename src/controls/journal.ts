@@ -1,12 +1,21 @@
-// The request journal: the recent requests of each sandbox, bounded per sandbox and in total,
-// so a CI job can assert "my client called X with Y".
+// The request journal: the recent requests of each sandbox, so a CI job can assert "my client
+// called X with Y". Bounded by count per sandbox and in total, and by bytes: each entry keeps at
+// most `bodyBytes` of its body (as received, secrets redacted; larger bodies are cut and marked),
+// and all entries together at most `totalBytes`. Bodies are kept as text and parsed when read, so
+// an entry costs the bytes it keeps, whatever the shape of its JSON.
+import type { FieldProblem } from '../core/problem.js';
 import type { RequestRecord } from '../core/pipeline.js';
+import { redactText } from './redact.js';
 
 /** A journal entry: the pipeline's record with a sequence number (`since` filters on it). */
-export interface JournalEntry extends RequestRecord {
+export interface JournalEntry extends Omit<RequestRecord, 'requestBody'> {
   seq: number;
-  /** Size in bytes of a request body too large to keep (then `requestBody` is absent). */
-  requestBodyOmitted?: number;
+  /** The request body with secrets redacted: parsed JSON, or text for other media types and when truncated. */
+  requestBody?: unknown;
+  /** Set when the body was larger than the journal keeps; `requestBody` is then its first `bodyBytes` bytes, as text. */
+  requestBodyTruncated?: true;
+  /** The size in bytes of a truncated body, as received. */
+  requestBodyBytes?: number;
 }
 
 export interface JournalFilter {
@@ -30,16 +39,47 @@ export interface JournalLimits {
   perSandbox: number;
   /** Entries kept over all sandboxes (default 20,000); the least recently active sandboxes lose their oldest first. */
   total: number;
-  /** Request bodies larger than this (in bytes, as JSON) are not kept (default 16 KiB). */
+  /** Bytes of each request body kept (default 4 KiB); the rest is cut off and the entry marked `requestBodyTruncated`. */
   bodyBytes: number;
+  /** Bytes kept over all entries (default 16 MiB), counted as what each entry holds; the oldest go first, as for `total`. */
+  totalBytes: number;
 }
 
-export const DEFAULT_JOURNAL_LIMITS: JournalLimits = { perSandbox: 1000, total: 20_000, bodyBytes: 16 * 1024 };
+export const DEFAULT_JOURNAL_LIMITS: JournalLimits = { perSandbox: 1000, total: 20_000, bodyBytes: 4 * 1024, totalBytes: 16 * 1024 * 1024 };
+
+/** Paths and query strings longer than this are cut (a 414's URI can be 64 KB). */
+const TEXT_LIMIT = 2048;
+/** Field problems kept per entry, and the length of each one's texts. */
+const MAX_PROBLEMS = 20;
+/** What an entry costs beyond its texts: its object, numbers and short strings. */
+const ENTRY_OVERHEAD = 400;
+
+/** An entry as kept: texts only, the body as (redacted, possibly cut) text. */
+interface Stored extends Omit<JournalEntry, 'requestBody' | 'requestBodyTruncated'> {
+  body?: string;
+  json?: boolean;
+  bytes: number;
+}
+
+/**
+ * A copy of at most `limit` UTF-8 bytes of `text`, never a slice of it (V8 slices keep their
+ * parent string alive: a 4 KB slice of a 1 MB body would keep the megabyte).
+ */
+export function cut(text: string, limit: number): { text: string; cut: boolean } {
+  if (text.length <= limit / 3 || (text.length <= limit && Buffer.byteLength(text) <= limit)) return { text, cut: false };
+  const bytes = Buffer.from(text.slice(0, limit));
+  let end = Math.min(limit, bytes.length);
+  while (end > 0 && end < bytes.length && (bytes[end] & 0xc0) === 0x80) end--; // not inside a character
+  return { text: bytes.subarray(0, end).toString(), cut: true };
+}
+
+const short = (text: string) => cut(text, TEXT_LIMIT).text;
 
 export class RequestJournal {
   /** sandbox → entries, oldest first; the map is ordered from the least to the most recently active sandbox. */
-  private readonly entries = new Map<string, JournalEntry[]>();
+  private readonly entries = new Map<string, Stored[]>();
   private size = 0;
+  private bytes = 0;
   private seq = 0;
   /** Readers waiting for the next entry (long polling). */
   private readonly waiters = new Set<() => void>();
@@ -47,33 +87,51 @@ export class RequestJournal {
   constructor(private readonly limits: JournalLimits = DEFAULT_JOURNAL_LIMITS) {}
 
   record(record: RequestRecord): void {
-    const entry: JournalEntry = { seq: ++this.seq, ...record };
-    if (record.requestBody !== undefined) {
-      const bytes = Buffer.byteLength(typeof record.requestBody === 'string' ? record.requestBody : JSON.stringify(record.requestBody));
-      if (bytes > this.limits.bodyBytes) {
-        delete entry.requestBody;
-        entry.requestBodyOmitted = bytes;
-      }
+    const { requestBody, requestProblems, responseViolations, ...rest } = record;
+    const entry: Stored = {
+      seq: ++this.seq,
+      ...rest,
+      path: short(record.path),
+      query: short(redactText(record.query)),
+      requestProblems: requestProblems.slice(0, MAX_PROBLEMS).map(shortProblem),
+      responseViolations: responseViolations.slice(0, MAX_PROBLEMS).map(short),
+      bytes: 0,
+    };
+    if (requestBody) {
+      const kept = cut(redactText(requestBody.text), this.limits.bodyBytes);
+      entry.body = kept.text;
+      if (kept.cut) entry.requestBodyBytes = Buffer.byteLength(requestBody.text);
+      else entry.json = requestBody.json;
     }
+    entry.bytes = entrySize(entry);
+
     let list = this.entries.get(record.sandbox);
     if (list) this.entries.delete(record.sandbox); // re-insert: now the most recently active
     else list = [];
     this.entries.set(record.sandbox, list);
     list.push(entry);
     this.size++;
-    if (list.length > this.limits.perSandbox) {
-      list.shift();
-      this.size--;
-    }
+    this.bytes += entry.bytes;
+    if (list.length > this.limits.perSandbox) this.drop(list, 1);
     for (const [sandbox, oldest] of this.entries) {
-      if (this.size <= this.limits.total) break;
-      const drop = Math.min(oldest.length, this.size - this.limits.total);
-      oldest.splice(0, drop);
-      this.size -= drop;
+      while (oldest.length && (this.size > this.limits.total || this.bytes > this.limits.totalBytes)) this.drop(oldest, 1);
       if (!oldest.length) this.entries.delete(sandbox);
+      if (this.size <= this.limits.total && this.bytes <= this.limits.totalBytes) break;
     }
     for (const wake of this.waiters) wake();
     this.waiters.clear();
+  }
+
+  /** Bytes the kept entries hold (as counted against `totalBytes`). */
+  byteSize(): number {
+    return this.bytes;
+  }
+
+  private drop(list: Stored[], count: number): void {
+    for (const gone of list.splice(0, count)) {
+      this.size--;
+      this.bytes -= gone.bytes;
+    }
   }
 
   /** Entries of a sandbox (or of every sandbox when `sandbox` is undefined), newest first. */
@@ -82,7 +140,7 @@ export class RequestJournal {
     const limit = filter.limit ?? Infinity;
     const out = lists.flatMap(list => this.matching(list, filter, limit));
     if (lists.length > 1) out.sort((a, b) => b.seq - a.seq);
-    return out.length > limit ? out.slice(0, limit) : out;
+    return (out.length > limit ? out.slice(0, limit) : out).map(toEntry);
   }
 
   /**
@@ -114,8 +172,8 @@ export class RequestJournal {
   }
 
   /** The newest entries of one sandbox's list that pass the filter, at most `limit`. */
-  private matching(list: readonly JournalEntry[], filter: JournalFilter, limit: number): JournalEntry[] {
-    const out: JournalEntry[] = [];
+  private matching(list: readonly Stored[], filter: JournalFilter, limit: number): Stored[] {
+    const out: Stored[] = [];
     const method = filter.method?.toUpperCase();
     for (let i = list.length - 1; i >= 0 && out.length < limit; i--) {
       const e = list[i];
@@ -135,14 +193,40 @@ export class RequestJournal {
   }
 
   clear(sandbox: string): number {
-    const dropped = this.count(sandbox);
+    const list = this.entries.get(sandbox) ?? [];
+    const dropped = list.length;
+    this.drop(list, dropped);
     this.entries.delete(sandbox);
-    this.size -= dropped;
     return dropped;
   }
 
   /** The sandboxes that have entries. */
   sandboxes(): string[] {
     return [...this.entries.keys()];
+  }
+}
+
+/** What an entry holds, in bytes (UTF-16 strings may take up to twice that in memory). */
+function entrySize(entry: Stored): number {
+  let bytes = ENTRY_OVERHEAD + entry.path.length + entry.query.length + (entry.body?.length ?? 0);
+  for (const p of entry.requestProblems) bytes += p.field.length + p.message.length + (p.rule?.length ?? 0) + 64;
+  for (const v of entry.responseViolations) bytes += v.length + 16;
+  return bytes;
+}
+
+function shortProblem(p: FieldProblem): FieldProblem {
+  return { ...p, field: short(p.field), message: short(p.message) };
+}
+
+/** The entry as served: a JSON body parsed again, a cut one as text with its mark. */
+function toEntry(stored: Stored): JournalEntry {
+  const { body, json, bytes: _bytes, ...entry } = stored;
+  if (body === undefined) return entry;
+  if (stored.requestBodyBytes !== undefined) return { ...entry, requestBody: body, requestBodyTruncated: true };
+  if (!json) return { ...entry, requestBody: body };
+  try {
+    return { ...entry, requestBody: JSON.parse(body) };
+  } catch {
+    return { ...entry, requestBody: body };
   }
 }

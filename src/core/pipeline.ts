@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import type { ApiModule, HttpResponse, ProblemContext, RequestContext } from './api-module.js';
-import { readBody } from './body.js';
+import { isJsonMediaType, readBody } from './body.js';
 import { HttpProblem, invalidField, problem, type FieldProblem } from './problem.js';
 import { checkSecurity, loadOperations, pathParams, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
 import { DEFAULT_SANDBOX, StoreUnavailableError, type Store } from './store.js';
@@ -40,8 +40,8 @@ export interface RequestRecord {
   durationMs: number;
   requestProblems: FieldProblem[];
   responseViolations: string[];
-  /** The parsed request body (JSON, or text for other media types), when there was one. */
-  requestBody?: unknown;
+  /** The request body as received, when there was one; `json` when its media type is JSON. */
+  requestBody?: { text: string; json: boolean };
   /** What the sandbox controls injected into this response, if anything. */
   injected?: Injected;
 }
@@ -120,7 +120,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
     let sandbox = DEFAULT_SANDBOX;
     let operation: Operation | undefined;
     let requestProblems: FieldProblem[] = [];
-    let requestBody: unknown;
+    let requestBody: RequestRecord['requestBody'];
     let injection: Injection | undefined;
     let response: HttpResponse;
 
@@ -144,7 +144,8 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         }
       }
       const body = await readBody(req, bodyLimit);
-      prismRequest.body = requestBody = body.value;
+      prismRequest.body = body.value;
+      if (body.text !== undefined) requestBody = { text: body.text, json: isJsonMediaType(req.headers['content-type']) };
       injection = env.faults?.inject({ sandbox, api: module.slug, operation, headers: req.headers });
       if (injection?.problem) throw injection.problem;
 
@@ -220,7 +221,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       requestProblems,
       responseViolations: violations,
-      ...(requestBody !== undefined ? { requestBody } : {}),
+      ...(requestBody ? { requestBody } : {}),
       ...(injection ? { injected: { status: injection.status, delayMs: injection.delayMs, by: injection.by } } : {}),
     };
     res.locals.sandboxRequest = record;

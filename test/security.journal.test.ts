@@ -20,10 +20,10 @@ describe('redaction', () => {
       nested: { password: REDACTED, passwordHint: 'x' },
     });
     expect(redactText(`grant_type=client_credentials&client_id=me&client_secret=${SECRET}&scope=a+b`)).toBe(
-      'grant_type=client_credentials&client_id=me&client_secret=%5Bredacted%5D&scope=a+b',
+      'grant_type=client_credentials&client_id=me&client_secret=[redacted]&scope=a+b',
     );
     expect(redactText(`client_assertion_type=urn%3Ajwt-bearer&client_assertion=${ASSERTION}`)).not.toContain(ASSERTION.slice(0, 40));
-    expect(redactText(`access_token=abc&refresh_token=def&token_type=Bearer`)).toBe('access_token=%5Bredacted%5D&refresh_token=%5Bredacted%5D&token_type=Bearer');
+    expect(redactText(`access_token=abc&refresh_token=def&token_type=Bearer`)).toBe('access_token=[redacted]&refresh_token=[redacted]&token_type=Bearer');
     // A JWT anywhere keeps its header and claims, not its signature.
     expect(redactText(`note: ${ASSERTION} end`)).toBe(`note: ${ASSERTION.slice(0, ASSERTION.lastIndexOf('.') + 1)}${REDACTED} end`);
     expect(redactText('{"name":"Basic account","iban":"DE02"}')).toBe('{"name":"Basic account","iban":"DE02"}');
@@ -84,9 +84,9 @@ describe('the journal and the logs keep no secrets', () => {
       client_id: 'me',
       client_secret: REDACTED,
     });
-    expect(entries.find(e => e.api === 'payex')?.requestBody).toBe('grant_type=client_credentials&client_id=me&client_secret=%5Bredacted%5D&ledgerNo=501');
-    expect(entries.find(e => e.api === 'upvest' && e.method === 'GET')?.query).toMatch(/^access_token=%5Bredacted%5D&client_secret=%5Bredacted%5D$/);
-    expect(log).toContain('access_token=%5Bredacted%5D');
+    expect(entries.find(e => e.api === 'payex')?.requestBody).toBe('grant_type=client_credentials&client_id=me&client_secret=[redacted]&ledgerNo=501');
+    expect(entries.find(e => e.api === 'upvest' && e.method === 'GET')?.query).toMatch(/^access_token=\[redacted\]&client_secret=\[redacted\]$/);
+    expect(log).toContain('access_token=[redacted]');
   });
 });
 

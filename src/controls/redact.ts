@@ -30,7 +30,7 @@ export function redactText(text: string): string {
   if (!HINT.test(text)) return text;
   return text
     .replace(JSON_PAIR, (pair, name: string, colon: string) => (isSecretName(name) ? `"${name}"${colon}"${REDACTED}"` : pair))
-    .replace(FORM_PAIR, (pair, start: string, name: string) => (isSecretName(decodeName(name)) ? `${start}${name}=${encodeURIComponent(REDACTED)}` : pair))
+    .replace(FORM_PAIR, (pair, start: string, name: string) => (isSecretName(decodeName(name)) ? `${start}${name}=${REDACTED}` : pair))
     .replace(JWT, `$1${REDACTED}`);
 }
 

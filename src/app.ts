@@ -62,7 +62,7 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
     options.onError ??
     ((error: unknown, where: string) => (logger ? logger.error({ err: error }, `unexpected error in ${where}`) : console.error(`[${where}]`, error)));
   const env: PipelineEnvironment = { store, strict: options.strict ?? false, events, now, onError };
-  const controls = await createControls(apis, env, options);
+  const controls = await createControls(apis, env, { ...options, onWarning: options.onWarning ?? (logger ? message => logger.warn(message) : undefined) });
   env.faults = controls.faults;
 
   const app = express();

@@ -50,6 +50,11 @@ export function buildCommand(): Command {
         .argParser(corsOrigins),
     )
     .addOption(
+      new Option('--allowed-hosts <hosts>', 'comma-separated host names the admin API and dashboard answer besides localhost, 127.0.0.1 and [::1] (without --admin-token)')
+        .env('SANDBOX_ALLOWED_HOSTS')
+        .argParser(allowedHosts),
+    )
+    .addOption(
       new Option('--journal-bytes <bytes>', 'bytes of request data the journal keeps over all sandboxes (each body up to 4 KiB)')
         .env('SANDBOX_JOURNAL_BYTES')
         .default(DEFAULT_JOURNAL_LIMITS.totalBytes)
@@ -74,6 +79,21 @@ function corsOrigins(value: string): CorsOrigins {
   }
   if (!origins.length) throw new InvalidArgumentError('expected * or a comma-separated list of origins');
   return origins;
+}
+
+/** Host names such as `sandbox.local,demo.example.com:8080` (a port, when given, must match too). */
+function allowedHosts(value: string): string[] {
+  const hosts = value.split(',').map(h => h.trim().toLowerCase()).filter(Boolean);
+  for (const host of hosts) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(`http://${host}`);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.host !== host.replace(/:80$/, '') || host.includes('/')) throw new InvalidArgumentError(`"${host}" is not a host name such as sandbox.local or sandbox.local:8080`);
+  }
+  return hosts;
 }
 
 /** Boolean options from the environment: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`. */
@@ -128,6 +148,7 @@ async function main(): Promise<void> {
     adminToken?: string;
     corsOrigins: CorsOrigins;
     journalBytes: number;
+    allowedHosts?: string[];
   }>();
   const inMemory = booleanOption(command, 'inMemory', 'SANDBOX_IN_MEMORY');
   const strict = booleanOption(command, 'strict', 'SANDBOX_STRICT');
@@ -144,6 +165,7 @@ async function main(): Promise<void> {
       adminToken: options.adminToken || undefined,
       corsOrigins: options.corsOrigins,
       journalLimits: { totalBytes: options.journalBytes },
+      allowedHosts: options.allowedHosts,
       logger,
     });
   } catch (error) {

@@ -77,7 +77,7 @@ export function dashboard(access: AdminAccessOptions): RequestHandler {
       return;
     }
     const queryToken = typeof req.query.token === 'string' ? req.query.token : undefined;
-    const refusal = adminRefusal(req, access, bearerToken(req) ?? queryToken);
+    const refusal = adminRefusal(req, access, bearerToken(req) ?? queryToken)?.message;
     const served = refusal ? refusalPage(refusal, access.token !== undefined, `${req.baseUrl}${DASHBOARD_PATH}`) : (page ??= dashboardPage());
     res
       .status(refusal ? 403 : 200)

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RequestHandler } from 'express';
 import { apiRequestHandler, loadApi, type LoadedApi, type PipelineEnvironment, type RequestRecord } from '../core/pipeline.js';
 import { specsDir } from '../paths.js';
-import { adminAccess } from './access.js';
+import { adminAccess, type AdminAccessOptions } from './access.js';
 import { ADMIN_PREFIX, adminApi } from './admin.js';
 import { dashboard } from './dashboard.js';
 import { corsMiddleware, type CorsOrigins } from './cors.js';
@@ -27,6 +27,10 @@ export interface ControlsOptions {
   corsOrigins?: CorsOrigins;
   /** Decides whether a client address is loopback (tests inject one). */
   isLoopback?: (address: string | undefined) => boolean;
+  /** Host names the admin API and dashboard answer besides loopback names when there is no admin token (DNS rebinding). */
+  allowedHosts?: readonly string[];
+  /** Warnings about the set-up (e.g. a reverse proxy without an admin token); default stderr. */
+  onWarning?: (message: string) => void;
   journalLimits?: Partial<JournalLimits>;
 }
 
@@ -35,7 +39,7 @@ export interface SandboxControls {
   journal: RequestJournal;
   coverage: Coverage;
   records: SandboxRecords;
-  /** CORS for every route. */
+  /** CORS for every route but the admin API and dashboard. */
   cors: RequestHandler;
   /** Mount at `/__sandbox`: the dashboard (`/ui`), the access check, then the admin API's pipeline. */
   admin: RequestHandler[];
@@ -52,7 +56,12 @@ export async function createControls(apis: readonly LoadedApi[], env: PipelineEn
     coverage.record(record);
   });
   const faults = new Faults(apis, () => env.now().getTime());
-  const access = { token: options.adminToken, isLoopback: options.isLoopback };
+  const access: AdminAccessOptions = {
+    token: options.adminToken,
+    isLoopback: options.isLoopback,
+    allowedHosts: options.allowedHosts,
+    onProxied: options.onWarning ?? (message => process.stderr.write(`banking-api-sandbox: warning: ${message}\n`)),
+  };
   const records = new SandboxRecords(env.store, apis, env.now);
   const module = adminApi({ store: env.store, apis, records, journal, coverage, faults, startedAt: Date.now() });
   const admin = await loadApi(module, join(specsDir, 'admin.yaml'));
@@ -63,7 +72,7 @@ export async function createControls(apis: readonly LoadedApi[], env: PipelineEn
     journal,
     coverage,
     records,
-    cors: corsMiddleware(apis, options.corsOrigins),
+    cors: corsMiddleware(apis, options.corsOrigins, `/${ADMIN_PREFIX}`),
     adminApi: admin,
     admin: [dashboard(access), adminAccess(access), apiRequestHandler(admin, adminEnv)],
   };

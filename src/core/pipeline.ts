@@ -107,6 +107,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
   return async function handleApiRequest(req: Request, res: Response): Promise<void> {
     const started = performance.now();
     const handled = env.store.beginHandling();
+    canonicalAuthorization(req);
     const method = req.method.toLowerCase();
     const queryIndex = req.url.indexOf('?');
     const rawPath = queryIndex === -1 ? req.url : req.url.slice(0, queryIndex);
@@ -251,6 +252,13 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       return { ...rendered, headers: { ...httpProblem.headers, ...rendered.headers } };
     }
   };
+}
+
+/** Authorization schemes are case-insensitive (RFC 9110 §11.1): `bearer x` and `BEARER x` reach Prism and handlers as `Bearer x`. */
+function canonicalAuthorization(req: Request): void {
+  const value = req.headers.authorization;
+  const scheme = value && /^(bearer|basic|digest)(?=\s)/i.exec(value)?.[1];
+  if (scheme) req.headers.authorization = `${scheme[0].toUpperCase()}${scheme.slice(1).toLowerCase()}${value.slice(scheme.length)}`;
 }
 
 function sandboxName(header: string | string[] | undefined): string {

@@ -27,7 +27,7 @@ async function token(scope: string) {
     .post('/upvest/auth/token')
     .set('upvest-client-id', UPVEST.clientId)
     .type('form')
-    .send({ client_id: 'my-client', client_secret: 's3cret', grant_type: 'client_credentials', scope });
+    .send({ client_id: '363f3305-7ab0-4e82-a158-f9d382ad08b6', client_secret: 's3cret', grant_type: 'client_credentials', scope });
   expect(res.status).toBe(200);
   return res.body as { access_token: string; scope: string; token_type: string; expires_in: number };
 }
@@ -67,7 +67,7 @@ describe('reference accounts over HTTP', () => {
     expect(got.body).toEqual(created.body);
     const listed = await request(app).get(`${listPath}?sort=created_at&order=DESC&limit=1`).set(headers).expect(200);
     expect(listed.body.data.map((a: { id: string }) => a.id)).toEqual([created.body.id]);
-    expect(listed.body.meta).toEqual({ offset: 0, limit: 1, count: 1, total_count: list.body.meta.total_count + 1 });
+    expect(listed.body.meta).toEqual({ offset: 0, limit: 1, count: 1, total_count: list.body.meta.total_count + 1, sort: 'created_at', order: 'DESC' });
 
     const deleted = await request(app).delete(`/upvest/payments/reference_accounts/${created.body.id}`).set(headers).expect(204);
     expect(deleted.text).toBe('');
@@ -93,6 +93,42 @@ describe('reference accounts over HTTP', () => {
     expectProblem(await send({ ...body, name: 'changed' }), 422, 'unprocessable_entity');
     const list = await request(app).get(listPath).set(headers);
     expect(list.body.data.filter((a: { id: string }) => a.id === first.body.id)).toHaveLength(1);
+  });
+
+  test("the provider's own create example works verbatim, though a fixture holds that IBAN", async () => {
+    const example = {
+      user_id: '83d83ec2-d2ca-49ff-bbea-b92b5c3be202',
+      account_owner: 'Max Mustermann',
+      name: "Max's Reference Account",
+      iban: 'DE02100500000054540402',
+      bic: 'BELADEBE',
+      confirmed_at: '2020-08-23T14:15:22Z',
+    };
+    const created = await request(app).post('/upvest/payments/reference_accounts').set({ ...headers, ...IDEMPOTENCY }).send(example).expect(200);
+    expect(created.body).toMatchObject({ ...example, iban: 'DE0210**********0402' });
+  });
+
+  test('without name the account answers name ""; without user_id it is the client\'s own', async () => {
+    const { name: _name, user_id: _user, ...bare } = body;
+    const created = await request(app).post('/upvest/payments/reference_accounts').set({ ...headers, ...IDEMPOTENCY }).send(bare).expect(200);
+    expect(created.body).toMatchObject({ name: '', user_id: UPVEST.clientId });
+    expect(created.headers['x-sandbox-response-violations']).toBeUndefined();
+    const got = await request(app).get(`/upvest/payments/reference_accounts/${created.body.id}`).set(headers).expect(200);
+    expect(got.body.name).toBe('');
+    const mine = await request(app).get(`/upvest/users/${UPVEST.clientId}/payments/reference_accounts`).set(headers).expect(200);
+    expect(mine.body.data.map((a: { id: string }) => a.id)).toEqual([created.body.id]);
+  });
+
+  test('Accept is negotiated where the real spec documents 406', async () => {
+    expectProblem(await request(app).get(accountPath).set({ ...headers, accept: 'text/html' }), 406, 'not_acceptable');
+    await request(app).get(accountPath).set({ ...headers, accept: 'application/json' }).expect(200);
+    await request(app).get(accountPath).set({ ...headers, accept: '*/*' }).expect(200);
+  });
+
+  test('signature headers are accepted, not required', async () => {
+    const signed = { ...headers, signature: 'sig1=:K2qGT5srn2OGbOIDzQ6kYT+ruaycnDAAUpKv+ePFfD0=:', 'signature-input': 'sig1=("@method" "@path");keyid="k";created=1' };
+    await request(app).get(accountPath).set(signed).expect(200);
+    await request(app).get(accountPath).set(headers).expect(200);
   });
 
   test('the last reference account of a user cannot be deleted', async () => {
@@ -138,14 +174,20 @@ describe('validation names the field and rule, in the Upvest envelope', () => {
     expect(res.body.detail).toMatch(/order must be equal to one of the allowed values: ASC, DESC/);
   });
 
-  test('missing headers have their own slugs', async () => {
-    expectProblem(await request(app).get(accountPath).set('authorization', 'Bearer test'), 400, 'missing_client_id');
+  test('missing headers have their own slugs, with a status each operation documents', async () => {
+    expectProblem(await request(app).get(listPath).set('authorization', 'Bearer test'), 400, 'missing_client_id');
     expectProblem(await request(app).post('/upvest/payments/reference_accounts').set(headers).send(body), 400, 'missing_idempotency_key');
-    expectProblem(await request(app).get(accountPath).set({ ...headers, 'upvest-client-id': 'nope' }), 400, 'invalid_request');
+    expectProblem(await request(app).get(listPath).set({ ...headers, 'upvest-client-id': 'nope' }), 400, 'invalid_request');
+    // get and delete document no 400: the caller is not identified
+    expectProblem(await request(app).get(accountPath).set('authorization', 'Bearer test'), 401, 'missing_client_id');
+    expectProblem(await request(app).delete(accountPath).set('authorization', 'Bearer test'), 401, 'missing_client_id');
+    expectProblem(await request(app).get(accountPath).set({ ...headers, 'upvest-client-id': 'nope' }), 401, 'unauthorised');
   });
 
-  test('a path id that is not a uuid, and one that does not exist', async () => {
-    expectProblem(await request(app).get('/upvest/payments/reference_accounts/..%2F..%2Fetc').set(headers), 400, 'invalid_request');
+  test('a path id that is not a uuid names no account (404, as get and delete document no 400)', async () => {
+    expectProblem(await request(app).get('/upvest/payments/reference_accounts/..%2F..%2Fetc').set(headers), 404, 'not_found');
+    expectProblem(await request(app).delete('/upvest/payments/reference_accounts/42').set(headers), 404, 'not_found');
+    expectProblem(await request(app).get('/upvest/payments/reference_accounts/%zz').set(headers), 404, 'not_found');
     expectProblem(await request(app).get('/upvest/payments/reference_accounts/00000000-0000-4000-8000-000000000000').set(headers), 404, 'not_found');
   });
 
@@ -198,8 +240,9 @@ describe('authentication and scopes', () => {
     const bad = await request(app).post('/upvest/auth/token').set('upvest-client-id', UPVEST.clientId).type('form').send({ client_id: 'a', grant_type: 'password', scope: 'x' });
     expectProblem(bad, 400, 'invalid_request');
     expect(bad.body.detail).toMatch(/client_secret is required/);
+    expect(bad.body.detail).toMatch(/client_id must match format "uuid"/);
     expect(bad.body.detail).toMatch(/grant_type must be equal to one of the allowed values: client_credentials/);
-    const scope = await request(app).post('/upvest/auth/token').set('upvest-client-id', UPVEST.clientId).type('form').send({ client_id: 'a', client_secret: 'b', grant_type: 'client_credentials', scope: 'everything' });
+    const scope = await request(app).post('/upvest/auth/token').set('upvest-client-id', UPVEST.clientId).type('form').send({ client_id: '363f3305-7ab0-4e82-a158-f9d382ad08b6', client_secret: 'b', grant_type: 'client_credentials', scope: 'everything' });
     expectProblem(scope, 400, 'invalid_request');
     expect(scope.body.detail).toMatch(/body.scope/);
   });

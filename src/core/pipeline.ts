@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import type { ApiModule, HttpResponse, ProblemContext, RequestContext } from './api-module.js';
 import { isJsonMediaType, readBody } from './body.js';
-import { HttpProblem, invalidField, problem, type FieldProblem } from './problem.js';
+import { HttpProblem, problem, type FieldProblem } from './problem.js';
 import { checkSecurity, loadOperations, pathParams, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
 import { DEFAULT_SANDBOX, StoreUnavailableError, type Store } from './store.js';
 import { specsDir } from '../paths.js';
@@ -137,8 +137,10 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       };
       operation = route(api.operations, prismRequest);
       problemContext.operationId = operation.iid;
-      if (!decodablePath(path)) throw invalidField('path', 'contains malformed percent-encoding or invalid UTF-8', 'format');
-      if (module.negotiateAccept && req.headers.accept) {
+      if (!decodablePath(path)) {
+        throw inputProblem(operation, [{ field: 'path', message: 'path contains malformed percent-encoding or invalid UTF-8', rule: 'format' }]);
+      }
+      if (module.negotiateAccept && req.headers.accept && documents(operation, 406)) {
         const offered = [...new Set(operation.responses.flatMap(r => (r.contents ?? []).map(c => c.mediaType)))];
         if (offered.length && !req.accepts(offered)) {
           throw problem('not_acceptable', `Accept: ${req.headers.accept} allows none of ${offered.join(', ')}`);
@@ -159,9 +161,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         query: rawQuery,
         body: body.text,
       });
-      if (requestProblems.length) {
-        throw problem('validation', requestProblems.map(p => p.message).join('; '), { fields: requestProblems });
-      }
+      if (requestProblems.length) throw inputProblem(operation, requestProblems);
 
       const context: RequestContext = {
         apiSlug: module.slug,
@@ -259,6 +259,25 @@ function canonicalAuthorization(req: Request): void {
   const value = req.headers.authorization;
   const scheme = value && /^(bearer|basic|digest)(?=\s)/i.exec(value)?.[1];
   if (scheme) req.headers.authorization = `${scheme[0].toUpperCase()}${scheme.slice(1).toLowerCase()}${value.slice(scheme.length)}`;
+}
+
+/** Whether the operation's spec documents this status. */
+function documents(operation: Operation, status: number): boolean {
+  return operation.responses.some(r => r.code === String(status));
+}
+
+/**
+ * Input that breaks the spec is a 400 — unless the operation documents no 400 (Upvest's get and
+ * delete by id): then a malformed path parameter names nothing that exists (404), and a malformed
+ * header leaves the caller unidentified (401), so the client only meets statuses its spec knows.
+ */
+function inputProblem(operation: Operation, fields: FieldProblem[]): HttpProblem {
+  const message = fields.map(p => p.message).join('; ');
+  if (!documents(operation, 400)) {
+    if (fields.every(f => f.field === 'path' || f.field.startsWith('path.')) && documents(operation, 404)) return problem('not_found', message, { fields });
+    if (documents(operation, 401)) return problem('unauthorized', message, { fields });
+  }
+  return problem('validation', message, { fields });
 }
 
 function sandboxName(header: string | string[] | undefined): string {

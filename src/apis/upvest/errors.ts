@@ -14,6 +14,8 @@ const slugByKind: Record<string, string> = {
   unprocessable: 'unprocessable_entity',
   payload_too_large: 'payload_too_large',
   uri_too_long: 'uri_too_long',
+  not_acceptable: 'not_acceptable',
+  gateway_timeout: 'gateway_timeout',
   too_many_requests: 'too_many_requests',
   unavailable: 'service_unavailable',
   internal: 'internal',
@@ -25,6 +27,7 @@ const titles: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  406: 'Not Acceptable',
   409: 'Conflict',
   413: 'Payload Too Large',
   414: 'URI Too Long',
@@ -32,6 +35,7 @@ const titles: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** Missing required headers have their own documented slugs. */

@@ -19,6 +19,7 @@ export const upvest: ApiModule = {
   renderProblem,
   beforeAdminWrite: (write, data) => new ReferenceAccounts(data, () => write.now).checkAdminWrite(write),
   responseHeaders: ctx => ({ 'upvest-request-id': ctx.requestId }),
+  negotiateAccept: true,
   tryIt(data) {
     const [account] = data.collection<StoredReferenceAccount>('referenceAccounts').values();
     const headers = { 'upvest-client-id': '8c8d2e1f-3b4a-4c5d-9e6f-7a8b9c0d1e2f', authorization: 'Bearer test' };

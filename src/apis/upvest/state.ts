@@ -25,7 +25,8 @@ export interface StoredReferenceAccount {
   confirmed_at: string;
 }
 
-export type ReferenceAccount = StoredReferenceAccount;
+/** An account as the API shows it: the IBAN masked, `name` always present. */
+export type ReferenceAccount = StoredReferenceAccount & { name: string };
 
 export interface CreateReferenceAccount {
   user_id?: string;
@@ -52,7 +53,7 @@ export interface ListOptions {
 }
 
 export interface ListPage {
-  meta: { offset: number; limit: number; count: number; total_count: number };
+  meta: { offset: number; limit: number; count: number; total_count: number; sort: ListOptions['sort']; order: ListOptions['order'] };
   data: ReferenceAccount[];
 }
 
@@ -62,9 +63,9 @@ export function maskIban(iban: string): string {
 }
 
 
-/** The account as the API shows it. */
+/** The account as the API shows it: the IBAN masked, `name` always present (empty when never given). */
 export function present(account: StoredReferenceAccount): ReferenceAccount {
-  return { ...account, iban: maskIban(account.iban) };
+  return { ...account, name: account.name ?? '', iban: maskIban(account.iban) };
 }
 
 /** Canonical JSON (sorted keys), so equal bodies hash equally whatever their key order. */
@@ -101,7 +102,7 @@ export class ReferenceAccounts {
       .sort((a, b) => direction * (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const data = all.slice(options.offset, options.offset + options.limit).map(present);
     return {
-      meta: { offset: options.offset, limit: options.limit, count: data.length, total_count: all.length },
+      meta: { offset: options.offset, limit: options.limit, count: data.length, total_count: all.length, sort: options.sort, order: options.order },
       data,
     };
   }
@@ -112,7 +113,10 @@ export class ReferenceAccounts {
 
   /**
    * Creates a reference account. With an idempotency key already used for the same body, replays
-   * the first response instead; with the same key and another body, refuses (422).
+   * the first response instead; with the same key and another body, refuses (422). Without
+   * `user_id` (optional in Upvest's spec) the account is the API client's own: its `user_id` is the
+   * `upvest-client-id`, and that client becomes a user of the sandbox. The same IBAN may be
+   * registered more than once: no Upvest document forbids it.
    */
   create(input: CreateReferenceAccount, idempotency: { clientId: string; key: string }): { account: ReferenceAccount; replayed: boolean } {
     const idempotencyKey = `${idempotency.clientId}:${idempotency.key}`;
@@ -125,21 +129,18 @@ export class ReferenceAccounts {
       return { account: earlier.body, replayed: true };
     }
 
-    if (!input.user_id) throw invalidField('body.user_id', 'is required: a reference account belongs to a user');
-    this.requireUser(input.user_id);
+    if (input.user_id) this.requireUser(input.user_id);
     if (!isValidIBAN(input.iban)) throw invalidField('body.iban', 'is not a valid IBAN (country format, length or check digits)');
-    if (this.accounts.where('iban', input.iban).some(a => a.user_id === input.user_id)) {
-      throw problem('conflict', `user ${input.user_id} already has a reference account with this IBAN`);
-    }
 
     const timestamp = this.now().toISOString();
+    const userId = input.user_id ?? this.clientUser(idempotency.clientId, timestamp);
     const account: StoredReferenceAccount = {
       id: randomUUID(),
       created_at: timestamp,
       updated_at: timestamp,
-      user_id: input.user_id,
+      user_id: userId,
       account_owner: input.account_owner,
-      ...(input.name !== undefined ? { name: input.name } : {}),
+      name: input.name ?? '',
       iban: input.iban,
       bic: input.bic,
       confirmed_at: input.confirmed_at,
@@ -158,7 +159,7 @@ export class ReferenceAccounts {
 
   /**
    * The rules for records written through the sandbox's admin API: an account's user must exist,
-   * its IBAN must have valid check digits and be new for that user; a user's last account and a
+   * its IBAN must have valid check digits; a user's last account and a
    * user who still has accounts cannot be deleted. A changed account gets a new `updated_at`.
    */
   checkAdminWrite(write: AdminWrite): object | null {
@@ -174,9 +175,6 @@ export class ReferenceAccounts {
     const account = record as unknown as StoredReferenceAccount;
     if (!this.users.has(account.user_id)) throw problem('unprocessable', `user ${account.user_id} does not exist; add the user first`);
     if (!isValidIBAN(account.iban)) throw invalidField('body.iban', 'is not a valid IBAN (country format, length or check digits)');
-    if (this.accounts.where('iban', account.iban).some(a => a.user_id === account.user_id && a.id !== key)) {
-      throw problem('conflict', `user ${account.user_id} already has a reference account with this IBAN`);
-    }
     if (previous && previous.updated_at === account.updated_at) return { ...account, updated_at: write.now.toISOString() };
     return account;
   }
@@ -186,6 +184,12 @@ export class ReferenceAccounts {
     if (this.accounts.where('user_id', account.user_id).length <= 1) {
       throw problem('conflict', `reference account ${id} is the last one of user ${account.user_id} and cannot be deleted`);
     }
+  }
+
+  /** The user standing for the API client itself (for creates without `user_id`), added on first use. */
+  private clientUser(clientId: string, timestamp: string): string {
+    if (!this.users.has(clientId)) void this.users.put(clientId, { id: clientId, first_name: 'API', last_name: 'client', created_at: timestamp });
+    return clientId;
   }
 
   private requireUser(id: string): User {

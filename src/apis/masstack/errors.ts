@@ -17,8 +17,6 @@ export const MCUS = {
   validation: { code: 'MCUS.999.998', status: 400, title: 'Bad request' },
   details_required: { code: 'MCUS.100.010', status: 400, title: 'Payment method details missing' },
   invalid_iban: { code: 'MCUS.100.011', status: 400, title: 'Invalid IBAN' },
-  details_not_accepted: { code: 'MCUS.100.012', status: 400, title: 'Payment method details not accepted' },
-  payment_method_unavailable: { code: 'MCUS.100.013', status: 400, title: 'Payment method not available' },
   undefined_address_line: { code: 'MCUS.100.014', status: 400, title: 'Invalid billing address' },
   unauthorized: { code: 'MCUS.999.997', status: 401, title: 'Unauthorized' },
   forbidden: { code: 'MCUS.999.996', status: 403, title: 'Forbidden resource' },
@@ -40,7 +38,7 @@ export const MCUS = {
 
 export type McusKind = keyof typeof MCUS;
 /** The business rules about one field, named as the `rule` of a FieldProblem. */
-export type McusFieldRule = 'details_required' | 'invalid_iban' | 'details_not_accepted' | 'payment_method_unavailable' | 'undefined_address_line';
+export type McusFieldRule = 'details_required' | 'invalid_iban' | 'undefined_address_line';
 
 /** Inferred: the provider's `ref` links are not public, so the sandbox points at the code's name. */
 const REF_BASE = 'https://developers.masstack.com/errors/';

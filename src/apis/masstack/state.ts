@@ -82,24 +82,20 @@ export interface AvailablePaymentMethods {
   payment_methods: Array<{ type: PaymentType; required_details: PaymentDetail[] }>;
 }
 
-/**
- * Inferred rule: postpaid accounts are billed in arrears and may pay by any method that settles
- * later; recurring prepaid accounts are charged in advance, by a method that can be charged at once.
- */
-export const PAYMENT_METHODS_BY_MODALITY: Readonly<Record<Modality, readonly PaymentType[]>> = {
-  POSTPAID: ['DIRECT_DEBIT', 'BANK_TRANSFER', 'CREDIT_CARD'],
-  RECURRING_PREPAID: ['CREDIT_CARD', 'TECI'],
-};
+/** Every payment method type: the provider restricts none of them by modality. */
+export const PAYMENT_TYPES: readonly PaymentType[] = ['DIRECT_DEBIT', 'BANK_TRANSFER', 'CREDIT_CARD', 'TECI'];
 
-/** The `details` each payment method type requires; a type takes no other detail. */
+/**
+ * The `details` each payment method type requires (the provider: "iban is mandatory when type is
+ * DIRECT_DEBIT, token_id is mandatory when type is CREDIT_CARD"). Other details are accepted and
+ * kept: the provider's own example sends an `iban` with `BANK_TRANSFER`.
+ */
 export const REQUIRED_DETAILS: Readonly<Record<PaymentType, readonly PaymentDetail[]>> = {
   DIRECT_DEBIT: ['iban'],
   CREDIT_CARD: ['token_id'],
   BANK_TRANSFER: [],
   TECI: [],
 };
-
-const DETAIL_OWNER: Record<PaymentDetail, PaymentType> = { iban: 'DIRECT_DEBIT', token_id: 'CREDIT_CARD' };
 
 const IBAN_PROBLEMS: Partial<Record<ValidationErrorsIBAN, string>> = {
   [ValidationErrorsIBAN.NoIBANCountry]: 'does not start with a known IBAN country code',
@@ -176,7 +172,7 @@ export class Accounts {
   create(customerId: string, input: NewAccount): Account {
     this.requireCustomer(customerId);
     const problems = [
-      ...this.paymentMethodProblems(input.payment_method, input.modality, 'payment_method.'),
+      ...paymentMethodProblems(input.payment_method, 'payment_method.'),
       ...addressProblems(input.billing_address),
     ];
     if (problems.length) throw fieldProblems(problems);
@@ -208,10 +204,10 @@ export class Accounts {
     return present(account);
   }
 
-  /** Replaces an account's payment method, which must suit its modality and carry the details its type requires. */
+  /** Replaces an account's payment method, which must carry the details its type requires. */
   changePaymentMethod(accountId: string, method: PaymentMethod): void {
     const account = this.requireAccount(accountId);
-    const problems = this.paymentMethodProblems(method, account.modality, '');
+    const problems = paymentMethodProblems(method, '');
     if (problems.length) throw fieldProblems(problems);
     void this.accounts.put(account.id, { ...account, payment_method: canonicalPaymentMethod(method), updated_at: this.now().toISOString() });
   }
@@ -232,7 +228,7 @@ export class Accounts {
     this.accounts.remove(accountId);
   }
 
-  /** The payment method types a customer's account may use, by its modality. */
+  /** The payment method types a customer's account may use: every type, whatever its modality. */
   availablePaymentMethods(customerId: string, accountId: string): AvailablePaymentMethods {
     this.requireCustomer(customerId);
     const account = this.requireAccount(accountId, customerId);
@@ -240,46 +236,22 @@ export class Accounts {
       account_id: account.id,
       modality: account.modality,
       current: account.payment_method.type,
-      payment_methods: PAYMENT_METHODS_BY_MODALITY[account.modality].map(type => ({ type, required_details: [...REQUIRED_DETAILS[type]] })),
+      payment_methods: PAYMENT_TYPES.map(type => ({ type, required_details: [...REQUIRED_DETAILS[type]] })),
     };
   }
 
   /**
    * Checks an account written through the admin data API (it has already passed its schema): it
-   * belongs to a customer of this organization and has a payment method its modality allows.
+   * belongs to a customer of this organization and its payment method has the details its type requires.
    * Returns it with `updated_at` stamped.
    */
   checkStored(account: StoredAccount): StoredAccount {
     if (!this.organizations.has(this.orgId)) throw invalidField('org_id', `organization ${this.orgId} does not exist`);
     const customer = this.customers.get(account.customer_id);
     if (!customer || customer.org_id !== this.orgId) throw invalidField('customer_id', `customer ${account.customer_id} does not exist in organization ${this.orgId}`);
-    const problems = [...this.paymentMethodProblems(account.payment_method, account.modality, 'payment_method.'), ...addressProblems(account.billing_address)];
+    const problems = [...paymentMethodProblems(account.payment_method, 'payment_method.'), ...addressProblems(account.billing_address)];
     if (problems.length) throw fieldProblems(problems);
     return { ...account, payment_method: canonicalPaymentMethod(account.payment_method), updated_at: this.now().toISOString() };
-  }
-
-  /** Every broken rule of a payment method for a modality; `prefix` places the fields in the body. */
-  private paymentMethodProblems(method: PaymentMethod, modality: Modality, prefix: string): FieldProblem[] {
-    const problems: FieldProblem[] = [];
-    const add = (field: string, rule: McusFieldRule, message: string) => problems.push({ field: `body.${prefix}${field}`, rule, message: `${prefix}${field} ${message}` });
-    const allowed = PAYMENT_METHODS_BY_MODALITY[modality];
-    if (!allowed.includes(method.type)) {
-      add('type', 'payment_method_unavailable', `${method.type} is not available for ${modality} accounts (available: ${allowed.join(', ')})`);
-    }
-    const details = method.details ?? {};
-    for (const required of REQUIRED_DETAILS[method.type]) {
-      if (details[required] === undefined) add(`details.${required}`, 'details_required', `is required when type is ${method.type}`);
-    }
-    for (const given of Object.keys(details) as PaymentDetail[]) {
-      if (!REQUIRED_DETAILS[method.type].includes(given)) {
-        add(`details.${given}`, 'details_not_accepted', `is only for ${DETAIL_OWNER[given]}; ${method.type} takes ${REQUIRED_DETAILS[method.type].length ? `only ${REQUIRED_DETAILS[method.type].join(', ')}` : 'no details'}`);
-      }
-    }
-    if (method.type === 'DIRECT_DEBIT' && details.iban !== undefined) {
-      const problem = ibanProblem(details.iban);
-      if (problem) add('details.iban', 'invalid_iban', problem);
-    }
-    return problems;
   }
 
   private accountsOf(customerId: string): StoredAccount[] {
@@ -311,11 +283,25 @@ export class Accounts {
   }
 }
 
-/** The payment method as stored: `details` only when the type takes some. */
+/** Every broken rule of a payment method; `prefix` places the fields in the body. */
+function paymentMethodProblems(method: PaymentMethod, prefix: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const add = (field: string, rule: McusFieldRule, message: string) => problems.push({ field: `body.${prefix}${field}`, rule, message: `${prefix}${field} ${message}` });
+  const details = method.details ?? {};
+  for (const required of REQUIRED_DETAILS[method.type]) {
+    if (details[required] === undefined) add(`details.${required}`, 'details_required', `is required when type is ${method.type}`);
+  }
+  if (method.type === 'DIRECT_DEBIT' && details.iban !== undefined) {
+    const problem = ibanProblem(details.iban);
+    if (problem) add('details.iban', 'invalid_iban', problem);
+  }
+  return problems;
+}
+
+/** The payment method as stored: `details` as given, omitted when empty or null. */
 function canonicalPaymentMethod(method: PaymentMethod): PaymentMethod {
-  const required = REQUIRED_DETAILS[method.type];
-  if (!required.length) return { type: method.type };
-  return { type: method.type, details: Object.fromEntries(required.map(d => [d, method.details?.[d]])) };
+  const details = Object.fromEntries(Object.entries(method.details ?? {}).filter(([, v]) => v !== undefined));
+  return Object.keys(details).length ? { type: method.type, details } : { type: method.type };
 }
 
 /** `address_lines` items must not be the literal "undefined" (what a client's `${undefined}` sends). */

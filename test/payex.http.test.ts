@@ -117,12 +117,12 @@ describe('every operation over HTTP', () => {
     expect(list.items.filter((c: { token: string }) => [card.token, replacement.token].includes(c.token)).map((c: { deleted: boolean }) => c.deleted)).toEqual([true, true]);
   });
 
-  test('recurring payment configuration: create (201), conflict, PATCH, DELETE, 404', async () => {
+  test('recurring payment configuration: create (201), create again replaces it, PATCH, DELETE, 404', async () => {
     const path = `${LEDGER}/accounts/${EXAMPLE.accountWithoutConfiguration}/recurring-payment-configuration`;
     expectProblem(await get(path), 404, 'recurring-payment-configuration-not-found');
     const created = await send('post', path, { paymentMethod: 'autogiro', paymentScope: 'billedAmount', fixedAmount: 0.0 }).expect(201);
     expect(created.body).toMatchObject({ paymentScope: 'billedAmount', fixedAmount: null });
-    expectProblem(await send('post', path, { paymentMethod: 'autogiro', paymentScope: 'totalDebt' }), 409, 'recurring-payment-configuration-exists');
+    expect((await send('post', path, { paymentMethod: 'autogiro', paymentScope: 'totalDebt' }).expect(201)).body).toMatchObject({ paymentScope: 'totalDebt' });
     await send('patch', path, { paymentScope: 'fixedRecurring', fixedAmount: 900 }).expect(204);
     expect((await get(path)).body).toMatchObject({ paymentScope: 'fixedRecurring', fixedAmount: 900 });
     // The provider's example sends `{}` with DELETE.
@@ -196,7 +196,7 @@ describe('problems', () => {
     ['an account of another customer', 'get', `${LEDGER}/accounts?customerNo=${EXAMPLE.customerNo}&accountNo=${EXAMPLE.accountWithoutConfiguration}`, undefined, 404, 'customer-not-found', []],
     ['an unknown card', 'get', `${ACCOUNT}/cards/5823a2d9-34d2-4bc4-8b6d-1e27f4511363`, undefined, 404, 'card-not-found', []],
     ['an unknown path', 'get', `${ACCOUNT}/statements`, undefined, 404, 'not-found', []],
-    ['a ledger number that is not a number', 'get', '/payex/ledger/account/v1/XXX/accounts', undefined, 400, 'validation', ['ledgerNo']],
+    ['a ledger number that is not an id', 'get', '/payex/ledger/account/v1/X.X/accounts', undefined, 400, 'validation', ['ledgerNo']],
     ['raising the credit limit', 'patch', ACCOUNT, { creditLimit: 90000 }, 400, 'validation', ['creditLimit']],
     ['a negative credit limit', 'patch', ACCOUNT, { creditLimit: -5 }, 400, 'validation', ['creditLimit']],
     ['another property in the account PATCH', 'patch', ACCOUNT, { charityDonation: true, status: 'Closed' }, 400, 'validation', ['status']],
@@ -206,13 +206,10 @@ describe('problems', () => {
     ['a PSP payment dated tomorrow', 'post', `${ACCOUNT}/register-psp-payment`, { Amount: 1, PaymentDate: '2026-11-22', sourcePspPaymentTransactionId: '1' }, 400, 'validation', ['PaymentDate']],
     ['a card whose holder name is too long', 'post', `${ACCOUNT}/cards`, { ...card, cardHolder: { ...card.cardHolder, name: 'x'.repeat(101) } }, 400, 'validation', ['cardHolder.name']],
     ['a card with an invalid personal identity number', 'post', `${ACCOUNT}/cards`, { ...card, cardHolder: { ...card.cardHolder, nationalConsumerIdentifier: { value: '19850312-2388', countryCode: 'SE' } } }, 400, 'invalid-reg-no', ['cardHolder.nationalConsumerIdentifier.value']],
-    ['a second main card', 'post', `${ACCOUNT}/cards`, { ...card, mainCard: true, cardHolder: { ...card.cardHolder, number: EXAMPLE.customerNo } }, 400, 'validation', ['mainCard']],
     ['a token already on the ledger', 'post', `${ACCOUNT}/cards`, { ...card, token: EXAMPLE.extraCard }, 409, 'duplicate-card-token', []],
     ['a card PATCH of another property', 'patch', `${ACCOUNT}/cards/${EXAMPLE.extraCard}`, { mainCard: true }, 400, 'validation', ['deleted', 'mainCard']],
-    ['transactions by month and range at once', 'get', `${ACCOUNT}/transactions?month=2026-10&fromDate=2026-10-01&todate=2026-10-31`, undefined, 400, 'validation', ['month']],
     ['transactions from an impossible date', 'get', `${ACCOUNT}/transactions?fromDate=2026-02-30&todate=2026-03-31`, undefined, 400, 'validation', ['fromDate']],
     ['transactions of month 13', 'get', `${ACCOUNT}/transactions?month=2026-13`, undefined, 400, 'validation', ['month']],
-    ['transactions from a date without todate', 'get', `${ACCOUNT}/transactions?fromDate=2026-10-01`, undefined, 400, 'validation', ['todate']],
     ['cards with $top 0', 'get', `${ACCOUNT}/cards?$top=0`, undefined, 400, 'validation', ['$top']],
     ['fixedAmount with billedAmount', 'patch', `${ACCOUNT}/recurring-payment-configuration`, { paymentScope: 'billedAmount', fixedAmount: 10 }, 400, 'validation', ['fixedAmount']],
     ['an unknown payment method', 'post', `${LEDGER}/accounts/${EXAMPLE.accountWithoutConfiguration}/recurring-payment-configuration`, { paymentMethod: 'swish', paymentScope: 'totalDebt' }, 400, 'validation', ['paymentMethod']],

@@ -34,7 +34,6 @@ const titles: Record<string, string> = {
   'invalid-reg-no': 'Invalid registration number',
   'bill-not-found': 'Bill not found',
   'recurring-payment-configuration-not-found': 'No recurring payment configuration',
-  'recurring-payment-configuration-exists': 'A recurring payment configuration already exists',
   'recurring-payment-consent-not-found': 'No recurring payment consent',
   'duplicate-psp-payment': 'The PSP payment id was already used',
   'not-found': 'Not found',

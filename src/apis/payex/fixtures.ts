@@ -41,6 +41,21 @@ export const EXAMPLE = {
   otherLedgerNo: '502',
 } as const;
 
+/**
+ * The documentation's own placeholders, as ids: its requests name ledger `XXX` and account `NNN`
+ * ("Routes that occur in examples of this documentation will use the following identifiers"), and
+ * list accounts with `?accountNo=123&customerNo=456`. Account `NNN` is Open with no cards yet, so the
+ * page's "add card" (a main card with token 954c8699-…) succeeds as printed; `123` belongs to `456`.
+ */
+export const DOCUMENTATION = {
+  ledgerNo: 'XXX',
+  accountNo: 'NNN',
+  customerNo: '123789654',
+  listedAccountNo: '123',
+  listedCustomerNo: '456',
+  bill: 'bill-456',
+} as const;
+
 const TODAY = isoDay(FIXTURE_REFERENCE_DATE);
 /** The day the ledger's accounts were migrated with their balances (a `migratedBalance` transaction). */
 const MIGRATION_DAY = addDays(TODAY, -190);
@@ -57,6 +72,8 @@ interface LedgerPlan {
 }
 
 interface AccountPlan {
+  /** The documentation's placeholder account (see DOCUMENTATION): no cards, a bill numbered 456. */
+  documentation?: boolean;
   accountNo: string;
   customerNo: string;
   holder: CardHolder;
@@ -153,6 +170,14 @@ export function generateFixtures(seed: number): Fixtures {
     },
   ];
 
+  // Last, so the faker draws of the ledgers above are unchanged: no faker call in its plan.
+  ledgers.push({
+    ledgerNo: DOCUMENTATION.ledgerNo,
+    payee: { bankAccountNo: '123', bankAccountType: 'BGSE', bic: 'SWEDSESS', iban: 'SE4550000000058398257466' },
+    statuses: ['Open', 'Open'],
+    firstBillNo: 300001,
+  });
+
   const usedAccountNos = new Set<string>([EXAMPLE.accountNo, EXAMPLE.accountWithoutConfiguration]);
   const newAccountNo = () => {
     let accountNo: string;
@@ -167,6 +192,23 @@ export function generateFixtures(seed: number): Fixtures {
     const nextBillNo = () => String(billNo++);
     let firstOwner: AccountPlan | undefined;
     ledger.statuses.forEach((status, index) => {
+      if (ledger.ledgerNo === DOCUMENTATION.ledgerNo) {
+        const documentation = index === 0;
+        const customerNo = documentation ? DOCUMENTATION.customerNo : DOCUMENTATION.listedCustomerNo;
+        addAccount(faker, fixtures, ledger, {
+          documentation,
+          accountNo: documentation ? DOCUMENTATION.accountNo : DOCUMENTATION.listedAccountNo,
+          customerNo,
+          holder: holderOf(faker, customerNo),
+          status,
+          startDate: '2018-05-21',
+          creditLimitCents: 2000000,
+          billDay: 25,
+          profile: PROFILES[0],
+          example: documentation,
+        }, nextBillNo);
+        return;
+      }
       const example = ledger.ledgerNo === EXAMPLE.ledgerNo && index === 0;
       const customerNo =
         example ? EXAMPLE.customerNo
@@ -325,7 +367,7 @@ function addAccount(faker: Faker, fixtures: Fixtures, ledger: LedgerPlan, plan: 
     currency: 'sek',
   };
 
-  addCards(faker, fixtures, ledgerNo, plan);
+  if (!plan.documentation) addCards(faker, fixtures, ledgerNo, plan);
   if (status === 'Open') addReservations(faker, fixtures, ledgerNo, accountNo, Math.max(0, creditLimitCents - balance), plan.example ? 2 : faker.number.int({ min: 0, max: 3 }));
   if (status !== 'Closed') addRecurringPayments(faker, fixtures, ledgerNo, plan);
 }

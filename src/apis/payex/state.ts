@@ -323,18 +323,15 @@ export class Ledger {
     return presentCard(this.requireCard(this.requireAccount(ledgerNo, accountNo), token));
   }
 
-  /** Adds a card to an Open account: a new token on the ledger, at most one main card, held by the owner. */
+  /**
+   * Adds a card to an Open account with a token new on the ledger. The provider's page states no
+   * limit on main cards nor who holds one, so neither refuses a card (its own example adds a main
+   * card to an account that has one).
+   */
   addCard(ledgerNo: string, accountNo: string, input: CardInput) {
     const account = this.requireAccount(ledgerNo, accountNo);
     this.refuseUnlessOpen(account, 'takes no new cards');
     this.checkNewCard(account, input);
-    if (input.mainCard) {
-      if (input.cardHolder.number !== account.customerNo) {
-        throw invalidField('cardHolder.number', `must be the account owner's customer number (${account.customerNo}) for a main card`);
-      }
-      const main = this.cardsOf(account).find(c => c.mainCard && !c.deleted);
-      if (main) throw invalidField('mainCard', `the account already has a main card (${main.token}); replace it with add-replacement-card`);
-    }
     return presentCard(this.storeNewCard(account, input));
   }
 
@@ -351,17 +348,17 @@ export class Ledger {
     void this.cards.put(cardKey(ledgerNo, token), { ...card, deleted: true });
   }
 
-  /** Replaces a card: the old one is deleted, the new one added for the same cardholder and role. */
+  /**
+   * Replaces a card: the old one is deleted and the new one added. A body with the replaced card's
+   * own token (as in the provider's example) re-issues the card under that token.
+   */
   replaceCard(ledgerNo: string, accountNo: string, token: string, input: CardInput) {
     const account = this.requireAccount(ledgerNo, accountNo);
     const replaced = this.requireCard(account, token);
     this.refuseUnlessOpen(account, 'takes no new cards');
     if (replaced.deleted) throw new HttpProblem(422, 'card-update-failed', `card ${token} is deleted and cannot be replaced`);
-    this.checkNewCard(account, input);
-    if (input.cardHolder.number !== replaced.cardHolder.number) {
-      throw invalidField('cardHolder.number', `must be the replaced card's holder (${replaced.cardHolder.number})`);
-    }
-    if (input.mainCard !== replaced.mainCard) throw invalidField('mainCard', `must be ${replaced.mainCard}, as on the replaced card`);
+    if (input.token !== replaced.token) this.checkNewCard(account, input);
+    else this.checkCardInput(input);
     void this.cards.put(cardKey(ledgerNo, token), { ...replaced, deleted: true });
     return presentCard(this.storeNewCard(account, input));
   }
@@ -381,26 +378,32 @@ export class Ledger {
     return { operations: null, items, '@id': `${accountPath(ledgerNo, accountNo)}/transactions${query}` };
   }
 
-  /** The first and last day a transaction filter covers; both forms at once, half a range or bad dates are refused. */
+  /**
+   * The first and last day a transaction filter covers. Without any filter, the last 30 days. Each
+   * filter given narrows the range (the page states no rule against combining them): `fromDate`
+   * alone runs to today, `todate` alone from the account's first day, `month` with a range keeps
+   * the days in both. Only dates that are not dates, or a reversed range, are refused.
+   */
   transactionRange(filter: TransactionFilter): { first: string; last: string } {
     const { fromDate, todate, month } = filter;
     const problems: FieldProblem[] = [];
-    if (month !== undefined && (fromDate !== undefined || todate !== undefined)) {
-      problems.push({ field: 'month', message: 'cannot be combined with fromDate/todate: filter by a date range or by a month' });
-    }
     if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) problems.push({ field: 'month', message: 'must be a month (YYYY-MM)' });
     if (fromDate !== undefined && !isRealDay(fromDate)) problems.push({ field: 'fromDate', message: 'must be a date (YYYY-MM-DD)' });
     if (todate !== undefined && !isRealDay(todate)) problems.push({ field: 'todate', message: 'must be a date (YYYY-MM-DD)' });
-    if (fromDate !== undefined && todate === undefined) problems.push({ field: 'todate', message: 'is required with fromDate' });
-    if (todate !== undefined && fromDate === undefined) problems.push({ field: 'fromDate', message: 'is required with todate' });
     if (!problems.length && fromDate !== undefined && todate !== undefined && fromDate > todate) {
       problems.push({ field: 'fromDate', message: `must not be after todate (${todate})` });
     }
     if (problems.length) throw validation(problems);
-    if (month !== undefined) return monthDays(month);
-    if (fromDate !== undefined && todate !== undefined) return { first: fromDate, last: todate };
     const today = this.today();
-    return { first: addDays(today, -DEFAULT_TRANSACTION_DAYS), last: today };
+    if (month === undefined && fromDate === undefined && todate === undefined) return { first: addDays(today, -DEFAULT_TRANSACTION_DAYS), last: today };
+    let first = fromDate ?? '0000-01-01';
+    let last = todate ?? (fromDate !== undefined ? today : '9999-12-31');
+    if (month !== undefined) {
+      const days = monthDays(month);
+      if (days.first > first) first = days.first;
+      if (days.last < last) last = days.last;
+    }
+    return { first, last };
   }
 
   listReservations(ledgerNo: string, accountNo: string) {
@@ -421,12 +424,6 @@ export class Ledger {
     const account = this.requireAccount(ledgerNo, accountNo);
     this.refuseIfClosed(account, 'given recurring payments');
     const key = accountKey(ledgerNo, accountNo);
-    if (this.configurations.has(key)) {
-      throw conflict(
-        'recurring-payment-configuration-exists',
-        `account ${accountNo} already has a recurring payment configuration; change it with PATCH or delete it first`,
-      );
-    }
     if (input.paymentMethod === undefined) throw invalidField('paymentMethod', 'is required');
     if (input.paymentScope === undefined) throw invalidField('paymentScope', 'is required');
     const configuration = checkConfiguration({
@@ -548,7 +545,6 @@ export class Ledger {
         checkBillRecord(record as unknown as BillRecord);
         break;
       case COLLECTIONS.cards:
-        this.checkCardRecord(account, record as unknown as CardRecord);
         break;
       case COLLECTIONS.recurringPaymentConfigurations:
         checkConfiguration(record as unknown as RecurringConfigurationRecord);
@@ -557,14 +553,6 @@ export class Ledger {
     return record;
   }
 
-  private checkCardRecord(account: AccountRecord, card: CardRecord): void {
-    if (!card.mainCard || card.deleted) return;
-    if (card.cardHolder.number !== account.customerNo) {
-      throw invalidField('cardHolder.number', `must be the account owner's customer number (${account.customerNo}) for a main card`);
-    }
-    const other = this.cardsOf(account).find(c => c.mainCard && !c.deleted && c.token !== card.token);
-    if (other) throw invalidField('mainCard', `the account already has a main card (${other.token})`);
-  }
 
   private refuseDeletingAccountWithRecords(account: AccountRecord): void {
     const key = accountKey(account.ledgerNo, account.accountNo);
@@ -606,11 +594,15 @@ export class Ledger {
   }
 
   private checkNewCard(account: AccountRecord, input: CardInput): void {
-    if (input.deleted) throw invalidField('deleted', 'must be false for a new card');
     const existing = this.cards.get(cardKey(account.ledgerNo, input.token));
     if (existing) {
       throw conflict('duplicate-card-token', `card token ${input.token} is already registered on ledger ${account.ledgerNo}`);
     }
+    this.checkCardInput(input);
+  }
+
+  private checkCardInput(input: CardInput): void {
+    if (input.deleted) throw invalidField('deleted', 'must be false for a new card');
     const identifier = input.cardHolder.nationalConsumerIdentifier;
     if (identifier.countryCode === 'SE' && !swedishIdentityNumberValid(identifier.value)) {
       throw new HttpProblem(400, 'invalid-reg-no', `${identifier.value} is not a valid Swedish personal identity number`, {

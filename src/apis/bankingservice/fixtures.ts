@@ -101,5 +101,29 @@ export function generateFixtures(seed: number) {
       customers[customer.id] = customer;
     }
   }
+  completeNewest(customers, BUSY_PROFILE.id);
   return { profiles, customers };
+}
+
+/**
+ * The newest customer of a profile, which heads the first page of its list, gets every documented
+ * field (filled without faker, so the rest of the data stays as generated): the provider's list
+ * example shows them all.
+ */
+function completeNewest(customers: Record<string, StoredCustomer>, profileId: string): void {
+  const newest = Object.values(customers)
+    .filter(c => c.profile_id === profileId)
+    .sort((a, b) => (a.created < b.created ? 1 : -1))[0];
+  const firstName = newest.first_name ?? 'Anna';
+  const lastName = newest.last_name ?? 'de Boer';
+  const address = newest.address ?? { premise: 1, postal_code: '2132 LS', thoroughfare: 'Taurusavenue', locality: 'Hoofddorp', state: 'Noord-Holland', country: 'NL' };
+  customers[newest.id] = {
+    ...newest,
+    company: newest.company ?? `${lastName} Holding B.V.`,
+    first_name: firstName,
+    last_name: lastName,
+    email: newest.email ?? `${ascii(firstName)}.${ascii(lastName)}@example.nl`,
+    phone: newest.phone ?? '318000201068',
+    address: { ...address, sub_premise: address.sub_premise ?? 'A', building: address.building ?? BUILDINGS[0] },
+  };
 }

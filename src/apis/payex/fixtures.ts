@@ -204,7 +204,8 @@ export function generateFixtures(seed: number): Fixtures {
           startDate: '2018-05-21',
           creditLimitCents: 2000000,
           billDay: 25,
-          profile: PROFILES[0],
+          // The page's example account has no description.
+          profile: PROFILES[2],
           example: documentation,
         }, nextBillNo);
         return;
@@ -345,6 +346,7 @@ function addAccount(faker: Faker, fixtures: Fixtures, ledger: LedgerPlan, plan: 
     bills.findLast(b => b.billType === 'reminder1')!.billNo = EXAMPLE.openReminder.split('-')[1];
   }
   for (const bill of bills) {
+    if (plan.documentation) bill.externalBillId ??= String(Number(bill.billNo) % 100); // as in the page's examples
     bill.billId = `${billIdPrefix(bill.billType)}-${bill.billNo}`;
     bill.paymentDetails = { ...bill.paymentDetails, paymentReference: ocr(bill.billNo.padStart(6, '0')) } satisfies BillPaymentDetails;
     fixtures.bills[billKey(ledgerNo, accountNo, bill.billId)] = bill;

@@ -81,8 +81,8 @@ describeInBrowser('in a real browser', () => {
       expect.stringMatching(/^\d+(\.\d)? ms$/),
       '—',
     ]);
-    // …and so does one with a validation problem, naming it.
-    expect(await curl('-H', 'authorization: Bearer test', account())).toBe(400);
+    // …and so does one with a validation problem, naming it (listing documents 400; get by id does not).
+    expect(await curl('-H', 'authorization: Bearer test', `${server.url}/upvest/users/${UPVEST.user}/payments/reference_accounts`)).toBe(400);
     const invalid = page.locator('#feed tr.entry[data-status="400"]');
     await invalid.waitFor();
     expect(await invalid.locator('td.problems').innerText()).toContain('header.upvest-client-id');

@@ -102,9 +102,9 @@ describe('listing accounts', () => {
     expect(ledger.listAccounts(L, { accountNo: A, customerNo, skip: 0 }).items.map(a => a.accountNo)).toEqual([A]);
   });
 
-  test('an unknown account number alone is an empty list; an unknown ledger has no accounts', () => {
+  test('an unknown account number alone is an empty list; a ledger without accounts is not-found', () => {
     expect(ledger.listAccounts(L, { accountNo: '0000000', skip: 0 }).items).toEqual([]);
-    expect(ledger.listAccounts('999', { skip: 0 }).items).toEqual([]);
+    expect(codeOf(() => ledger.listAccounts('999', { skip: 0 }))).toEqual([404, 'not-found', []]);
   });
 
   test('a customer without accounts, or an account of another customer, is customer-not-found', () => {

@@ -165,6 +165,8 @@ export class Ledger {
    */
   listAccounts(ledgerNo: string, filter: AccountFilter) {
     let accounts = this.accounts.where('ledgerNo', ledgerNo);
+    // Inferred: a ledger number with no account is not a ledger at PayEx (404, documented for listing).
+    if (!accounts.length) throw notFound('not-found', `ledger ${ledgerNo} not found`);
     if (filter.customerNo !== undefined) {
       accounts = accounts.filter(a => a.customerNo === filter.customerNo);
       if (!accounts.length) throw notFound('customer-not-found', `customer ${filter.customerNo} has no accounts on ledger ${ledgerNo}`);

@@ -13,7 +13,7 @@ test('one JSON line per request, with sandbox, API, operation, status, time and 
   });
   const { app } = await testApp({ logger: pino({ level: 'info' }, sink) });
   await request(app).get(`/upvest/payments/reference_accounts/${UPVEST.account}`).set({ ...UPVEST.headers, 'x-sandbox-id': 'ci-7' }).expect(200);
-  await request(app).get(`/upvest/payments/reference_accounts/nope`).set(UPVEST.headers).expect(400);
+  await request(app).get(`/upvest/users/nope/payments/reference_accounts`).set(UPVEST.headers).expect(400);
   await request(app).get('/docs').expect(200);
 
   expect(lines).toHaveLength(3);
@@ -26,7 +26,7 @@ test('one JSON line per request, with sandbox, API, operation, status, time and 
     responseTime: expect.any(Number),
     msg: expect.stringMatching(/^GET \/upvest\/payments\/reference_accounts\/\S+ 200 upvest.getReferenceAccount \[ci-7\]/),
   });
-  expect(lines[1]).toMatchObject({ level: 40, status: 400, problems: [expect.stringMatching(/^path.reference_account_id: /)] });
+  expect(lines[1]).toMatchObject({ level: 40, status: 400, problems: [expect.stringMatching(/^path.user_id: /)] });
   expect(lines[2]).toMatchObject({ level: 30, method: 'GET', url: '/docs' });
   expect(lines[2].api).toBeUndefined();
 });

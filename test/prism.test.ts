@@ -23,6 +23,7 @@ const account = {
   updated_at: '2020-08-24T14:15:22Z',
   user_id: UPVEST.user,
   account_owner: 'Max Mustermann',
+  name: "Max's Reference Account",
   iban: 'DE0210**********0402',
   bic: 'BELADEBE',
   confirmed_at: '2020-08-23T14:15:22Z',

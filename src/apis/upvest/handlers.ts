@@ -1,16 +1,20 @@
-// Upvest HTTP handlers, keyed by operationId: read the validated request, call the state, shape the response.
-import { firstValue, type Handler, type RequestContext } from '../../core/api-module.js';
+// Upvest HTTP handlers, keyed by operationId and typed by the spec (src/generated/upvest.ts): read
+// the validated request, call the state, shape the response.
+import { firstValue } from '../../core/api-module.js';
 import { invalidField } from '../../core/problem.js';
 import { issueToken } from '../../core/tokens.js';
+import { typedHandlers, type TypedContext } from '../../core/typed-handlers.js';
+import type { operations } from '../../generated/upvest.js';
 import { ADMIN, READ, authorize } from './auth.js';
-import { ReferenceAccounts, type CreateReferenceAccount, type ListOptions } from './state.js';
+import { ReferenceAccounts, type ListOptions } from './state.js';
 
-const state = (ctx: RequestContext) => new ReferenceAccounts(ctx.data, () => ctx.now());
+const state = (ctx: Pick<TypedContext<unknown>, 'data' | 'now'>) => new ReferenceAccounts(ctx.data, () => ctx.now());
 
-function listOptions(query: RequestContext['query']): ListOptions {
+/** The list options from the validated query (the spec's enums and bounds), with the spec's defaults. */
+function listOptions(query: TypedContext<operations['listUserReferenceAccounts']>['query']): ListOptions {
   return {
-    sort: (firstValue(query.sort) ?? 'created_at') as ListOptions['sort'],
-    order: (firstValue(query.order) ?? 'ASC') as ListOptions['order'],
+    sort: firstValue(query.sort) === 'id' ? 'id' : 'created_at',
+    order: firstValue(query.order) === 'DESC' ? 'DESC' : 'ASC',
     offset: Number(firstValue(query.offset) ?? 0),
     limit: Number(firstValue(query.limit) ?? 100),
   };
@@ -18,7 +22,7 @@ function listOptions(query: RequestContext['query']): ListOptions {
 
 const SCOPE = /^[a-z_]+:[a-z_]+$/;
 
-export const handlers: Record<string, Handler> = {
+export const handlers = typedHandlers<operations>({
   listUserReferenceAccounts(ctx) {
     authorize(ctx, READ, ADMIN);
     return { status: 200, body: state(ctx).list(ctx.params.user_id, listOptions(ctx.query)) };
@@ -26,7 +30,7 @@ export const handlers: Record<string, Handler> = {
 
   createReferenceAccount(ctx) {
     authorize(ctx, ADMIN);
-    const { account, replayed } = state(ctx).create(ctx.body as CreateReferenceAccount, {
+    const { account, replayed } = state(ctx).create(ctx.body, {
       clientId: ctx.headers['upvest-client-id'] ?? '',
       key: ctx.headers['idempotency-key'] ?? '',
     });
@@ -45,7 +49,7 @@ export const handlers: Record<string, Handler> = {
   },
 
   createToken(ctx) {
-    const form = new URLSearchParams(String(ctx.body ?? ''));
+    const form = new URLSearchParams(ctx.body);
     const scope = (form.get('scope') ?? '').trim();
     const scopes = scope.split(/\s+/).filter(Boolean);
     const bad = scopes.find(s => !SCOPE.test(s));
@@ -53,4 +57,4 @@ export const handlers: Record<string, Handler> = {
     const { token, expiresIn } = issueToken(ctx.apiSlug, { scopes, subject: form.get('client_id') ?? undefined });
     return { status: 200, body: { access_token: token, expires_in: expiresIn, token_type: 'bearer', scope: scopes.join(' ') } };
   },
-};
+});

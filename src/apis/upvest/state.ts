@@ -4,57 +4,27 @@ import { isValidIBAN } from 'ibantools';
 import type { AdminWrite } from '../../core/api-module.js';
 import type { ApiData, Collection } from '../../core/store.js';
 import { invalidField, problem } from '../../core/problem.js';
+import type { components } from '../../generated/upvest.js';
 
-export interface User {
-  id: string;
-  first_name: string;
-  last_name: string;
-  created_at: string;
-}
+type Schemas = components['schemas'];
 
+/** A user as the sandbox stores it (the users API is not part of this page). */
+export type User = Schemas['UserRecord'];
 /** A stored reference account; `iban` is kept whole and masked in every response. */
-export interface StoredReferenceAccount {
-  id: string;
-  created_at: string;
-  updated_at: string;
-  user_id: string;
-  account_owner: string;
-  name?: string;
-  iban: string;
-  bic: string;
-  confirmed_at: string;
-}
-
+export type StoredReferenceAccount = Schemas['ReferenceAccountRecord'];
 /** An account as the API shows it: the IBAN masked, `name` always present. */
-export type ReferenceAccount = StoredReferenceAccount & { name: string };
-
-export interface CreateReferenceAccount {
-  user_id?: string;
-  account_owner: string;
-  name?: string;
-  iban: string;
-  bic: string;
-  confirmed_at: string;
-}
-
+export type ReferenceAccount = Schemas['ReferenceAccount'];
+export type CreateReferenceAccount = Schemas['ReferenceAccountCreateRequest'];
 /** A remembered create, so a retry with the same idempotency key replays it. */
-export interface IdempotentCreate {
-  request_hash: string;
-  status: number;
-  body: ReferenceAccount;
-  created_at: string;
-}
+export type IdempotentCreate = Schemas['IdempotencyRecord'];
+export type ListPage = Schemas['ReferenceAccountList'];
+type Meta = ListPage['meta'];
 
 export interface ListOptions {
-  sort: 'id' | 'created_at';
-  order: 'ASC' | 'DESC';
+  sort: NonNullable<Meta['sort']>;
+  order: NonNullable<Meta['order']>;
   offset: number;
   limit: number;
-}
-
-export interface ListPage {
-  meta: { offset: number; limit: number; count: number; total_count: number; sort: ListOptions['sort']; order: ListOptions['order'] };
-  data: ReferenceAccount[];
 }
 
 /** `DE02100500000054540402` → `DE0210**********0402`: first 6 characters, 10 `*`, last 4. */

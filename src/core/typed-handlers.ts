@@ -4,14 +4,10 @@
 // fails `npm run typecheck`.
 import type { Handler, RequestContext } from './api-module.js';
 
-/** A request or response body: JSON as its schema's type; any other media type as received text. */
-type Content<R> = R extends { content: { 'application/json': infer B } }
-  ? B
-  : R extends { content: { 'application/problem+json': infer B } }
-    ? B
-    : R extends { content: object }
-      ? string
-      : undefined;
+/** A body in each media type the spec allows: JSON as its schema's type, any other as text. */
+type ContentOf<C> = { [M in keyof C]: M extends 'application/json' | 'application/problem+json' ? C[M] : string }[keyof C];
+/** A request or response body (undefined when it has none). */
+type Content<R> = R extends { content: infer C } ? ContentOf<C> : undefined;
 
 /** The request body of an operation: required, optional (`| undefined`) or none. */
 export type RequestBodyOf<Op> = Op extends { requestBody: infer R } ? Content<R> : Op extends { requestBody?: infer R } ? Content<NonNullable<R>> | undefined : undefined;

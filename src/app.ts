@@ -6,9 +6,12 @@ import type { Logger } from 'pino';
 import { apis as allApis } from './apis/index.js';
 import type { ApiModule } from './core/api-module.js';
 import { DEFAULT_SEED, loadFixtures } from './core/fixtures.js';
-import { apiRequestHandler, loadApi, type LoadedApi, type PipelineEnvironment } from './core/pipeline.js';
+import { apiRequestHandler, loadApi, type LoadedApi, type PipelineEnvironment, type RequestRecord } from './core/pipeline.js';
 import { docsRouter, documentedApis } from './docs/index.js';
 import { Store } from './core/store.js';
+import { SandboxClocks, type ClockEvent } from './core/clock.js';
+import { FixtureView } from './core/fixture-view.js';
+import { SandboxIds } from './core/ids.js';
 import { adminPath, createControls, type ControlsOptions, type SandboxControls } from './controls/index.js';
 import { requestLogger } from './logging.js';
 
@@ -23,8 +26,10 @@ export interface SandboxOptions extends ControlsOptions {
   strict?: boolean;
   /** The APIs to serve (default: all). */
   apis?: readonly ApiModule[];
-  /** The clock handlers use (tests pin it). */
+  /** The server's time (tests pin it); each sandbox's clock follows it unless moved. */
   now?: () => Date;
+  /** `--clock`: every new sandbox starts with its clock frozen at this instant. */
+  clock?: Date;
   /** Logs one line per request, and unexpected errors (default: no request log, errors to stderr). */
   logger?: Logger;
   /** Where unexpected errors are reported (default: the logger, or stderr). */
@@ -45,6 +50,23 @@ export interface SandboxApp {
 
 export const DEFAULT_DATA_FILE = 'data/sandbox.json';
 
+/** What a sandbox's clock produced, as a journal entry (method `CLOCK`, no operation). */
+function clockRecord(event: ClockEvent): RequestRecord {
+  return {
+    time: new Date().toISOString(),
+    sandbox: event.sandbox,
+    api: event.api,
+    method: 'CLOCK',
+    path: event.path ?? '',
+    query: '',
+    status: 200,
+    durationMs: 0,
+    requestProblems: [],
+    responseViolations: [],
+    timeline: { kind: event.kind, summary: event.summary, sandboxTime: event.time },
+  };
+}
+
 export async function createApp(options: SandboxOptions = {}): Promise<SandboxApp> {
   const modules = options.apis ?? allApis;
   const apis = await Promise.all(modules.map(module => loadApi(module)));
@@ -54,14 +76,25 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
     inMemory: options.inMemory,
     seed: options.seed,
     defaultSeed: DEFAULT_SEED,
-    loadFixtures: seed => loadFixtures(modules, seed, now()),
+    loadFixtures: seed => loadFixtures(modules, seed),
   });
   const events = new EventEmitter();
   const { logger } = options;
   const onError =
     options.onError ??
     ((error: unknown, where: string) => (logger ? logger.error({ err: error }, `unexpected error in ${where}`) : console.error(`[${where}]`, error)));
-  const env: PipelineEnvironment = { store, strict: options.strict ?? false, events, now, onError };
+  const fixtureView = new FixtureView(store, new Map(modules.flatMap(m => (m.fixtureDates ? [[m.slug, m.fixtureDates] as const] : []))));
+  const apiData = (sandbox: string, api: string) => fixtureView.data(store.sandbox(sandbox).api(api), api, clocks.epoch(sandbox));
+  const clocks: SandboxClocks = new SandboxClocks({
+    store,
+    serverNow: now,
+    start: options.clock,
+    rules: modules.flatMap(m => (m.passDay ? [{ api: m.slug, passDay: m.passDay }] : [])),
+    data: apiData,
+    onEvent: (event: ClockEvent) => events.emit('request', clockRecord(event)),
+  });
+  const ids = new SandboxIds(store);
+  const env: PipelineEnvironment = { store, strict: options.strict ?? false, events, now, onError, clocks, apiData, ids };
   const controls = await createControls(apis, env, { ...options, onWarning: options.onWarning ?? (logger ? message => logger.warn(message) : undefined) });
   env.faults = controls.faults;
 

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DATA_FILE, createApp } from './app.js';
 import { DataFileError } from './core/store.js';
+import { parseInstant } from './core/clock.js';
 import { LOG_LEVELS, createLogger, type LogFormat } from './logging.js';
 import { adminPath, DASHBOARD_PATH, DEFAULT_JOURNAL_LIMITS, type CorsOrigins } from './controls/index.js';
 
@@ -33,6 +34,11 @@ export function buildCommand(): Command {
       new Option('--seed <number>', 'fixture seed (default: the data file\'s, or 1)').env('SANDBOX_SEED').argParser(integer(0, 2 ** 31 - 1)),
     )
     .addOption(new Option('--strict', 'answer 500 when a response breaks its spec').env('SANDBOX_STRICT'))
+    .addOption(
+      new Option('--clock <instant>', 'start every new sandbox with its clock frozen at this ISO 8601 instant (e.g. 2027-01-15T09:00:00Z)')
+        .env('SANDBOX_CLOCK')
+        .argParser(clockInstant),
+    )
     .addOption(new Option('--log-level <level>', 'request log level').env('LOG_LEVEL').default('info').choices(LOG_LEVELS))
     .addOption(
       new Option('--log-format <format>', 'request log format (default: pretty on a terminal, json otherwise)')
@@ -61,7 +67,15 @@ export function buildCommand(): Command {
         .argParser(integer(0, 2 ** 40)),
     )
     .showHelpAfterError(false)
+    .showSuggestionAfterError(false)
     .allowExcessArguments(false);
+}
+
+/** An ISO 8601 instant with a time zone, or a date (midnight UTC). */
+function clockInstant(value: string): Date {
+  const instant = parseInstant(value);
+  if (!instant) throw new InvalidArgumentError('expected an ISO 8601 instant with a time zone, such as 2027-01-15T09:00:00Z, or a date');
+  return instant;
 }
 
 /** `*`, or origins such as `http://localhost:3000,https://demo.example.com`. */
@@ -149,6 +163,7 @@ async function main(): Promise<void> {
     corsOrigins: CorsOrigins;
     journalBytes: number;
     allowedHosts?: string[];
+    clock?: Date;
   }>();
   const inMemory = booleanOption(command, 'inMemory', 'SANDBOX_IN_MEMORY');
   const strict = booleanOption(command, 'strict', 'SANDBOX_STRICT');
@@ -166,6 +181,7 @@ async function main(): Promise<void> {
       corsOrigins: options.corsOrigins,
       journalLimits: { totalBytes: options.journalBytes },
       allowedHosts: options.allowedHosts,
+      clock: options.clock,
       logger,
     });
   } catch (error) {
@@ -198,6 +214,7 @@ async function main(): Promise<void> {
     lines.push(`  dashboard: ${options.adminToken ? `${dashboard}?token=<admin token> (once; the tab keeps it)` : dashboard}`);
     const access = options.adminToken ? 'admin token required' : 'loopback clients only';
     lines.push(`  sandbox controls  ${origin}${adminPath}  (${access}; X-Sandbox-Id: <name> selects a sandbox)`);
+    if (options.clock) lines.push(`  clock: every new sandbox starts frozen at ${options.clock.toISOString()}`);
     const tries = sandbox.apis.flatMap(({ module }) =>
       (module.tryIt?.(sandbox.store.sandbox().api(module.slug)) ?? []).slice(0, 1).map(({ method, path, headers = {} }) => {
         const flags = Object.entries(headers).map(([name, value]) => ` -H '${name}: ${value}'`).join('');

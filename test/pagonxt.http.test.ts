@@ -157,7 +157,7 @@ describe('every error the operation can produce, in the PagoNxt envelope', () =>
 });
 
 function expiredToken() {
-  return jwt.sign({ api: 'pagonxt', scopes: ['accounts.read'] }, 'banking-api-sandbox-tokens-are-not-secret', { issuer: 'banking-api-sandbox', expiresIn: -10 });
+  return jwt.sign({ api: 'pagonxt', scopes: ['accounts.read'], exp: NOW.getTime() / 1000 - 10 }, 'banking-api-sandbox-tokens-are-not-secret', { issuer: 'banking-api-sandbox' });
 }
 
 describe('POST /oauth/token', () => {

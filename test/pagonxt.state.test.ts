@@ -270,7 +270,7 @@ describe('client credentials with a private-key JWT', () => {
   test('issues a sandbox token with the requested scopes, accounts.read by default', () => {
     const token = issueClientCredentialsToken('pagonxt', { client_assertion: assertion() }, NOW);
     expect(token).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, scope: 'accounts.read' });
-    const bearer = readBearer('pagonxt', `Bearer ${token.access_token}`);
+    const bearer = readBearer('pagonxt', `Bearer ${token.access_token}`, NOW);
     expect(bearer).toMatchObject({ kind: 'sandbox', claims: { scopes: ['accounts.read'], sub: 'client-1' } });
     const other = issueClientCredentialsToken('pagonxt', { client_assertion: assertion(), scope: 'payments.read accounts.read payments.read' }, NOW);
     expect(other.scope).toBe('payments.read accounts.read');

@@ -268,7 +268,7 @@ describe('authentication', () => {
 
   test('expired, tampered and other-API sandbox tokens are 401', async () => {
     const key = 'banking-api-sandbox-tokens-are-not-secret';
-    const expired = jwt.sign({ api: 'payex', scopes: [], ledgerNo: '501' }, key, { issuer: 'banking-api-sandbox', expiresIn: -10 });
+    const expired = jwt.sign({ api: 'payex', scopes: [], ledgerNo: '501', exp: NOW.getTime() / 1000 - 10 }, key, { issuer: 'banking-api-sandbox' });
     const upvest = jwt.sign({ api: 'upvest', scopes: [] }, key, { issuer: 'banking-api-sandbox', expiresIn: 60 });
     const [header, payload, signature] = (await token('502')).slice(7).split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());

@@ -4,6 +4,8 @@ import { firstValue, type ApiModule, type Handler, type HttpResponse, type Reque
 import type { LoadedApi } from '../core/pipeline.js';
 import { problem, type HttpProblem } from '../core/problem.js';
 import { DEFAULT_SANDBOX, type Store } from '../core/store.js';
+import { META_API, META_COLLECTION, parseInstant, type SandboxClocks } from '../core/clock.js';
+import type { SandboxIds } from '../core/ids.js';
 import type { Coverage } from './coverage.js';
 import type { FaultSettings, Faults } from './faults.js';
 import type { RequestJournal } from './journal.js';
@@ -22,6 +24,8 @@ export interface Controls {
   journal: RequestJournal;
   coverage: Coverage;
   faults: Faults;
+  clocks?: SandboxClocks;
+  ids?: SandboxIds;
   startedAt: number;
 }
 
@@ -41,12 +45,28 @@ const integer = (value: string | string[] | undefined) => {
 const json = (body: unknown, status = 200): HttpResponse => ({ status, body });
 const noContent: HttpResponse = { status: 204 };
 
+/** An ISO 8601 instant from the body, or a 400 naming the field. */
+function instant(value: unknown, field: string): Date {
+  const date = typeof value === 'string' ? parseInstant(value) : undefined;
+  if (!date) {
+    throw problem('validation', `${field} must be an ISO 8601 instant with a time zone (2027-01-15T09:00:00Z) or a date (2027-01-15)`, {
+      fields: [{ field: `body.${field}`, message: 'must be an ISO 8601 instant with a time zone, or a date', rule: 'format' }],
+    });
+  }
+  return date;
+}
+
 export function adminApi(controls: Controls): ApiModule {
   const { store, apis, records, journal, coverage, faults } = controls;
+  const clocks = () => {
+    if (!controls.clocks) throw problem('not_found', 'this server has no sandbox clocks');
+    return controls.clocks;
+  };
 
   const summary = (name: string) => ({
     name,
-    changes: store.changeCount(name),
+    // The sandbox's own state (clock, id counter) is not a change to its APIs' records.
+    changes: store.changeCount(name) - store.sandbox(name).collection(META_API, META_COLLECTION).size,
     requests: journal.count(name),
     faultRules: faults.settings(name).rules.length,
   });
@@ -103,6 +123,7 @@ export function adminApi(controls: Controls): ApiModule {
     resetAllSandboxes: () => {
       const reset = sandboxNames().filter(name => store.changeCount(name) > 0);
       for (const name of reset) void store.replaceChanges(name, undefined);
+      controls.ids?.forget();
       return json({ reset });
     },
 
@@ -114,6 +135,7 @@ export function adminApi(controls: Controls): ApiModule {
       const name = ctx.params.sandbox;
       if (name === DEFAULT_SANDBOX) throw problem('conflict', 'the default sandbox cannot be deleted; reset it with POST /__sandbox/sandboxes/default/reset');
       void store.deleteSandbox(name);
+      controls.ids?.forget(name);
       journal.clear(name);
       coverage.clear(name);
       faults.clear(name);
@@ -122,6 +144,7 @@ export function adminApi(controls: Controls): ApiModule {
 
     resetSandbox: ctx => {
       void store.replaceChanges(ctx.params.sandbox, undefined);
+      controls.ids?.forget(ctx.params.sandbox);
       return json(summary(ctx.params.sandbox));
     },
 
@@ -129,6 +152,7 @@ export function adminApi(controls: Controls): ApiModule {
 
     importSnapshot: ctx => {
       const { changes } = records.importSnapshot(ctx.params.sandbox, ctx.body as Snapshot);
+      controls.ids?.forget(ctx.params.sandbox);
       return json({ sandbox: ctx.params.sandbox, changes });
     },
 
@@ -171,6 +195,20 @@ export function adminApi(controls: Controls): ApiModule {
       faults.clear(ctx.params.sandbox);
       return noContent;
     },
+
+    getClock: ctx => json(clocks().view(ctx.params.sandbox)),
+
+    freezeClock: ctx => {
+      const at = (ctx.body as { at?: unknown } | undefined)?.at;
+      return json(clocks().freeze(ctx.params.sandbox, at === undefined ? undefined : instant(at, 'at')));
+    },
+
+    advanceClock: ctx => {
+      const body = ctx.body as { by?: string; to?: unknown };
+      return json(body.by !== undefined ? clocks().advance(ctx.params.sandbox, body.by) : clocks().set(ctx.params.sandbox, instant(body.to, 'to')));
+    },
+
+    resumeClock: ctx => json(clocks().resume(ctx.params.sandbox)),
 
     getCoverage: ctx => {
       const sandbox = firstValue(ctx.query.sandbox);

@@ -4,13 +4,13 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
 import type { LoadedApi } from '../core/pipeline.js';
-import { VIOLATIONS_HEADER } from '../core/pipeline.js';
+import { CLOCK_HEADER, VIOLATIONS_HEADER } from '../core/pipeline.js';
 
 /** `*` allows every origin (the default); otherwise exact origins such as `http://localhost:3000`. */
 export type CorsOrigins = '*' | string[];
 
 /** Response headers the sandbox itself adds, exposed whatever the specs say. */
-const SANDBOX_HEADERS = [VIOLATIONS_HEADER, 'retry-after', 'preference-applied', 'location'];
+const SANDBOX_HEADERS = [VIOLATIONS_HEADER, CLOCK_HEADER, 'retry-after', 'preference-applied', 'location'];
 
 /** `exceptUnder`: a path prefix (the admin API's) that gets no CORS headers at all, for any origin. */
 export function corsMiddleware(apis: readonly LoadedApi[], origins: CorsOrigins = '*', exceptUnder?: string): RequestHandler {

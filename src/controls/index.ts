@@ -62,11 +62,18 @@ export async function createControls(apis: readonly LoadedApi[], env: PipelineEn
     allowedHosts: options.allowedHosts,
     onProxied: options.onWarning ?? (message => process.stderr.write(`banking-api-sandbox: warning: ${message}\n`)),
   };
-  const records = new SandboxRecords(env.store, apis, env.now);
-  const module = adminApi({ store: env.store, apis, records, journal, coverage, faults, startedAt: Date.now() });
+  const { clocks } = env;
+  const records = new SandboxRecords(
+    env.store,
+    apis,
+    sandbox => (clocks ? clocks.now(sandbox) : env.now()),
+    sandbox => clocks?.ensure(sandbox),
+  );
+  const module = adminApi({ store: env.store, apis, records, journal, coverage, faults, clocks: env.clocks, ids: env.ids, startedAt: Date.now() });
   const admin = await loadApi(module, join(specsDir, 'admin.yaml'));
   // The admin API's own requests are neither journaled nor covered, and never get faults.
-  const adminEnv: PipelineEnvironment = { ...env, events: new EventEmitter(), faults: undefined };
+  // Its own responses carry no sandbox clock.
+  const adminEnv: PipelineEnvironment = { ...env, events: new EventEmitter(), faults: undefined, clocks: undefined, apiData: undefined, ids: undefined };
   return {
     faults,
     journal,

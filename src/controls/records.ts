@@ -9,6 +9,7 @@ import type { LoadedApi } from '../core/pipeline.js';
 import { HttpProblem, invalidField, problem, type FieldProblem } from '../core/problem.js';
 import { SpecSchemas } from '../core/schemas.js';
 import type { Row, SandboxChanges, Store } from '../core/store.js';
+import { META_API, META_COLLECTION, metaRecordProblems } from '../core/clock.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -38,7 +39,10 @@ export class SandboxRecords {
   constructor(
     private readonly store: Store,
     private readonly apis: readonly LoadedApi[],
-    private readonly now: () => Date,
+    /** The sandbox's clock. */
+    private readonly now: (sandbox: string) => Date,
+    /** Called after a write to a sandbox (it stores the sandbox's clock, as a provider request does). */
+    private readonly changed: (sandbox: string) => void = () => undefined,
   ) {}
 
   list(sandbox: string, api: string, collection: string, offset: number, limit: number): Page {
@@ -86,8 +90,9 @@ export class SandboxRecords {
     const previous = this.get(sandbox, api, collection, key);
     const { module } = this.api(api);
     const data = this.store.sandbox(sandbox).api(api);
-    module.beforeAdminWrite?.({ collection, key, record: null, previous, now: this.now() }, data);
+    module.beforeAdminWrite?.({ collection, key, record: null, previous, now: this.now(sandbox) }, data);
     data.collection(collection).remove(key);
+    this.changed(sandbox);
   }
 
   /** Every record of every API in the sandbox. */
@@ -99,7 +104,10 @@ export class SandboxRecords {
         apis[module.slug][name] = Object.fromEntries(this.store.sandbox(sandbox).collection(module.slug, name).entries());
       }
     }
-    return { format: SNAPSHOT_FORMAT, sandbox, seed: this.store.seed, exportedAt: this.now().toISOString(), apis };
+    // The sandbox's own state (its clock, its id counter) travels with it.
+    const meta = Object.fromEntries(this.store.sandbox(sandbox).collection(META_API, META_COLLECTION).entries());
+    if (Object.keys(meta).length) apis[META_API] = { [META_COLLECTION]: meta };
+    return { format: SNAPSHOT_FORMAT, sandbox, seed: this.store.seed, exportedAt: this.now(sandbox).toISOString(), apis };
   }
 
   /**
@@ -110,6 +118,10 @@ export class SandboxRecords {
   importSnapshot(sandbox: string, snapshot: Pick<Snapshot, 'apis'>): { changes: number } {
     const problems: FieldProblem[] = [];
     for (const [api, collections] of Object.entries(snapshot.apis)) {
+      if (api === META_API) {
+        problems.push(...metaRecordProblems(collections, `body.apis.${META_API}`));
+        continue;
+      }
       if (!this.apis.some(a => a.module.slug === api)) {
         problems.push({ field: `body.apis.${api}`, message: `is not an API of this server (${this.slugs()})`, rule: 'api' });
         continue;
@@ -145,11 +157,11 @@ export class SandboxRecords {
         for (const key of fixtures.keys()) if (!Object.hasOwn(records, key)) changed[key] = null;
         if (Object.keys(changed).length) {
           (changes[api] ??= {})[collection] = changed;
-          count += Object.keys(changed).length;
+          if (api !== META_API) count += Object.keys(changed).length;
         }
       }
     }
-    void this.store.replaceChanges(sandbox, count ? changes : undefined);
+    void this.store.replaceChanges(sandbox, Object.keys(changes).length ? changes : undefined);
     return { changes: count };
   }
 
@@ -163,11 +175,12 @@ export class SandboxRecords {
     const data = this.store.sandbox(sandbox).api(api);
     const previous = data.collection(collection).get(key);
     const hook = this.api(api).module.beforeAdminWrite;
-    const stored = (hook ? hook({ collection, key, record, previous, now: this.now() }, data) : record) as JsonObject | null;
+    const stored = (hook ? hook({ collection, key, record, previous, now: this.now(sandbox) }, data) : record) as JsonObject | null;
     if (!stored) throw problem('internal', `${api}'s beforeAdminWrite returned no record for ${collection} ${key}`);
     const after = this.recordProblems(api, collection, key, stored, 'body');
     if (after.length) fail(after);
     void data.collection(collection).put(key, stored);
+    this.changed(sandbox);
     return data.collection(collection).get(key)!;
   }
 

@@ -1,4 +1,6 @@
 // The contract between the generic core and one provider API folder (`src/apis/<slug>/`).
+import type { PassDay } from './clock.js';
+import type { IdSource } from './ids.js';
 import type { HttpProblem } from './problem.js';
 import type { ApiData } from './store.js';
 
@@ -29,7 +31,10 @@ export interface RequestContext {
   /** Parsed JSON body, the raw text for other media types, or undefined when empty. */
   readonly body: unknown;
   readonly data: ApiData;
+  /** The sandbox's clock: every timestamp the API produces comes from it. */
   now(): Date;
+  /** The sandbox's id generator: every id the API hands out comes from it (replayable). */
+  readonly ids: IdSource;
 }
 
 /**
@@ -64,6 +69,11 @@ export interface ApiModule {
    * ("the last 30 days") stays recent however old the committed fixture file is.
    */
   fixtureDates?: Record<string, readonly string[]>;
+  /**
+   * What happens in this API when a day passes on a sandbox's clock (bills fall due, reservations
+   * are captured…): called for every day crossed, in order, when the clock moves.
+   */
+  passDay?: PassDay;
   /** One handler per `operationId` of the spec; the core refuses to start if one is missing. */
   handlers: Record<string, Handler>;
   /** Renders any problem in the provider's own error envelope. */

@@ -37,10 +37,11 @@ export function fixtureFile(slug: string): string {
 }
 
 /**
- * The fixture dataset for a seed: the committed files for the default seed, generated otherwise;
- * each API's `fixtureDates` moved from `FIXTURE_REFERENCE_DATE` to the day of `now`.
+ * The fixture dataset for a seed: the committed files for the default seed, generated otherwise.
+ * Dates stay around `FIXTURE_REFERENCE_DATE`: each sandbox sees them placed relative to its own
+ * clock (`FixtureView`); with `now`, each API's `fixtureDates` are moved to the day of `now` here.
  */
-export async function loadFixtures(apis: readonly ApiModule[], seed: number, now: Date = new Date()): Promise<Dataset> {
+export async function loadFixtures(apis: readonly ApiModule[], seed: number, now?: Date): Promise<Dataset> {
   const dataset: Dataset = {};
   if (seed !== DEFAULT_SEED) await loadFaker();
   for (const api of apis) {
@@ -48,7 +49,7 @@ export async function loadFixtures(apis: readonly ApiModule[], seed: number, now
       seed === DEFAULT_SEED
         ? (JSON.parse(await readFile(fixtureFile(api.slug), 'utf8')) as ApiDataset)
         : (api.generateFixtures(seed) as ApiDataset);
-    dataset[api.slug] = api.fixtureDates ? shiftDates(data, api.fixtureDates, daysSinceFixtureReference(now)) : data;
+    dataset[api.slug] = api.fixtureDates && now ? shiftDates(data, api.fixtureDates, daysSinceFixtureReference(now)) : data;
   }
   return dataset;
 }
@@ -68,14 +69,17 @@ export function shiftDates(data: ApiDataset, fields: Record<string, readonly str
     const records = data[collection];
     if (!records) continue;
     shifted[collection] = Object.fromEntries(
-      Object.entries(records).map(([key, record]) => {
-        const copy: Record<string, unknown> = { ...record };
-        for (const name of names) if (typeof copy[name] === 'string') copy[name] = shiftDate(copy[name] as string, days);
-        return [key, copy];
-      }),
+      Object.entries(records).map(([key, record]) => [key, shiftRecord(record, names, days)]),
     );
   }
   return shifted;
+}
+
+/** A copy of a record with the named date fields moved by `days`. */
+export function shiftRecord(record: Readonly<Record<string, unknown>>, names: readonly string[], days: number): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...record };
+  for (const name of names) if (typeof copy[name] === 'string') copy[name] = shiftDate(copy[name] as string, days);
+  return copy;
 }
 
 /** `2026-10-15` or `2026-10-15T08:00:00Z` moved by whole days, in the same form; anything else as is. */

@@ -11,11 +11,15 @@ import type { ApiModule, HttpResponse, ProblemContext, RequestContext } from './
 import { isJsonMediaType, readBody } from './body.js';
 import { HttpProblem, problem, type FieldProblem } from './problem.js';
 import { checkSecurity, loadOperations, pathParams, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
-import { DEFAULT_SANDBOX, StoreUnavailableError, type Store } from './store.js';
+import { DEFAULT_SANDBOX, StoreUnavailableError, type ApiData, type Store } from './store.js';
+import type { SandboxClocks } from './clock.js';
+import { randomIds, type SandboxIds } from './ids.js';
 import { specsDir } from '../paths.js';
 
 export const SANDBOX_HEADER = 'x-sandbox-id';
 export const VIOLATIONS_HEADER = 'x-sandbox-response-violations';
+/** The sandbox's time, on every response of a sandbox whose clock is not the server's time. */
+export const CLOCK_HEADER = 'x-sandbox-clock';
 const SANDBOX_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const DEFAULT_URI_LIMIT = 8192;
@@ -44,6 +48,8 @@ export interface RequestRecord {
   requestBody?: { text: string; json: boolean };
   /** What the sandbox controls injected into this response, if anything. */
   injected?: Injected;
+  /** Set on entries a sandbox's clock produced (method `CLOCK`): what happened as time passed. */
+  timeline?: { kind: string; summary: string; sandboxTime: string };
 }
 
 /** A fault or delay injected into one response. */
@@ -83,7 +89,17 @@ export interface PipelineEnvironment {
   events: EventEmitter;
   /** Consulted after routing and reading the body, before security and validation. */
   faults?: FaultInjector;
+  /** The server's time. */
   now(): Date;
+  /**
+   * Per-sandbox clocks: handlers' `now`, fixture dates placed per sandbox, day rules when days
+   * pass. Without it, handlers get the server's time.
+   */
+  clocks?: SandboxClocks;
+  /** Deterministic ids per sandbox; without it, ids are random. */
+  ids?: SandboxIds;
+  /** A sandbox's data for an API as handlers see it (fixture dates placed for the sandbox). */
+  apiData?(sandbox: string, api: string): ApiData;
   /** Unexpected errors (bugs) go here; the client only gets a 500 in the provider's envelope. */
   onError(error: unknown, where: string): void;
 }
@@ -101,6 +117,7 @@ export async function loadApi(module: ApiModule, specFile = join(specsDir, `${mo
 
 export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
   const { module } = api;
+  const { clocks } = env;
   const bodyLimit = module.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const uriLimit = module.uriLimit ?? DEFAULT_URI_LIMIT;
 
@@ -114,7 +131,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
     const rawQuery = queryIndex === -1 ? '' : req.url.slice(queryIndex + 1);
     const path = module.ignoreTrailingSlash && rawPath.length > 1 ? rawPath.replace(/\/+$/, '') || '/' : rawPath;
     const problemContext: { -readonly [K in keyof ProblemContext]: ProblemContext[K] } = {
-      requestId: randomUUID(),
+      requestId: '',
       method: req.method,
       path,
     };
@@ -132,6 +149,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         throw problem('uri_too_long', `the request URI is longer than ${uriLimit} characters`);
       }
       sandbox = sandboxName(req.headers[SANDBOX_HEADER]);
+      problemContext.requestId = env.ids ? env.ids.requestId(sandbox) : randomUUID();
       const prismRequest: PrismRequest = {
         method: method as PrismRequest['method'],
         url: { path, query: req.query as Record<string, string | string[]> },
@@ -184,16 +202,21 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         query: prismRequest.url.query ?? {},
         headers: req.headers as Record<string, string | undefined>,
         body: prismRequest.body,
-        data: env.store.sandbox(sandbox).api(module.slug),
-        now: env.now,
+        data: env.apiData ? env.apiData(sandbox, module.slug) : env.store.sandbox(sandbox).api(module.slug),
+        now: clocks ? () => clocks.now(sandbox) : env.now,
+        ids: env.ids ? env.ids.source(sandbox) : randomIds,
       };
       const handler = module.handlers[context.operationId];
       const mark = env.store.changeMark();
+      clocks?.catchUp(sandbox);
       response = await handler(context);
+      // A sandbox's first change stores its clock, so its fixture dates stay where they are.
+      if (clocks && env.store.changeMark() !== mark) clocks.ensure(sandbox);
       handled();
       await env.store.durableSince(mark);
     } catch (error) {
       handled();
+      if (!problemContext.requestId) problemContext.requestId = randomUUID();
       response = renderError(error);
     }
 
@@ -241,6 +264,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
     /** The response as sent: the API's own headers added, a JSON body serialized once. */
     function finalize(response: HttpResponse): Outgoing {
       const headers: Record<string, string> = { ...module.responseHeaders?.(problemContext), ...response.headers, ...injection?.headers };
+      if (clocks && !clocks.isRealTime(sandbox)) headers[CLOCK_HEADER] = clocks.now(sandbox).toISOString();
       const json = response.body !== undefined && typeof response.body !== 'string' && !Buffer.isBuffer(response.body);
       if (json && !Object.keys(headers).some(h => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
       const text = json ? JSON.stringify(response.body) : typeof response.body === 'string' ? response.body : undefined;

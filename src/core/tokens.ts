@@ -27,10 +27,12 @@ export type Bearer =
 
 export function issueToken(
   api: string,
-  options: { scopes: string[]; subject?: string; ttlSeconds?: number; claims?: Record<string, unknown> },
+  options: { scopes: string[]; subject?: string; ttlSeconds?: number; claims?: Record<string, unknown>; now?: Date },
 ): { token: string; expiresIn: number } {
   const expiresIn = options.ttlSeconds ?? 3600;
-  const payload = { ...options.claims, api, scopes: options.scopes };
+  // Issued and expiring on the sandbox's clock.
+  const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const payload = { ...options.claims, api, scopes: options.scopes, iat };
   const token = jwt.sign(payload, SIGNING_KEY, {
     algorithm: 'HS256',
     issuer: ISSUER,
@@ -40,14 +42,15 @@ export function issueToken(
   return { token, expiresIn };
 }
 
-export function readBearer(api: string, authorization: string | undefined): Bearer {
+/** The request's bearer token, checked for expiry against `now` (the sandbox's clock). */
+export function readBearer(api: string, authorization: string | undefined, now: Date = new Date()): Bearer {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match) return { kind: 'missing' };
   const token = match[1];
   const decoded = jwt.decode(token, { json: true });
   if (!decoded || decoded.iss !== ISSUER) return { kind: 'external' };
   try {
-    const claims = jwt.verify(token, SIGNING_KEY, { algorithms: ['HS256'], issuer: ISSUER }) as TokenClaims;
+    const claims = jwt.verify(token, SIGNING_KEY, { algorithms: ['HS256'], issuer: ISSUER, clockTimestamp: Math.floor(now.getTime() / 1000) }) as TokenClaims;
     if (claims.api !== api) return { kind: 'rejected', reason: `the token was issued by the sandbox for the ${claims.api} API` };
     return { kind: 'sandbox', claims: { ...claims, scopes: Array.isArray(claims.scopes) ? claims.scopes : [] } };
   } catch (error) {
@@ -64,16 +67,16 @@ export function hasScope(bearer: Bearer, ...anyOf: string[]): boolean {
 }
 
 /** The request's bearer, if accepted; 401 when there is none, or a sandbox token was refused. */
-export function authenticate(api: string, authorization: string | undefined): Extract<Bearer, { kind: 'sandbox' | 'external' }> {
-  const bearer = readBearer(api, authorization);
+export function authenticate(api: string, authorization: string | undefined, now?: Date): Extract<Bearer, { kind: 'sandbox' | 'external' }> {
+  const bearer = readBearer(api, authorization, now);
   if (bearer.kind === 'missing') throw problem('unauthorized', 'an Authorization: Bearer token is required');
   if (bearer.kind === 'rejected') throw problem('unauthorized', bearer.reason);
   return bearer;
 }
 
 /** Throws 401 for a missing or rejected bearer token, 403 when it grants none of `anyOf`. */
-export function requireScope(api: string, authorization: string | undefined, ...anyOf: string[]): void {
-  const bearer = authenticate(api, authorization);
+export function requireScope(api: string, authorization: string | undefined, now: Date, ...anyOf: string[]): void {
+  const bearer = authenticate(api, authorization, now);
   if (!hasScope(bearer, ...anyOf)) {
     throw problem('forbidden', `the token does not grant ${anyOf.join(' or ')}`);
   }

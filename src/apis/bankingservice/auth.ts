@@ -7,7 +7,7 @@ import { issueToken, readBearer } from '../../core/tokens.js';
 
 /** Throws 401 without a bearer token, and for a sandbox token that expired or was altered. */
 export function authorize(ctx: RequestContext): void {
-  const bearer = readBearer(ctx.apiSlug, ctx.headers.authorization);
+  const bearer = readBearer(ctx.apiSlug, ctx.headers.authorization, ctx.now());
   if (bearer.kind === 'missing') throw problem('unauthorized', 'an Authorization: Bearer token is required');
   if (bearer.kind === 'rejected') throw new HttpProblem(401, 'invalid_token', bearer.reason);
 }
@@ -29,7 +29,7 @@ export interface TokenGrant {
  * body or by `Authorization: Basic` (RFC 6749 §2.3.1); a request naming two different clients,
  * another grant type, or half a JWT client assertion is refused with a 400.
  */
-export function grantToken(api: string, params: Record<string, unknown>, authorization?: string): TokenGrant {
+export function grantToken(api: string, params: Record<string, unknown>, authorization?: string, now?: Date): TokenGrant {
   const grantType = params.grant_type;
   if (grantType === undefined || grantType === '') throw invalidField('body.grant_type', 'is required', 'required');
   if (grantType !== 'client_credentials') {
@@ -48,7 +48,7 @@ export function grantToken(api: string, params: Record<string, unknown>, authori
     const missing = params.client_assertion === undefined ? 'client_assertion' : 'client_assertion_type';
     throw invalidField(`body.${missing}`, 'is required with a JWT client assertion', 'required');
   }
-  const { token, expiresIn } = issueToken(api, { scopes: [], subject: clientId });
+  const { token, expiresIn } = issueToken(api, { scopes: [], subject: clientId, now });
   return { access_token: token, token_type: 'Bearer', expires_in: expiresIn };
 }
 

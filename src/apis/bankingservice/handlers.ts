@@ -3,7 +3,7 @@ import { firstValue, type Handler, type RequestContext } from '../../core/api-mo
 import { authorize, grantToken, tokenParameters } from './auth.js';
 import { Customers, type CustomerInput } from './state.js';
 
-const customers = (ctx: RequestContext) => new Customers(ctx.data, () => ctx.now());
+const customers = (ctx: RequestContext) => new Customers(ctx.data, () => ctx.now(), ctx.ids);
 
 export const handlers: Record<string, Handler> = {
   listCustomers(ctx) {
@@ -34,7 +34,7 @@ export const handlers: Record<string, Handler> = {
   },
 
   createToken(ctx) {
-    const grant = grantToken(ctx.apiSlug, tokenParameters(ctx.body), ctx.headers.authorization);
+    const grant = grantToken(ctx.apiSlug, tokenParameters(ctx.body), ctx.headers.authorization, ctx.now());
     return { status: 200, headers: { 'cache-control': 'no-store' }, body: grant };
   },
 };

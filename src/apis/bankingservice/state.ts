@@ -1,7 +1,7 @@
 // bankingservice.ai customers: the business rules, independent of HTTP. Formats and lengths are
 // checked by Prism against the spec before a request gets here; this class keeps what a schema
 // cannot say (profiles own their customers, assigned country codes, a customer has a name).
-import { randomBytes } from 'node:crypto';
+import { randomIds, type IdSource } from '../../core/ids.js';
 import countries from 'i18n-iso-countries/index.js';
 import type { AdminWrite } from '../../core/api-module.js';
 import { invalidField, problem } from '../../core/problem.js';
@@ -69,8 +69,8 @@ export function isCountryCode(code: string): boolean {
 }
 
 /** A new id with the provider's prefix: `customer_` and 24 hex digits. */
-export function newId(prefix: 'customer' | 'profile'): string {
-  return `${prefix}_${randomBytes(12).toString('hex')}`;
+export function newId(prefix: 'customer' | 'profile', ids: IdSource = randomIds): string {
+  return `${prefix}_${ids.hex(12)}`;
 }
 
 /** The writable fields in the documented order, without the ones not given. */
@@ -108,6 +108,7 @@ export class Customers {
   constructor(
     data: ApiData,
     private readonly now: () => Date = () => new Date(),
+    private readonly ids: IdSource = randomIds,
   ) {
     this.profiles = data.collection<Profile>('profiles');
     this.customers = data.collection<StoredCustomer>('customers');
@@ -134,7 +135,7 @@ export class Customers {
   create(profileId: string, input: CustomerInput): Customer {
     this.requireProfile(profileId);
     checkCustomerFields(input);
-    const customer: StoredCustomer = { id: newId('customer'), profile_id: profileId, ...writable(input), created: this.now().toISOString() };
+    const customer: StoredCustomer = { id: newId('customer', this.ids), profile_id: profileId, ...writable(input), created: this.now().toISOString() };
     void this.customers.put(customer.id, customer);
     return present(customer);
   }

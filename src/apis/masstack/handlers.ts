@@ -6,7 +6,7 @@ import { Accounts, type NewAccount, type PaymentMethod } from './state.js';
 /** The accounts of the path's organization, once the caller may reach it. */
 function accounts(ctx: RequestContext): Accounts {
   authorizeOrganization(ctx.headers.authorization, ctx.params.org_id);
-  return new Accounts(ctx.data, ctx.params.org_id, () => ctx.now());
+  return new Accounts(ctx.data, ctx.params.org_id, () => ctx.now(), ctx.ids);
 }
 
 export const handlers: Record<string, Handler> = {

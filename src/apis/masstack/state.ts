@@ -1,6 +1,6 @@
 // MasStack accounts: the business rules, independent of HTTP. Every read and write is scoped to
 // one organization: another organization's customers and accounts do not exist here.
-import { randomUUID } from 'node:crypto';
+import { randomIds, type IdSource } from '../../core/ids.js';
 import { ValidationErrorsIBAN, validateIBAN } from 'ibantools';
 import type { AdminWrite } from '../../core/api-module.js';
 import { invalidField, problem, type FieldProblem } from '../../core/problem.js';
@@ -152,6 +152,7 @@ export class Accounts {
     data: ApiData,
     private readonly orgId: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly ids: IdSource = randomIds,
   ) {
     this.organizations = data.collection<Organization>('organizations');
     this.customers = data.collection<Customer>('customers');
@@ -189,7 +190,7 @@ export class Accounts {
     const created = this.now();
     const timestamp = created.toISOString();
     const account: StoredAccount = {
-      id: randomUUID(),
+      id: this.ids.uuid(),
       org_id: this.orgId,
       customer_id: customerId,
       modality: input.modality,

@@ -7,7 +7,7 @@ import { Accounts, type AccountIdType } from './state.js';
 
 export const handlers: Record<string, Handler> = {
   getAccount(ctx: RequestContext) {
-    requireScope(ctx.apiSlug, ctx.headers.authorization, ACCOUNTS_READ);
+    requireScope(ctx.apiSlug, ctx.headers.authorization, ctx.now(), ACCOUNTS_READ);
     const accounts = new Accounts(ctx.data, () => ctx.now());
     const account = accounts.find({
       customerId: ctx.params.customer_id,

@@ -46,6 +46,6 @@ export function issueClientCredentialsToken(api: string, request: TokenRequest, 
     throw invalidField('body.client_id', 'must equal the sub of the client_assertion', 'mismatch');
   }
   const scopes = [...new Set((request.scope ?? ACCOUNTS_READ).split(' ').filter(Boolean))];
-  const { token, expiresIn } = issueToken(api, { scopes, subject });
+  const { token, expiresIn } = issueToken(api, { scopes, subject, now });
   return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
 }

@@ -6,8 +6,8 @@ import { authenticate, issueToken } from '../../core/tokens.js';
 const TOKEN_TTL_SECONDS = 3600;
 
 /** A sandbox token bound to `ledgerNo`. */
-export function issueLedgerToken(api: string, ledgerNo: string, clientId: string) {
-  return issueToken(api, { scopes: [], subject: clientId, ttlSeconds: TOKEN_TTL_SECONDS, claims: { ledgerNo } });
+export function issueLedgerToken(api: string, ledgerNo: string, clientId: string, now?: Date) {
+  return issueToken(api, { scopes: [], subject: clientId, ttlSeconds: TOKEN_TTL_SECONDS, claims: { ledgerNo }, now });
 }
 
 /**
@@ -15,7 +15,7 @@ export function issueLedgerToken(api: string, ledgerNo: string, clientId: string
  * sandbox did not issue is accepted; a sandbox token only on its own ledger and while valid.
  */
 export function authorizeLedger(ctx: RequestContext): void {
-  const bearer = authenticate(ctx.apiSlug, ctx.headers.authorization);
+  const bearer = authenticate(ctx.apiSlug, ctx.headers.authorization, ctx.now());
   if (bearer.kind === 'sandbox' && bearer.claims.ledgerNo !== ctx.params.ledgerNo) {
     throw problem('unauthorized', `the token was issued for ledger ${String(bearer.claims.ledgerNo)}, not ledger ${ctx.params.ledgerNo}`);
   }

@@ -110,7 +110,7 @@ export const handlers: Record<string, Handler> = {
   createToken(ctx) {
     const form = new URLSearchParams(String(ctx.body ?? ''));
     const ledgerNo = form.get('ledgerNo') ?? '';
-    const { token, expiresIn } = issueLedgerToken(ctx.apiSlug, ledgerNo, form.get('client_id') ?? '');
+    const { token, expiresIn } = issueLedgerToken(ctx.apiSlug, ledgerNo, form.get('client_id') ?? '', ctx.now());
     return ok({ access_token: token, token_type: 'Bearer', expires_in: expiresIn, ledgerNo });
   },
 };

@@ -30,6 +30,7 @@ export const payex: ApiModule = {
   generateFixtures,
   fixtureDates: { bills: ['billDate', 'dueDate'], transactions: ['date'], reservations: ['date'] },
   handlers,
+  passDay: ({ data, day, now }) => new Ledger(data, () => now).passDay(day),
   renderProblem,
   // The provider documents some paths with a trailing slash (`…/recurring-payment-configuration/`).
   ignoreTrailingSlash: true,

@@ -2,6 +2,7 @@
 // payments, with the business rules of a small ledger, independent of HTTP. Account figures are
 // derived from transactions and reservations on every read, so no write can make them inconsistent.
 import type { AdminWrite } from '../../core/api-module.js';
+import type { TimelineEntry } from '../../core/clock.js';
 import { HttpProblem, invalidField, problem, type FieldProblem } from '../../core/problem.js';
 import type { ApiData, Collection } from '../../core/store.js';
 import { addDays, isRealDay, isoDay, monthDays } from './days.js';
@@ -16,7 +17,9 @@ import {
   keyOf,
   pspPaymentKey,
   type AccountRecord,
+  type BillPaymentDetails,
   type BillRecord,
+  type BillType,
   type CardHolder,
   type CardRecord,
   type PaymentScope,
@@ -27,6 +30,7 @@ import {
 } from './records.js';
 import {
   accountPath,
+  billPath,
   ledgerPath,
   pageOf,
   presentAccount,
@@ -49,6 +53,27 @@ export const ACCOUNT_PAGE_SIZE = 10;
 export const MAX_SURPLUS = 50_000;
 /** "The last 30 days": today and the 30 days before it. */
 export const DEFAULT_TRANSACTION_DAYS = 30;
+
+// ---- time passing (all inferred: the provider documents the documents, not the schedule) -------
+
+/** A reservation is captured into a `purchase` this many days after its date. */
+export const CAPTURE_AFTER_DAYS = 3;
+/** A bill is due this many days after its bill date (month end). */
+export const DAYS_TO_PAY = 20;
+/** An unpaid bill (or reminder) becomes the next reminder this many days after its due date. */
+export const REMINDER_AFTER_DAYS = 5;
+/** A reminder is due this many days after it is sent; a collection demand after this many. */
+export const REMINDER_DAYS_TO_PAY = 14;
+export const COLLECTION_DAYS_TO_PAY = 30;
+/** Fees in cents: `reminderFee` per reminder, `collectionFee` once, `billingFee` per bill where the profile has one. */
+export const REMINDER_FEE = 6000;
+export const COLLECTION_FEE = 18000;
+export const BILLING_FEES: Readonly<Record<string, number>> = { kontokredit: 2900, kontofaktura: 2900 };
+/** The least amount to pay on a bill: 3 % of the balance, at least 150.00 (or the whole balance below that). */
+export const MINIMUM_PAYMENT = 15000;
+export const MINIMUM_PAYMENT_SHARE = 0.03;
+/** What each unpaid document becomes. */
+const NEXT_REMINDER: Partial<Record<BillType, BillType>> = { bill: 'reminder1', reminder1: 'reminder2', reminder2: 'collection' };
 
 /** PayEx problem codes beyond the core's generic kinds (the provider's table, plus a few inferred ones). */
 const notFound = (code: string, message: string) => new HttpProblem(404, code, message);
@@ -519,6 +544,235 @@ export class Ledger {
     return new Set(this.paymentOrders(account).map(o => o.bill.billId));
   }
 
+  // ---- time passing ---------------------------------------------------------------------------
+
+  /**
+   * What happens on the ledger when `day` passes, in order: reservations are captured, autogiro
+   * payments due that day are drawn, unpaid documents past due become reminders, at month end every
+   * account is charged interest and its billing fee and billed, and accounts waiting to close close.
+   * The ledger's clock (`now`) is on that day.
+   */
+  passDay(day: string): TimelineEntry[] {
+    return [
+      ...this.captureReservations(day),
+      ...this.drawAutogiroPayments(day),
+      ...this.remindOverdueBills(day),
+      ...(addDays(day, 1).endsWith('-01') ? this.closeMonth(day) : []),
+      ...this.closePendingAccounts(day),
+    ];
+  }
+
+  /**
+   * Reservations are captured `CAPTURE_AFTER_DAYS` days after their date: each becomes a `purchase`
+   * of its amount, so `reservedAmount` falls and `totalBalance` rises by as much (availableAmount
+   * is unchanged). On a Closed account they expire instead.
+   */
+  captureReservations(day: string): TimelineEntry[] {
+    const entries: TimelineEntry[] = [];
+    const due = this.reservations.values().filter(r => addDays(r.date, CAPTURE_AFTER_DAYS) <= day);
+    for (const reservation of due.sort((a, b) => compare(a.date, b.date) || compare(a.id, b.id))) {
+      const account = this.accounts.get(accountKey(reservation.ledgerNo, reservation.accountNo));
+      this.reservations.remove(reservation.id);
+      const path = `${accountPath(reservation.ledgerNo, reservation.accountNo)}/transactions`;
+      if (!account || account.status === 'Closed') {
+        entries.push({ kind: 'expiry', summary: `reservation of ${money(reservation.amount)} on account ${reservation.accountNo} expired`, path });
+        continue;
+      }
+      const id = `${reservation.ledgerNo}/capture/${reservation.id}`;
+      void this.transactions.put(id, {
+        id,
+        ledgerNo: reservation.ledgerNo,
+        accountNo: reservation.accountNo,
+        type: 'purchase',
+        description: reservation.description,
+        amount: reservation.amount,
+        initiatedFromPointOfSale: true,
+        date: day,
+      });
+      entries.push({ kind: 'capture', summary: `reservation of ${money(reservation.amount)} on account ${reservation.accountNo} captured as a purchase`, path });
+    }
+    return entries;
+  }
+
+  /**
+   * Autogiro: every payment order executing on `day` is drawn — a `payment` transaction of its amount
+   * (at most what the account can take), which pays the open bills; the order then disappears.
+   */
+  drawAutogiroPayments(day: string): TimelineEntry[] {
+    const entries: TimelineEntry[] = [];
+    for (const key of this.configurations.values().map(c => accountKey(c.ledgerNo, c.accountNo))) {
+      const account = this.accounts.get(key);
+      if (!account || account.status === 'Closed') continue;
+      const cents = this.paymentOrders(account)
+        .filter(o => o.bill.dueDate === day)
+        .reduce((sum, o) => sum + o.amountCents, 0);
+      const amount = Math.min(cents, this.figures(account).totalBalance);
+      if (amount <= 0) continue;
+      const id = `${account.ledgerNo}/autogiro/${account.accountNo}/${day}`;
+      void this.transactions.put(id, {
+        id,
+        ledgerNo: account.ledgerNo,
+        accountNo: account.accountNo,
+        type: 'payment',
+        description: 'Autogiro',
+        amount: -fromCents(amount),
+        initiatedFromPointOfSale: false,
+        date: day,
+      });
+      this.payOpenBills(account, amount);
+      entries.push({ kind: 'payment', summary: `autogiro payment of ${money(fromCents(amount))} from account ${account.accountNo}`, path: `${accountPath(account.ledgerNo, account.accountNo)}/bills` });
+    }
+    return entries;
+  }
+
+  /**
+   * An open document still unpaid `REMINDER_AFTER_DAYS` days after its due date is closed and
+   * superseded by the next one, carrying what is left to pay plus its fee: a bill by a `reminder1`
+   * (with a `reminderFee`), a reminder1 by a `reminder2` (another `reminderFee`), a reminder2 by a
+   * `collection` demand (with a `collectionFee`). A collection stays open until paid.
+   */
+  remindOverdueBills(day: string): TimelineEntry[] {
+    const entries: TimelineEntry[] = [];
+    const overdue = this.bills
+      .values()
+      .filter(b => b.status === 'open' && NEXT_REMINDER[b.billType] && addDays(b.dueDate, REMINDER_AFTER_DAYS) <= day && remainingCents(b) > 0)
+      .sort((a, b) => compare(a.dueDate, b.dueDate) || compare(a.billNo, b.billNo));
+    for (const bill of overdue) {
+      const account = this.accounts.get(accountKey(bill.ledgerNo, bill.accountNo));
+      if (!account || account.status === 'Closed') continue;
+      const type = NEXT_REMINDER[bill.billType]!;
+      const collection = type === 'collection';
+      const feeCents = collection ? COLLECTION_FEE : REMINDER_FEE;
+      const feeId = `${bill.ledgerNo}/${collection ? 'collection-fee' : 'reminder-fee'}/${bill.accountNo}/${bill.billNo}`;
+      void this.transactions.put(feeId, {
+        id: feeId,
+        ledgerNo: bill.ledgerNo,
+        accountNo: bill.accountNo,
+        type: collection ? 'collectionFee' : 'reminderFee',
+        description: collection ? 'Inkassoavgift' : 'Påminnelseavgift',
+        amount: fromCents(feeCents),
+        initiatedFromPointOfSale: false,
+        date: day,
+      });
+      const owed = remainingCents(bill) + feeCents;
+      void this.bills.put(billKey(bill.ledgerNo, bill.accountNo, bill.billId), { ...bill, status: 'closed' });
+      const next = this.newBill(account, type, day, addDays(day, collection ? COLLECTION_DAYS_TO_PAY : REMINDER_DAYS_TO_PAY), owed, owed, bill.paymentDetails);
+      const what = collection ? 'collection demand' : type === 'reminder1' ? 'reminder' : 'second reminder';
+      entries.push({
+        kind: collection ? 'collection' : 'reminder',
+        summary: `${what} ${next.billNo} of ${money(fromCents(owed))} (fee ${money(fromCents(feeCents))}) for unpaid ${bill.billType} ${bill.billNo} on account ${bill.accountNo}`,
+        path: billPath(next),
+      });
+    }
+    return entries;
+  }
+
+  /**
+   * Month end (`day` is the last day of its month), for every Open or PendingClose account: interest
+   * on a positive balance at `debtInterest` / 12, plus `penaltyInterest` / 12 on what is overdue on
+   * open bills, as `interest` transactions; the profile's `billingFee`; then a bill of the balance,
+   * due `DAYS_TO_PAY` days later, whose minimum is 3 % of the balance (at least 150.00) less what
+   * open bills already ask for.
+   */
+  closeMonth(day: string): TimelineEntry[] {
+    const entries: TimelineEntry[] = [];
+    const accounts = this.accounts.values().filter(a => a.status !== 'Closed');
+    accounts.sort((a, b) => compare(a.ledgerNo, b.ledgerNo) || compare(a.accountNo, b.accountNo));
+    for (const account of accounts) {
+      const balance = this.figures(account).totalBalance;
+      if (balance <= 0) continue;
+      const path = accountPath(account.ledgerNo, account.accountNo);
+      const charge = (type: 'interest' | 'billingFee', kind: string, cents: number, description: string) => {
+        if (cents <= 0) return;
+        const id = `${account.ledgerNo}/${kind}/${account.accountNo}/${day}`;
+        void this.transactions.put(id, { id, ledgerNo: account.ledgerNo, accountNo: account.accountNo, type, description, amount: fromCents(cents), initiatedFromPointOfSale: false, date: day });
+      };
+      const open = this.billsOf(account).filter(b => b.status === 'open');
+      const overdueCents = open.filter(b => b.dueDate < day).reduce((sum, b) => sum + remainingCents(b), 0);
+      const interest = Math.round((balance * account.interestRate.debtInterest) / 1200);
+      const penalty = Math.round((overdueCents * account.interestRate.penaltyInterest) / 1200);
+      charge('interest', 'interest', interest, 'Ränta');
+      charge('interest', 'penalty-interest', penalty, 'Dröjsmålsränta');
+      if (interest + penalty > 0) {
+        entries.push({ kind: 'interest', summary: `interest of ${money(fromCents(interest + penalty))} on account ${account.accountNo}`, path: `${path}/transactions` });
+      }
+      charge('billingFee', 'billing-fee', BILLING_FEES[account.accountProfileType] ?? 0, 'Aviavgift');
+
+      const billed = this.figures(account).totalBalance;
+      const asked = open.reduce((sum, b) => sum + remainingCents(b), 0);
+      const minimum = Math.max(0, Math.min(billed, Math.max(MINIMUM_PAYMENT, Math.round(billed * MINIMUM_PAYMENT_SHARE))) - asked);
+      const details = { ...this.payee(account), paymentReference: '' };
+      const bill = this.newBill(account, 'bill', day, addDays(day, DAYS_TO_PAY), billed, minimum, details);
+      entries.push({
+        kind: 'bill',
+        summary: `bill ${bill.billNo} of ${money(fromCents(billed))} for account ${account.accountNo}, ${minimum > 0 ? `due ${bill.dueDate}: pay at least ${money(fromCents(minimum))}` : 'nothing more to pay than open reminders ask'}`,
+        path: billPath(bill),
+      });
+    }
+    return entries;
+  }
+
+  /**
+   * A PendingClose account with no open bill and no reservation closes: a surplus is paid out
+   * (`disbursement`), its credit limit becomes 0. While it owes anything, it waits.
+   */
+  closePendingAccounts(day: string): TimelineEntry[] {
+    const entries: TimelineEntry[] = [];
+    for (const account of this.accounts.values().filter(a => a.status === 'PendingClose')) {
+      const { totalBalance, reservedAmount } = this.figures(account);
+      if (totalBalance > 0 || reservedAmount > 0 || this.billsOf(account).some(b => b.status === 'open')) continue;
+      if (totalBalance < 0) {
+        const id = `${account.ledgerNo}/disbursement/${account.accountNo}/${day}`;
+        void this.transactions.put(id, {
+          id,
+          ledgerNo: account.ledgerNo,
+          accountNo: account.accountNo,
+          type: 'disbursement',
+          description: 'Utbetalning av tillgodohavande',
+          amount: fromCents(-totalBalance),
+          initiatedFromPointOfSale: false,
+          date: day,
+        });
+      }
+      void this.accounts.put(accountKey(account.ledgerNo, account.accountNo), { ...account, status: 'Closed', creditLimit: 0 });
+      entries.push({ kind: 'closure', summary: `account ${account.accountNo} closed`, path: accountPath(account.ledgerNo, account.accountNo) });
+    }
+    return entries;
+  }
+
+  /** A new open document with the ledger's next bill number and an OCR reference of it. */
+  private newBill(account: AccountRecord, billType: BillType, billDate: string, dueDate: string, billCents: number, minimumCents: number, details: BillPaymentDetails): BillRecord {
+    const numbers = this.bills.where('ledgerNo', account.ledgerNo).map(b => Number(b.billNo)).filter(Number.isSafeInteger);
+    const billNo = String(numbers.length ? Math.max(...numbers) + 1 : 1);
+    const bill: BillRecord = {
+      ledgerNo: account.ledgerNo,
+      accountNo: account.accountNo,
+      billId: `${billIdPrefix(billType)}-${billNo}`,
+      billNo,
+      billType,
+      billDate,
+      dueDate,
+      billAmount: fromCents(billCents),
+      // A bill asking nothing beyond earlier open documents has nothing left to pay.
+      status: minimumCents > 0 ? 'open' : 'closed',
+      externalBillId: null,
+      minimumAmountToBePayed: fromCents(minimumCents),
+      amountPaid: 0,
+      paymentDetails: { ...details, paymentReference: ocrReference(billNo) },
+    };
+    void this.bills.put(billKey(account.ledgerNo, account.accountNo, bill.billId), bill);
+    return bill;
+  }
+
+  /** Where the account's bills are paid to: as on its latest bill, else its ledger's payee. */
+  private payee(account: AccountRecord): BillPaymentDetails {
+    const latest = this.billsOf(account).sort((a, b) => compare(b.billDate, a.billDate))[0]
+      ?? this.bills.where('ledgerNo', account.ledgerNo)[0];
+    if (latest) return latest.paymentDetails;
+    const { bankAccountNo, bankAccountType, bic, iban } = account.bankPayment;
+    return { bankAccountNo, bankAccountType: bankAccountType === 'BKNO' ? 'BGSE' : bankAccountType, bic, iban, paymentReference: '' };
+  }
+
   // ---- admin data API -------------------------------------------------------------------------
 
   /**
@@ -719,3 +973,16 @@ function validation(fields: FieldProblem[]): HttpProblem {
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const money = (amount: number) => `${amount.toFixed(2)} SEK`;
+
+/** A Swedish OCR payment reference: the number (at least 6 digits) and its Luhn check digit. */
+function ocrReference(billNo: string): string {
+  const digits = billNo.padStart(6, '0');
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    const product = Number(digits[digits.length - 1 - i]) * (i % 2 === 0 ? 2 : 1);
+    sum += product > 9 ? product - 9 : product;
+  }
+  return `${digits}${(10 - (sum % 10)) % 10}`;
+}

@@ -8,7 +8,7 @@ import type { operations } from '../../generated/upvest.js';
 import { ADMIN, READ, authorize } from './auth.js';
 import { ReferenceAccounts, type ListOptions } from './state.js';
 
-const state = (ctx: Pick<TypedContext<unknown>, 'data' | 'now'>) => new ReferenceAccounts(ctx.data, () => ctx.now());
+const state = (ctx: Pick<TypedContext<unknown>, 'data' | 'now' | 'ids'>) => new ReferenceAccounts(ctx.data, () => ctx.now(), ctx.ids);
 
 /** The list options from the validated query (the spec's enums and bounds), with the spec's defaults. */
 function listOptions(query: TypedContext<operations['listUserReferenceAccounts']>['query']): ListOptions {
@@ -54,7 +54,7 @@ export const handlers = typedHandlers<operations>({
     const scopes = scope.split(/\s+/).filter(Boolean);
     const bad = scopes.find(s => !SCOPE.test(s));
     if (!scopes.length || bad) throw invalidField('body.scope', `"${bad ?? scope}" is not a scope such as ${READ}`);
-    const { token, expiresIn } = issueToken(ctx.apiSlug, { scopes, subject: form.get('client_id') ?? undefined });
+    const { token, expiresIn } = issueToken(ctx.apiSlug, { scopes, subject: form.get('client_id') ?? undefined, now: ctx.now() });
     return { status: 200, body: { access_token: token, expires_in: expiresIn, token_type: 'bearer', scope: scopes.join(' ') } };
   },
 });

@@ -1,5 +1,6 @@
 // Upvest reference accounts: the business rules, independent of HTTP.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomIds, type IdSource } from '../../core/ids.js';
 import { isValidIBAN } from 'ibantools';
 import type { AdminWrite } from '../../core/api-module.js';
 import type { ApiData, Collection } from '../../core/store.js';
@@ -57,6 +58,7 @@ export class ReferenceAccounts {
   constructor(
     data: ApiData,
     private readonly now: () => Date = () => new Date(),
+    private readonly ids: IdSource = randomIds,
   ) {
     this.users = data.collection<User>('users');
     this.accounts = data.collection<StoredReferenceAccount>('referenceAccounts');
@@ -105,7 +107,7 @@ export class ReferenceAccounts {
     const timestamp = this.now().toISOString();
     const userId = input.user_id ?? this.clientUser(idempotency.clientId, timestamp);
     const account: StoredReferenceAccount = {
-      id: randomUUID(),
+      id: this.ids.uuid(),
       created_at: timestamp,
       updated_at: timestamp,
       user_id: userId,

@@ -1,0 +1,99 @@
+// Deterministic ids per sandbox: every id a sandbox hands out (record uuids, `customer_…` ids,
+// request ids) comes from a generator seeded by the fixture seed and the sandbox's name, so a fresh
+// sandbox that receives the same requests in the same order gives the same ids, on any machine.
+// The counter of record ids is a record in the sandbox's `_sandbox/meta` collection, stored with
+// the change that used it (so reset, snapshots and restarts carry it). Request ids, handed out on
+// reads too, count in memory from the stored counter, and restart when the sandbox is reset.
+import { createHash, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { META_API, META_COLLECTION } from './clock.js';
+import type { Store } from './store.js';
+
+const IDS_KEY = 'ids';
+
+/** Where a handler or state class takes new ids from. */
+export interface IdSource {
+  /** A version 4 UUID (random-looking, from the sandbox's generator). */
+  uuid(): string;
+  /** `bytes` bytes as lowercase hex. */
+  hex(bytes: number): string;
+}
+
+/** Random ids, for code that runs outside a sandbox's requests. */
+export const randomIds: IdSource = {
+  uuid: () => randomUUID(),
+  hex: bytes => {
+    let out = '';
+    while (out.length < bytes * 2) out += randomUUID().replaceAll('-', '');
+    return out.slice(0, bytes * 2);
+  },
+};
+
+interface IdsRecord {
+  next: number;
+}
+
+/** Request ids count per sandbox in memory; this many sandboxes are remembered. */
+const MAX_COUNTED_SANDBOXES = 10_000;
+
+export class SandboxIds {
+  private readonly requests = new LRUCache<string, { base: number; seq: number }>({ max: MAX_COUNTED_SANDBOXES });
+
+  constructor(private readonly store: Store) {}
+
+  private meta(sandbox: string) {
+    return this.store.sandbox(sandbox).api(META_API).collection<IdsRecord>(META_COLLECTION);
+  }
+
+  /** The ids of one sandbox: each one taken advances its stored counter. */
+  source(sandbox: string): IdSource {
+    const take = (): Buffer => {
+      const meta = this.meta(sandbox);
+      const n = meta.get(IDS_KEY)?.next ?? 0;
+      void meta.put(IDS_KEY, { next: n + 1 });
+      return this.bytes(sandbox, 'id', String(n));
+    };
+    return { uuid: () => formatUuid(take()), hex: bytes => hexOf(take(), bytes, more => this.bytes(sandbox, 'more', more)) };
+  }
+
+  /**
+   * The id of the sandbox's next request: the n-th since its record-id counter last moved (or since
+   * the sandbox was reset), so the same requests in the same order get the same ids.
+   */
+  requestId(sandbox: string): string {
+    const base = this.meta(sandbox).get(IDS_KEY)?.next ?? 0;
+    let count = this.requests.get(sandbox);
+    if (!count || count.base !== base) {
+      count = { base, seq: 0 };
+      this.requests.set(sandbox, count);
+    } else {
+      count.seq++;
+    }
+    return formatUuid(this.bytes(sandbox, 'request', `${base}.${count.seq}`));
+  }
+
+  /** Restarts the sandbox's request count (after a reset, delete or import). */
+  forget(sandbox?: string): void {
+    if (sandbox === undefined) this.requests.clear();
+    else this.requests.delete(sandbox);
+  }
+
+  private bytes(sandbox: string, kind: string, n: string): Buffer {
+    return createHash('sha256').update(`${this.store.seed}\0${sandbox}\0${kind}\0${n}`).digest();
+  }
+}
+
+/** 16 bytes as a version 4, variant 1 UUID. */
+function formatUuid(bytes: Buffer): string {
+  const b = Buffer.from(bytes.subarray(0, 16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = b.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function hexOf(first: Buffer, bytes: number, more: (n: string) => Buffer): string {
+  let out = first.toString('hex');
+  for (let i = 0; out.length < bytes * 2; i++) out += more(`${first.toString('hex')}.${i}`).toString('hex');
+  return out.slice(0, bytes * 2);
+}

@@ -280,7 +280,7 @@ function renderFeed() {
         h('td', { class: 'time' }, clock(entry.time)),
         h('td', {}, h('span', { class: 'sandbox-name', title: entry.sandbox }, entry.sandbox)),
         h('td', { class: 'request', title: `${entry.method} /${entry.api}${entry.path}${entry.query ? `?${entry.query}` : ''}` }, h('span', { class: 'method' }, entry.method), h('span', { class: 'api-name' }, `/${entry.api}`), entry.path, entry.query ? h('span', { class: 'api-name' }, `?${entry.query}`) : undefined),
-        h('td', { class: 'operation', title: entry.operationId ?? '' }, entry.operationId ? h('span', { class: 'operation-id' }, entry.operationId) : h('span', { class: 'none' }, 'no route')),
+        h('td', { class: 'operation', title: entry.timeline?.summary ?? entry.operationId ?? '' }, entry.timeline ? h('span', { class: 'timeline' }, `${entry.timeline.sandboxTime.slice(0, 10)} · ${entry.timeline.summary}`) : entry.operationId ? h('span', { class: 'operation-id' }, entry.operationId) : h('span', { class: 'none' }, 'no route')),
         h('td', { class: 'num' }, h('span', { class: `status s${String(entry.status)[0]}` }, String(entry.status))),
         h('td', { class: 'num duration' }, duration(entry.durationMs)),
         h('td', { class: 'problems' }, problemsCell(entry)),
@@ -518,3 +518,58 @@ async function start() {
 }
 
 start();
+
+// ---- Clock ---------------------------------------------------------------------------------
+// The selected sandbox's clock (GET /sandboxes/{sandbox}/clock), ticking here when it runs, with
+// buttons that freeze, advance and resume it. What the days crossed produce arrives in the feed as
+// CLOCK entries.
+
+const clockState = { view: undefined, loadedAt: 0, busy: false };
+
+async function loadClock() {
+  clockState.view = await admin('GET', `/sandboxes/${enc(state.sandbox)}/clock`);
+  clockState.loadedAt = Date.now();
+  renderClock();
+}
+
+function renderClock() {
+  const view = clockState.view;
+  if (!view) return;
+  const ticking = view.mode !== 'frozen';
+  const now = new Date(Date.parse(view.now) + (ticking ? Date.now() - clockState.loadedAt : 0));
+  $('clock-now').textContent = now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  $('clock-mode').textContent = view.mode === 'real' ? 'real time' : view.mode;
+  $('clock-mode').dataset.mode = view.mode;
+  $('clock-freeze').hidden = view.mode === 'frozen';
+  $('clock-resume').hidden = view.mode !== 'frozen';
+}
+
+async function moveClock(path, body) {
+  if (clockState.busy) return;
+  clockState.busy = true;
+  for (const button of document.querySelectorAll('#clock-panel button')) button.disabled = true;
+  try {
+    const before = clockState.view?.now;
+    clockState.view = await admin('POST', `/sandboxes/${enc(state.sandbox)}${path}`, body);
+    clockState.loadedAt = Date.now();
+    renderClock();
+    if (body?.by) toast(`Sandbox “${state.sandbox}”: ${body.by} later — from ${before?.slice(0, 10)} to ${clockState.view.now.slice(0, 10)}.`);
+    await loadSandboxes();
+  } catch (error) {
+    failed('Clock')(error);
+  } finally {
+    clockState.busy = false;
+    for (const button of document.querySelectorAll('#clock-panel button')) button.disabled = false;
+  }
+}
+
+for (const button of document.querySelectorAll('#clock-panel [data-advance]')) {
+  button.addEventListener('click', () => moveClock('/clock/advance', { by: button.dataset.advance }));
+}
+$('clock-freeze').addEventListener('click', () => moveClock('/clock/freeze', {}));
+$('clock-resume').addEventListener('click', () => moveClock('/clock/resume'));
+$('sandbox').addEventListener('change', () => loadClock().catch(failed('Clock')));
+$('reset').addEventListener('click', () => setTimeout(() => loadClock().catch(() => {}), 300));
+setInterval(renderClock, 1000);
+setInterval(() => loadClock().catch(() => {}), 10_000);
+loadClock().catch(failed('Clock'));

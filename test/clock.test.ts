@@ -81,6 +81,15 @@ describe('a sandbox clock through the admin API', () => {
     expect(errors).toEqual([]);
   });
 
+  test('freezing a fresh sandbox creates it at that instant, even one in the past; once it has changes, never backwards', async () => {
+    const { app } = await testApp({ now: () => SERVER_NOW });
+    const res = await request(app).post(`${ADMIN}/old/clock/freeze`).send({ at: '2025-03-01T00:00:00Z' }).expect(200);
+    expect(res.body).toEqual({ sandbox: 'old', now: '2025-03-01T00:00:00.000Z', mode: 'frozen', fixturesPlacedAt: '2025-03-01' });
+    // No day passed: the journal holds no clock entries.
+    expect((await request(app).get(`${ADMIN}/old/journal`)).body.data).toEqual([]);
+    await request(app).post(`${ADMIN}/old/clock/freeze`).send({ at: '2025-02-01T00:00:00Z' }).expect(409);
+  });
+
   test('a resumed clock ticks on from where it stood', async () => {
     let serverNow = SERVER_NOW;
     const { app } = await testApp({ now: () => serverNow });

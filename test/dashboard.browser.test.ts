@@ -155,6 +155,30 @@ describeInBrowser('in a real browser', () => {
     await dashboard.page.close();
   });
 
+  test('the sandbox clock: frozen from the API, advanced with a click, and what the month did shows in the feed', async () => {
+    const post = (path: string, body: object) =>
+      fetch(`${server.url}/__sandbox${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('/sandboxes/time-demo/clock/freeze', { at: '2027-01-25T09:00:00Z' })).status).toBe(200);
+    const { page, errors } = await openDashboard(`${server.url}/__sandbox/ui?sandbox=time-demo`);
+    await page.locator('#clock-now', { hasText: '2027-01-25 09:00:00 UTC' }).waitFor();
+    expect(await page.locator('#clock-mode').textContent()).toBe('frozen');
+    // A request of that sandbox carries its time.
+    const res = await fetch(`${server.url}/payex/ledger/account/v1/501/accounts/1234567`, { headers: { 'x-sandbox-id': 'time-demo', authorization: 'Bearer test' } });
+    expect(res.headers.get('x-sandbox-clock')).toBe('2027-01-25T09:00:00.000Z');
+
+    await page.locator('#clock-panel [data-advance="P1M"]').click();
+    await page.locator('#clock-now', { hasText: '2027-02-25 09:00:00 UTC' }).waitFor();
+    await eventually('/sandboxes/time-demo/clock', body => body.now === '2027-02-25T09:00:00.000Z');
+    // The month's bills, reminders and autogiro payments arrive as CLOCK entries.
+    const bill = page.locator('#feed tr.entry', { hasText: 'bill 100075' });
+    await bill.waitFor();
+    expect(await bill.locator('td.request').innerText()).toMatch(/^CLOCK\/payex\/ledger\/account\/v1\/501\/accounts\/1234567\/bills\/bill-100075/);
+    expect(await page.locator('#feed tr.entry', { hasText: 'reminder 100089' }).count()).toBe(1);
+    await page.locator('#feed tr.entry', { hasText: 'autogiro payment of 1500.00 SEK from account 1234567' }).first().waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   test('with an admin token, the dashboard asks for it once and keeps it for the tab', async () => {
     const guarded = await startServer(['--port', '0', '--in-memory', '--admin-token', 's3cret']);
     try {

@@ -250,3 +250,25 @@ let fixtures: Awaited<ReturnType<typeof loadFixtures>>;
 beforeAll(async () => {
   fixtures = await loadFixtures([payex], 1, new Date(`${START}T10:00:00Z`));
 });
+
+describe('MasStack: pending charges follow the clock', () => {
+  test('on its invoice cycle day an account\'s pending charges are invoiced, and it can be deleted', async () => {
+    const { masstack } = await import('../src/apis/masstack/index.js');
+    const { EXAMPLE: M } = await import('../src/apis/masstack/fixtures.js');
+    const { Accounts } = await import('../src/apis/masstack/state.js');
+    const store = await Store.open({ inMemory: true, defaultSeed: 1, loadFixtures: seed => loadFixtures([masstack], seed) });
+    const masData = store.sandbox().api('masstack');
+    let now = new Date('2027-01-10T00:00:00Z');
+    const accounts = new Accounts(masData, M.org, () => now);
+    const charged = [M.directDebitAccount, M.bankTransferAccount, M.creditCardAccount, M.teciAccount, M.prepaidCardAccount].map(id => accounts.get(id)).find(a => a.pending_charges.count > 0)!;
+    expect(charged).toBeDefined();
+    const cycleDay = charged.invoice.cycle.day;
+    const otherDay = `2027-01-${String(cycleDay === 27 ? 26 : 27).padStart(2, '0')}`;
+    expect(accounts.invoiceCycleDay(otherDay).filter(e => e.path?.endsWith(charged.id))).toEqual([]);
+    const day = `2027-02-${String(cycleDay).padStart(2, '0')}`;
+    now = new Date(`${day}T00:00:00Z`);
+    const entries = accounts.invoiceCycleDay(day);
+    expect(entries).toContainEqual(expect.objectContaining({ kind: 'invoice', path: `/orgs/${M.org}/accounts/${charged.id}` }));
+    expect(accounts.get(charged.id)).toMatchObject({ pending_charges: { count: 0, amount: '0.00' }, updated_at: now.toISOString() });
+  });
+});

@@ -3,7 +3,7 @@ import type { ApiModule } from '../../core/api-module.js';
 import { renderProblem } from './errors.js';
 import { EXAMPLE, generateFixtures } from './fixtures.js';
 import { handlers } from './handlers.js';
-import { checkAdminWrite } from './state.js';
+import { Accounts, checkAdminWrite } from './state.js';
 
 export const masstack: ApiModule = {
   slug: 'masstack',
@@ -16,6 +16,7 @@ export const masstack: ApiModule = {
   },
   generateFixtures,
   handlers,
+  passDay: ({ data, day, now }) => new Accounts(data, '', () => now).invoiceCycleDay(day),
   renderProblem,
   beforeAdminWrite: checkAdminWrite,
   tryIt(data) {

@@ -1,5 +1,6 @@
 // MasStack accounts: the business rules, independent of HTTP. Every read and write is scoped to
 // one organization: another organization's customers and accounts do not exist here.
+import type { TimelineEntry } from '../../core/clock.js';
 import { randomIds, type IdSource } from '../../core/ids.js';
 import { ValidationErrorsIBAN, validateIBAN } from 'ibantools';
 import type { AdminWrite } from '../../core/api-module.js';
@@ -161,6 +162,27 @@ export class Accounts {
 
   get(accountId: string): Account {
     return present(this.requireAccount(accountId));
+  }
+
+  /**
+   * Time passing (inferred): on its invoice cycle's day of the month, an account's pending charges
+   * are invoiced — they drop to none and `updated_at` moves to that day — so it can then be deleted.
+   * Runs over every organization's accounts.
+   */
+  invoiceCycleDay(day: string): TimelineEntry[] {
+    const dayOfMonth = Number(day.slice(8, 10));
+    const entries: TimelineEntry[] = [];
+    for (const account of this.accounts.values()) {
+      if (account.pending_charges.count === 0 || account.invoice.cycle.day !== dayOfMonth) continue;
+      const { count, amount, currency } = account.pending_charges;
+      void this.accounts.put(account.id, { ...account, pending_charges: { count: 0, amount: '0.00', currency }, updated_at: this.now().toISOString() });
+      entries.push({
+        kind: 'invoice',
+        summary: `${count} pending charge(s) of ${amount} ${currency} on account ${account.id} invoiced (${account.invoice.cycle.name})`,
+        path: `/orgs/${account.org_id}/accounts/${account.id}`,
+      });
+    }
+    return entries;
   }
 
   /** The ids of a customer's accounts, oldest first. */

@@ -76,7 +76,7 @@ describe('a sandbox clock through the admin API', () => {
     await request(app).post(`${ADMIN}/a/clock/advance`).send({ to: 'later' }).expect(400);
     await request(app).post(`${ADMIN}/a/clock/advance`).send({}).expect(400);
     await request(app).post(`${ADMIN}/a/clock/advance`).send({ by: 'P1D', to: '2030-01-01T00:00:00Z' }).expect(400);
-    await request(app).post(`${ADMIN}/a/clock/advance`).send({ by: 'P100Y' }).expect(400);
+    await request(app).post(`${ADMIN}/a/clock/advance`).send({ by: 'P6Y' }).expect(400);
     expect((await request(app).get(`${ADMIN}/a/clock`).expect(200)).body.now).toBe('2027-03-01T00:00:00.000Z');
     expect(errors).toEqual([]);
   });

@@ -64,9 +64,10 @@ export interface ApiModule {
   generateFixtures(seed: number): Record<string, Record<string, object>>;
   /**
    * Top-level record fields, per collection, holding dates (`YYYY-MM-DD` or ISO date-times) that
-   * fixtures generate relative to `FIXTURE_REFERENCE_DATE`. When the base data is loaded, the core
-   * moves them forward by the whole days between that date and today, so data meant to be recent
-   * ("the last 30 days") stays recent however old the committed fixture file is.
+   * fixtures generate relative to `FIXTURE_REFERENCE_DATE`. Each sandbox sees them moved by the whole
+   * days between that date and the sandbox's creation on its clock, so data meant to be recent
+   * ("the last 30 days") is recent however old the committed fixture file is, and stays put while
+   * the sandbox's clock moves.
    */
   fixtureDates?: Record<string, readonly string[]>;
   /**

@@ -2,7 +2,8 @@
 // with accounts in every status whose history is simulated month by month up to
 // FIXTURE_REFERENCE_DATE — purchases, interest and fees, monthly bills paid (or missed and
 // reminded), reservations — so every figure, bill and payment order follows the ledger's rules.
-// The core moves the dates to today when it loads them (`fixtureDates` in index.ts).
+// Each sandbox sees the dates moved to its creation day (`fixtureDates` in index.ts); as its clock
+// moves on, Ledger.passDay carries the same story forward.
 import type { Faker } from '@faker-js/faker';
 import { FIXTURE_REFERENCE_DATE, seededFaker } from '../../core/fixtures.js';
 import { addDays, isoDay } from './days.js';

@@ -634,8 +634,8 @@ export class Ledger {
   remindOverdueBills(day: string): TimelineEntry[] {
     const entries: TimelineEntry[] = [];
     const overdue = this.bills
-      .values()
-      .filter(b => b.status === 'open' && NEXT_REMINDER[b.billType] && addDays(b.dueDate, REMINDER_AFTER_DAYS) <= day && remainingCents(b) > 0)
+      .where('status', 'open')
+      .filter(b => NEXT_REMINDER[b.billType] && addDays(b.dueDate, REMINDER_AFTER_DAYS) <= day && remainingCents(b) > 0)
       .sort((a, b) => compare(a.dueDate, b.dueDate) || compare(a.billNo, b.billNo));
     for (const bill of overdue) {
       const account = this.accounts.get(accountKey(bill.ledgerNo, bill.accountNo));

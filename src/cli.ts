@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // The `banking-api-sandbox` command: reads flags and environment variables, starts the server,
 // prints where each API lives. Start-up problems are one line on stderr and a non-zero exit.
-import { createServer } from 'node:http';
-import { relative } from 'node:path';
-import type { Duplex } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DATA_FILE, createApp } from './app.js';
 import { DataFileError } from './core/store.js';
 import { parseInstant } from './core/clock.js';
 import { LOG_LEVELS, createLogger, type LogFormat } from './logging.js';
 import { adminPath, DASHBOARD_PATH, DEFAULT_JOURNAL_LIMITS, type CorsOrigins } from './controls/index.js';
+import { packageRoot } from './paths.js';
+import { createHttpServer, originFor } from './server.js';
 
 const TRUE = /^(1|true|yes|on)$/i;
 const FALSE = /^(0|false|no|off|)$/i;
@@ -22,10 +23,16 @@ function integer(min: number, max: number) {
   };
 }
 
+/** This package's version, from its package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 export function buildCommand(): Command {
   return new Command()
     .name('banking-api-sandbox')
     .description('A stateful sandbox of five banking and payment provider APIs, validated against their OpenAPI specs.')
+    .version(packageVersion(), '-v, --version', 'print the version and exit')
     .addOption(new Option('-p, --port <number>', 'port to listen on').env('PORT').default(4010).argParser(integer(0, 65535)))
     .addOption(new Option('--host <address>', 'address to listen on (0.0.0.0 for all)').env('HOST').default('127.0.0.1'))
     .addOption(new Option('--data <file>', 'data file holding every change').env('SANDBOX_DATA').default(DEFAULT_DATA_FILE))
@@ -120,30 +127,6 @@ function booleanOption(command: Command, name: string, envVar: string): boolean 
   fail(`${envVar} must be 1/true/yes/on or 0/false/no/off, not "${raw}"`);
 }
 
-const MAX_HEADER_SIZE = 64 * 1024;
-
-/**
- * Requests that Node refuses before the app sees them (request line and headers over 64 KB, or not
- * HTTP at all) get a short JSON explanation rather than Node's bare status line. No API is known
- * yet at this point, so this is the sandbox's own format, as for unknown paths.
- */
-function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const [status, reason, body] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', { error: 'request_header_fields_too_large', message: `The request line and headers are larger than ${MAX_HEADER_SIZE} bytes.` }]
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', { error: 'request_timeout', message: 'The request was not received in time.' }]
-        : [400, 'Bad Request', { error: 'bad_request', message: `The request is not valid HTTP (${error.code ?? 'parse error'}).` }];
-  const text = JSON.stringify(body);
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
-  );
-}
-
 function fail(message: string): never {
   process.stderr.write(`banking-api-sandbox: ${message}\n`);
   process.exit(1);
@@ -189,20 +172,45 @@ async function main(): Promise<void> {
     fail(`cannot start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
 
-  // Long URIs get the provider's 414 from the pipeline rather than Node's bare 431.
-  const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, sandbox.app);
-  server.on('clientError', answerUnparsableRequest);
+  const server = createHttpServer(sandbox.app);
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') fail(`port ${options.port} on ${options.host} is already in use; choose another with --port`);
     if (error.code === 'EACCES') fail(`not allowed to listen on ${options.host}:${options.port}`);
     if (error.code === 'EADDRNOTAVAIL') fail(`cannot listen on ${options.host}: no such local address`);
     fail(`cannot listen on ${options.host}:${options.port}: ${error.message}`);
   });
+  // With --log-format json (flag or LOG_FORMAT) start-up is one JSON line for machines to read.
+  const jsonStartup = options.logFormat === 'json' && command.getOptionValueSource('logFormat') !== 'default';
   server.listen(options.port, options.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
-    const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
-    const origin = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+    const origin = originFor(options.host, port);
+    const dashboard = `${origin}${adminPath}${DASHBOARD_PATH}`;
+    const tries = sandbox.apis.flatMap(({ module }) =>
+      (module.tryIt?.(sandbox.store.sandbox().api(module.slug)) ?? []).slice(0, 1).map(({ method, path, headers = {} }) => {
+        const flags = Object.entries(headers).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
+        return `curl${method === 'GET' ? '' : ` -X ${method}`}${flags} '${origin}/${module.slug}${path}'`;
+      }),
+    );
+    if (jsonStartup) {
+      const line = {
+        event: 'listening',
+        url: origin,
+        port,
+        version: packageVersion(),
+        storage: inMemory ? 'memory' : 'file',
+        ...(inMemory ? {} : { dataFile: sandbox.store.file }),
+        seed: sandbox.store.seed,
+        apis: sandbox.apis.map(({ module }) => ({ slug: module.slug, title: module.title, url: `${origin}/${module.slug}`, provider: module.providerBaseUrl })),
+        docs: `${origin}/docs`,
+        dashboard,
+        admin: `${origin}${adminPath}`,
+        adminAccess: options.adminToken ? 'token' : 'loopback',
+        try: tries,
+      };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+      return;
+    }
     const storage = inMemory ? 'in memory (nothing is written)' : `data file ${relative(process.cwd(), sandbox.store.file!) || sandbox.store.file}`;
     const lines = [`banking-api-sandbox listening on ${origin} — ${storage}, fixture seed ${sandbox.store.seed}`];
     const width = Math.max(...sandbox.apis.map(a => a.module.slug.length));
@@ -210,18 +218,11 @@ async function main(): Promise<void> {
       lines.push(`  ${module.slug.padEnd(width)}  ${origin}/${module.slug}  ${module.title} (for ${module.providerBaseUrl})`);
     }
     lines.push(`  API reference: ${origin}/docs`);
-    const dashboard = `${origin}${adminPath}${DASHBOARD_PATH}`;
     lines.push(`  dashboard: ${options.adminToken ? `${dashboard}?token=<admin token> (once; the tab keeps it)` : dashboard}`);
     const access = options.adminToken ? 'admin token required' : 'loopback clients only';
     lines.push(`  sandbox controls  ${origin}${adminPath}  (${access}; X-Sandbox-Id: <name> selects a sandbox)`);
     if (options.clock) lines.push(`  clock: every new sandbox starts frozen at ${options.clock.toISOString()}`);
-    const tries = sandbox.apis.flatMap(({ module }) =>
-      (module.tryIt?.(sandbox.store.sandbox().api(module.slug)) ?? []).slice(0, 1).map(({ method, path, headers = {} }) => {
-        const flags = Object.entries(headers).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
-        return `  try: curl${method === 'GET' ? '' : ` -X ${method}`}${flags} '${origin}/${module.slug}${path}'`;
-      }),
-    );
-    process.stdout.write(`${[...lines, ...tries].join('\n')}\n`);
+    process.stdout.write(`${[...lines, ...tries.map(t => `  try: ${t}`)].join('\n')}\n`);
   });
 
   const shutdown = () => {

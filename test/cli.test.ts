@@ -45,6 +45,27 @@ test.each([
   expect(stderr).toMatch(message);
 });
 
+test('--version prints the package version', async () => {
+  const { code, stdout } = await runCli(['--version']);
+  expect(code).toBe(0);
+  expect(stdout.trim()).toBe(JSON.parse(await readFile('package.json', 'utf8')).version);
+});
+
+test('with --log-format json, start-up is one JSON line with the port actually chosen', async () => {
+  const server = await startServer(['--in-memory', '--port', '0', '--log-format', 'json']);
+  try {
+    const line = JSON.parse(server.stdout.split('\n')[0]) as { event: string; url: string; port: number; apis: Array<{ slug: string; url: string }> };
+    expect(line).toMatchObject({ event: 'listening', url: server.url, storage: 'memory' });
+    expect(server.url).toBe(`http://127.0.0.1:${line.port}`);
+    expect(line.port).toBeGreaterThan(0);
+    expect(line.apis).toContainEqual(expect.objectContaining({ slug: 'upvest', url: `${server.url}/upvest` }));
+    const res = await fetch(`${line.apis.find(a => a.slug === 'upvest')!.url}/payments/reference_accounts/${UPVEST.account}`, { headers: UPVEST.headers });
+    expect(res.status).toBe(200);
+  } finally {
+    await stop(server);
+  }
+});
+
 test('an unreadable data file is a one-line error naming it, and is left untouched', async () => {
   const file = join(dir, 'broken.json');
   await writeFile(file, '{"format":1,"seed":1,"sandboxes":{');

@@ -146,6 +146,28 @@ describe('journal', () => {
     expect(await journal('')).toEqual([]);
   });
 
+  test('counts matching requests; an unknown API or operation id is a 400 naming the known ones', async () => {
+    const { app } = await testApp();
+    const headers = { ...UPVEST.headers, 'x-sandbox-id': 'c' };
+    await request(app).get(accountPath).set(headers).expect(200);
+    await request(app).get(accountPath).set(headers).expect(200);
+    await request(app).delete(accountPath).set(headers).expect(204);
+    const count = (query: string) => request(app).get(`/__sandbox/sandboxes/c/journal/count${query}`);
+    expect((await count('').expect(200)).body).toEqual({ count: 3 });
+    expect((await count('?operationId=getReferenceAccount&status=200').expect(200)).body).toEqual({ count: 2 });
+    expect((await count('?api=upvest&method=DELETE').expect(200)).body).toEqual({ count: 1 });
+    expect((await request(app).get('/__sandbox/sandboxes/empty/journal/count').expect(200)).body).toEqual({ count: 0 });
+
+    const typo = (await count('?operationId=getReferenceAccounts').expect(400)).body;
+    expect(typo).toMatchObject({ error: 'validation', fields: [{ field: 'query.operationId', message: expect.stringContaining('did you mean getReferenceAccount') }] });
+    expect((await count('?api=upvets').expect(400)).body.fields[0]).toMatchObject({ field: 'query.api', message: expect.stringContaining('upvest') });
+    // an operation of another API than the one named
+    expect((await count('?api=payex&operationId=getReferenceAccount').expect(400)).body.fields[0].field).toBe('query.operationId');
+    // the journal and a long poll refuse them too, rather than silently waiting for nothing
+    await request(app).get('/__sandbox/sandboxes/c/journal?operationId=nope&wait=5').expect(400);
+    await request(app).get('/__sandbox/journal?api=nope').expect(400);
+  });
+
   test('is bounded per sandbox and in total, dropping the least recently active sandboxes first', () => {
     const journal = new RequestJournal({ perSandbox: 3, total: 5, bodyBytes: 10, totalBytes: 1e9 });
     const record = (sandbox: string, path: string, body?: unknown): RequestRecord => ({

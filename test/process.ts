@@ -42,7 +42,8 @@ export function startServer(args: string[], env: Record<string, string> = {}, co
     proc.stderr.on('data', d => (stderr += d));
     proc.stdout.on('data', d => {
       stdout += d;
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      // The text banner, or with --log-format json the one JSON line.
+      const match = /listening on (http:\/\/\S+)/.exec(stdout) ?? /^\{"event":"listening","url":"(http:\/\/[^"]+)"/.exec(stdout);
       if (match && stdout.includes('\n')) {
         clearTimeout(timer);
         resolve({ proc, url: match[1], stdout });

@@ -2,13 +2,13 @@
 // and validation against specs/admin.yaml): one thin handler per operationId over the controls.
 import { firstValue, type ApiModule, type Handler, type HttpResponse, type RequestContext } from '../core/api-module.js';
 import type { LoadedApi } from '../core/pipeline.js';
-import { problem, type HttpProblem } from '../core/problem.js';
+import { problem, type FieldProblem, type HttpProblem } from '../core/problem.js';
 import { DEFAULT_SANDBOX, type Store } from '../core/store.js';
 import { META_API, META_COLLECTION, parseInstant, type SandboxClocks } from '../core/clock.js';
 import type { SandboxIds } from '../core/ids.js';
 import type { Coverage } from './coverage.js';
 import type { FaultSettings, Faults } from './faults.js';
-import type { RequestJournal } from './journal.js';
+import type { JournalFilter, RequestJournal } from './journal.js';
 import type { SandboxRecords, Snapshot } from './records.js';
 import { documentedStatuses } from './statuses.js';
 
@@ -75,21 +75,36 @@ export function adminApi(controls: Controls): ApiModule {
     names.delete(DEFAULT_SANDBOX);
     return [DEFAULT_SANDBOX, ...[...names].sort()];
   };
+  /**
+   * The journal filters of a query. An `api` or `operationId` that no served API has is a 400
+   * naming the known ones: a misspelled filter would otherwise match nothing, silently.
+   */
+  const journalFilter = (ctx: RequestContext): JournalFilter => {
+    const api = firstValue(ctx.query.api);
+    const operationId = firstValue(ctx.query.operationId);
+    const problems: FieldProblem[] = [];
+    const served = api === undefined ? apis : apis.filter(a => a.module.slug === api);
+    if (api !== undefined && !served.length) {
+      problems.push({ field: 'query.api', rule: 'enum', message: `no API "${api}"; the APIs are ${apis.map(a => a.module.slug).join(', ')}` });
+    } else if (operationId !== undefined && !served.some(a => a.operations.some(op => op.iid === operationId))) {
+      const known = served.flatMap(a => a.operations.map(op => op.iid ?? '')).filter(Boolean);
+      const near = known.filter(id => id.toLowerCase().includes(operationId.toLowerCase()) || operationId.toLowerCase().includes(id.toLowerCase()));
+      const hint = near.length ? `; did you mean ${near.slice(0, 5).join(', ')}?` : api ? `; ${api} has ${known.join(', ')}` : '';
+      problems.push({ field: 'query.operationId', rule: 'enum', message: `no operation "${operationId}"${api ? ` in ${api}` : ''}${hint}` });
+    }
+    if (problems.length) throw problem('validation', problems.map(p => p.message).join('; '), { fields: problems });
+    return {
+      api,
+      operationId,
+      method: firstValue(ctx.query.method),
+      status: integer(ctx.query.status),
+      pathPrefix: firstValue(ctx.query.path),
+      since: integer(ctx.query.since),
+    };
+  };
   /** A journal page for the query's filters, waiting up to `wait` seconds for a first match. */
   const journalPage = (sandbox: string | undefined, ctx: RequestContext) =>
-    journal.listWhenAny(
-      sandbox,
-      {
-        api: firstValue(ctx.query.api),
-        operationId: firstValue(ctx.query.operationId),
-        method: firstValue(ctx.query.method),
-        status: integer(ctx.query.status),
-        pathPrefix: firstValue(ctx.query.path),
-        since: integer(ctx.query.since),
-        limit: integer(ctx.query.limit) ?? 100,
-      },
-      (integer(ctx.query.wait) ?? 0) * 1000,
-    );
+    journal.listWhenAny(sandbox, { ...journalFilter(ctx), limit: integer(ctx.query.limit) ?? 100 }, (integer(ctx.query.wait) ?? 0) * 1000);
   const recordArgs = (ctx: RequestContext) => [ctx.params.sandbox, ctx.params.api, ctx.params.collection] as const;
 
   const handlers: Record<string, Handler> = {
@@ -177,6 +192,8 @@ export function adminApi(controls: Controls): ApiModule {
     listJournal: async ctx => json({ data: await journalPage(ctx.params.sandbox, ctx) }),
 
     listAllJournals: async ctx => json({ data: await journalPage(firstValue(ctx.query.sandbox), ctx) }),
+
+    countJournal: ctx => json({ count: journal.list(ctx.params.sandbox, journalFilter(ctx)).length }),
 
     clearJournal: ctx => {
       journal.clear(ctx.params.sandbox);

@@ -7,7 +7,7 @@ import { apis as allApis } from './apis/index.js';
 import type { ApiModule } from './core/api-module.js';
 import { DEFAULT_SEED, loadFixtures } from './core/fixtures.js';
 import { apiRequestHandler, loadApi, type LoadedApi, type PipelineEnvironment, type RequestRecord } from './core/pipeline.js';
-import { docsRouter, documentedApis } from './docs/index.js';
+import { docsRouter, documentedApis, landingPage } from './docs/index.js';
 import { Store } from './core/store.js';
 import { SandboxClocks, type ClockEvent } from './core/clock.js';
 import { FixtureView } from './core/fixture-view.js';
@@ -106,19 +106,29 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
   // The provider APIs first: their requests are the hot path.
   for (const api of apis) app.use(`/${api.module.slug}`, apiRequestHandler(api, env));
 
+  // `/`: JSON for programs, a landing page for browsers (which ask for text/html first).
   app.get('/', (req, res) => {
     const origin = `${req.protocol}://${req.get('host')}`;
-    res.json({
-      name: 'banking-api-sandbox',
-      apis: apis.map(({ module }) => ({
-        slug: module.slug,
-        title: module.title,
-        baseUrl: `${origin}/${module.slug}`,
-        provider: module.providerBaseUrl,
-        docs: `${origin}/docs/${module.slug}`,
-        spec: `${origin}/specs/${module.slug}.yaml`,
-      })),
-    });
+    const list = apis.map(({ module }) => ({
+      slug: module.slug,
+      title: module.title,
+      baseUrl: `${origin}/${module.slug}`,
+      provider: module.providerBaseUrl,
+      docs: `${origin}/docs/${module.slug}`,
+      spec: `${origin}/specs/${module.slug}.yaml`,
+    }));
+    res.vary('accept');
+    if (req.accepts(['json', 'html']) !== 'html') {
+      res.json({ name: 'banking-api-sandbox', apis: list, docs: `${origin}/docs`, dashboard: `${origin}${adminPath}/ui` });
+      return;
+    }
+    const tries = (module: ApiModule) => {
+      const example = module.tryIt?.(store.sandbox().api(module.slug))[0];
+      if (!example) return undefined;
+      const flags = Object.entries(example.headers ?? {}).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
+      return `curl${example.method === 'GET' ? '' : ` -X ${example.method}`}${flags} '${origin}/${module.slug}${example.path}'`;
+    };
+    res.type('html').send(landingPage(origin, list.map((api, i) => ({ ...api, tryCurl: tries(apis[i].module) }))));
   });
   app.use(docsRouter([...documentedApis(apis), { slug: 'admin', title: 'Sandbox admin API', specFile: controls.adminApi.specFile, prefix: adminPath }]));
   app.use(adminPath, ...controls.admin);

@@ -57,10 +57,14 @@ export interface JournalEntry {
   durationMs: number;
   requestProblems: Array<{ field: string; rule?: string; message: string }>;
   responseViolations: string[];
+  /** The request's headers, secrets redacted (`authorization: Bearer [redacted]`). */
   requestHeaders?: Record<string, string>;
+  /** Parsed JSON (secrets redacted), or text for other media types and when truncated. */
   requestBody?: unknown;
-  requestBodyOmitted?: number;
-  response?: { status: number; headers: Record<string, string>; body?: unknown; bodyOmitted?: number };
+  requestBodyTruncated?: true;
+  requestBodyBytes?: number;
+  /** What the sandbox answered; `body` as for `requestBody`. */
+  response?: { status: number; headers: Record<string, string>; body?: unknown; bodyTruncated?: true; bodyBytes?: number };
   injected?: { status?: number; delayMs?: number; by: string };
 }
 

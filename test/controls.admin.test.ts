@@ -116,8 +116,38 @@ describe('journal', () => {
       requestProblems: [expect.objectContaining({ field: 'body.bic' })],
       responseViolations: [],
       requestBody: expect.objectContaining({ bic: 'nope' }),
+      requestHeaders: expect.objectContaining({ 'upvest-client-id': UPVEST.headers['upvest-client-id'], authorization: 'Bearer [redacted]', 'x-sandbox-id': 'ci-42' }),
+      // what the app got back: the provider's error, naming the field
+      response: {
+        status: 400,
+        headers: expect.objectContaining({ 'content-type': 'application/problem+json', 'upvest-request-id': expect.any(String) }),
+        body: expect.objectContaining({ status: 400, detail: expect.stringContaining('bic') }),
+      },
     });
     expect(data[1].query).toBe('limit=5');
+    expect(data[1].response.body).toMatchObject({ data: expect.any(Array) });
+  });
+
+  test('responses are kept with secrets redacted and bounded by bytes; binary bodies by their size', async () => {
+    const { app } = await testApp({ journalLimits: { responseBodyBytes: 200 } });
+    const token = await request(app)
+      .post('/upvest/auth/token')
+      .set({ 'upvest-client-id': UPVEST.headers['upvest-client-id'], 'x-sandbox-id': 'r', 'content-type': 'application/x-www-form-urlencoded' })
+      .send('client_id=me&client_secret=s3cret&grant_type=client_credentials&scope=reference_accounts%3Aread');
+    expect(token.status).toBe(200);
+    await request(app).get(listPath).set({ ...UPVEST.headers, 'x-sandbox-id': 'r' }).expect(200);
+    await request(app).get('/payex/ledger/account/v1/501/accounts/1234567/bills/bill-456/document').set({ authorization: 'Bearer test', 'x-sandbox-id': 'r' }).expect(200);
+    const [pdf, list, issued] = (await request(app).get('/__sandbox/sandboxes/r/journal').expect(200)).body.data;
+
+    const text = JSON.stringify(issued);
+    expect(text).not.toContain('s3cret');
+    expect(text).not.toContain(token.body.access_token);
+    expect(issued.response.body).toMatchObject({ access_token: '[redacted]' });
+    expect(list.response).toMatchObject({ status: 200, bodyTruncated: true, bodyBytes: expect.any(Number) });
+    expect(Buffer.byteLength(list.response.body)).toBeLessThanOrEqual(200);
+    expect(list.response.bodyBytes).toBeGreaterThan(200);
+    expect(pdf.response).toMatchObject({ status: 200, headers: expect.objectContaining({ 'content-type': 'application/pdf' }), bodyBytes: expect.any(Number) });
+    expect(pdf.response.body).toBeUndefined();
   });
 
   test('filters by API, operation, method, status, path and sequence; limits; clears', async () => {

@@ -5,11 +5,27 @@
 // an entry costs the bytes it keeps, whatever the shape of its JSON.
 import type { FieldProblem } from '../core/problem.js';
 import type { RequestRecord } from '../core/pipeline.js';
-import { redactText } from './redact.js';
+import { redactHeader, redactText } from './redact.js';
+
+/** What the sandbox answered, as the journal keeps it. */
+export interface JournalResponse {
+  status: number;
+  /** As sent, secrets (`set-cookie`, secret-named headers) redacted. */
+  headers: Record<string, string>;
+  /** Parsed JSON, or text for other media types and when truncated; absent for no body. */
+  body?: unknown;
+  /** Set when the body was larger than the journal keeps (`responseBodyBytes`); `body` is then its first bytes, as text. */
+  bodyTruncated?: true;
+  /** The size in bytes of a truncated or binary body. */
+  bodyBytes?: number;
+}
 
 /** A journal entry: the pipeline's record with a sequence number (`since` filters on it). */
-export interface JournalEntry extends Omit<RequestRecord, 'requestBody'> {
+export interface JournalEntry extends Omit<RequestRecord, 'requestBody' | 'requestHeaders' | 'response'> {
   seq: number;
+  /** The request's headers, secrets redacted (`authorization: Bearer [redacted]`). */
+  requestHeaders?: Record<string, string>;
+  response?: JournalResponse;
   /** The request body with secrets redacted: parsed JSON, or text for other media types and when truncated. */
   requestBody?: unknown;
   /** Set when the body was larger than the journal keeps; `requestBody` is then its first `bodyBytes` bytes, as text. */
@@ -43,9 +59,21 @@ export interface JournalLimits {
   bodyBytes: number;
   /** Bytes kept over all entries (default 16 MiB), counted as what each entry holds; the oldest go first, as for `total`. */
   totalBytes: number;
+  /** Bytes of each response body kept (default 16 KiB); the rest is cut off and the response marked `bodyTruncated`. */
+  responseBodyBytes: number;
 }
 
-export const DEFAULT_JOURNAL_LIMITS: JournalLimits = { perSandbox: 1000, total: 20_000, bodyBytes: 4 * 1024, totalBytes: 16 * 1024 * 1024 };
+export const DEFAULT_JOURNAL_LIMITS: JournalLimits = {
+  perSandbox: 1000,
+  total: 20_000,
+  bodyBytes: 4 * 1024,
+  totalBytes: 16 * 1024 * 1024,
+  responseBodyBytes: 16 * 1024,
+};
+
+/** Request and response headers kept per entry, each value at most `HEADER_LIMIT` characters. */
+const MAX_HEADERS = 50;
+const HEADER_LIMIT = 1024;
 
 /** Paths and query strings longer than this are cut (a 414's URI can be 64 KB). */
 const TEXT_LIMIT = 2048;
@@ -54,11 +82,25 @@ const MAX_PROBLEMS = 20;
 /** What an entry costs beyond its texts: its object, numbers and short strings. */
 const ENTRY_OVERHEAD = 400;
 
-/** An entry as kept: texts only, the body as (redacted, possibly cut) text. */
-interface Stored extends Omit<JournalEntry, 'requestBody' | 'requestBodyTruncated'> {
+/** An entry as kept: texts only, the bodies as (redacted, possibly cut) text. */
+interface Stored extends Omit<JournalEntry, 'requestBody' | 'requestBodyTruncated' | 'response'> {
   body?: string;
   json?: boolean;
+  response?: { status: number; headers: Record<string, string>; body?: string; json?: boolean; bodyBytes?: number; truncated?: boolean };
   bytes: number;
+}
+
+/** Headers as kept: redacted, one value each (repeated ones joined), bounded in number and length. */
+function keptHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  let n = 0;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    if (++n > MAX_HEADERS) break;
+    const joined = Array.isArray(value) ? value.map(v => redactHeader(name, v)).join(', ') : redactHeader(name, value);
+    out[cut(name, 256).text] = cut(joined, HEADER_LIMIT).text;
+  }
+  return out;
 }
 
 /**
@@ -84,13 +126,18 @@ export class RequestJournal {
   /** Readers waiting for the next entry (long polling). */
   private readonly waiters = new Set<() => void>();
 
-  constructor(private readonly limits: JournalLimits = DEFAULT_JOURNAL_LIMITS) {}
+  private readonly limits: JournalLimits;
+
+  constructor(limits: Partial<JournalLimits> = {}) {
+    this.limits = { ...DEFAULT_JOURNAL_LIMITS, ...limits };
+  }
 
   record(record: RequestRecord): void {
-    const { requestBody, requestProblems, responseViolations, ...rest } = record;
+    const { requestBody, requestProblems, responseViolations, requestHeaders, response, ...rest } = record;
     const entry: Stored = {
       seq: ++this.seq,
       ...rest,
+      ...(requestHeaders ? { requestHeaders: keptHeaders(requestHeaders) } : {}),
       path: short(record.path),
       query: short(redactText(record.query)),
       requestProblems: requestProblems.slice(0, MAX_PROBLEMS).map(shortProblem),
@@ -102,6 +149,18 @@ export class RequestJournal {
       entry.body = kept.text;
       if (kept.cut) entry.requestBodyBytes = Buffer.byteLength(requestBody.text);
       else entry.json = requestBody.json;
+    }
+    if (response) {
+      const kept: NonNullable<Stored['response']> = { status: record.status, headers: keptHeaders(response.headers) };
+      if (response.body) {
+        const body = cut(redactText(response.body.text), this.limits.responseBodyBytes);
+        kept.body = body.text;
+        if (body.cut) {
+          kept.truncated = true;
+          kept.bodyBytes = Buffer.byteLength(response.body.text);
+        } else kept.json = response.body.json;
+      } else if (response.binaryBytes !== undefined) kept.bodyBytes = response.binaryBytes;
+      entry.response = kept;
     }
     entry.bytes = entrySize(entry);
 
@@ -211,6 +270,10 @@ function entrySize(entry: Stored): number {
   let bytes = ENTRY_OVERHEAD + entry.path.length + entry.query.length + (entry.body?.length ?? 0);
   for (const p of entry.requestProblems) bytes += p.field.length + p.message.length + (p.rule?.length ?? 0) + 64;
   for (const v of entry.responseViolations) bytes += v.length + 16;
+  for (const headers of [entry.requestHeaders, entry.response?.headers]) {
+    if (headers) for (const name in headers) bytes += name.length + headers[name].length + 32;
+  }
+  bytes += entry.response?.body?.length ?? 0;
   return bytes;
 }
 
@@ -220,7 +283,8 @@ function shortProblem(p: FieldProblem): FieldProblem {
 
 /** The entry as served: a JSON body parsed again, a cut one as text with its mark. */
 function toEntry(stored: Stored): JournalEntry {
-  const { body, json, bytes: _bytes, ...entry } = stored;
+  const { body, json, bytes: _bytes, response, ...rest } = stored;
+  const entry: JournalEntry = response ? { ...rest, response: toResponse(response) } : rest;
   if (body === undefined) return entry;
   if (stored.requestBodyBytes !== undefined) return { ...entry, requestBody: body, requestBodyTruncated: true };
   if (!json) return { ...entry, requestBody: body };
@@ -228,5 +292,18 @@ function toEntry(stored: Stored): JournalEntry {
     return { ...entry, requestBody: JSON.parse(body) };
   } catch {
     return { ...entry, requestBody: body };
+  }
+}
+
+function toResponse(kept: NonNullable<Stored['response']>): JournalResponse {
+  const out: JournalResponse = { status: kept.status, headers: kept.headers };
+  if (kept.bodyBytes !== undefined) out.bodyBytes = kept.bodyBytes;
+  if (kept.body === undefined) return out;
+  if (kept.truncated) return { ...out, body: kept.body, bodyTruncated: true };
+  if (!kept.json) return { ...out, body: kept.body };
+  try {
+    return { ...out, body: JSON.parse(kept.body) };
+  } catch {
+    return { ...out, body: kept.body };
   }
 }

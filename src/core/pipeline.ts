@@ -46,6 +46,10 @@ export interface RequestRecord {
   responseViolations: string[];
   /** The request body as received, when there was one; `json` when its media type is JSON. */
   requestBody?: { text: string; json: boolean };
+  /** The request's headers as received (the journal redacts secrets). */
+  requestHeaders?: Readonly<Record<string, string | string[] | undefined>>;
+  /** The response as sent: its headers, and its body as text (`json` when JSON), or `binaryBytes` for a binary body such as a PDF. */
+  response?: { headers: Readonly<Record<string, string>>; body?: { text: string; json: boolean }; binaryBytes?: number };
   /** What the sandbox controls injected into this response, if anything. */
   injected?: Injected;
   /** Set on entries a sandbox's clock produced (method `CLOCK`): what happened as time passed. */
@@ -255,6 +259,8 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       requestProblems,
       responseViolations: violations,
       ...(requestBody ? { requestBody } : {}),
+      requestHeaders: req.headers,
+      response: responseRecord(outgoing),
       ...(injection ? { injected: { status: injection.status, delayMs: injection.delayMs, by: injection.by } } : {}),
     };
     res.locals.sandboxRequest = record;
@@ -344,6 +350,18 @@ interface Outgoing {
   headers: Record<string, string>;
   body: unknown;
   text?: string;
+}
+
+/** What the journal sees of a response: no copies, only references to what is sent. */
+function responseRecord(response: Outgoing): RequestRecord['response'] {
+  if (response.body === undefined || response.status === 204 || response.status === 304) return { headers: response.headers };
+  if (response.text !== undefined) return { headers: response.headers, body: { text: response.text, json: typeof response.body !== 'string' || isJsonMediaType(contentType(response.headers)) } };
+  return { headers: response.headers, binaryBytes: Buffer.byteLength(response.body as Buffer) };
+}
+
+function contentType(headers: Record<string, string>): string | undefined {
+  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() === 'content-type') return value;
+  return undefined;
 }
 
 function send(res: Response, response: Outgoing): void {

@@ -133,12 +133,9 @@ describeInBrowser('in a real browser', () => {
     await docs.goto(`${server.url}/docs/upvest`);
     expect(await docs.locator('.information-container .title').innerText()).toContain('Upvest');
 
-    // Authorize with any bearer token, then execute "get a reference account" with its examples.
-    await docs.click('.auth-wrapper button.authorize');
-    const bearer = docs.locator('.modal-ux .auth-container', { hasText: 'bearerToken' });
-    await bearer.locator('input').fill('test');
-    await bearer.locator('button.authorize').click();
-    await docs.click('.modal-ux button.btn-done');
+    // Bearer test is filled in: Authorize shows it as authorized, without a click.
+    await docs.locator('.toolbar .hint', { hasText: 'Bearer test' }).waitFor();
+    await docs.locator('.auth-wrapper button.authorize.locked').waitFor();
     const operation = docs.locator('#operations-Reference_Accounts-getReferenceAccount');
     await operation.locator('.opblock-summary').first().click();
     await operation.locator('button.execute').click();
@@ -178,6 +175,57 @@ describeInBrowser('in a real browser', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  test('Try-it: two creates in a row both succeed, each with its own idempotency key, in the sandbox picked', async () => {
+    const docs = await browser.context.newPage();
+    docs.setDefaultTimeout(10_000);
+    const errors: Error[] = [];
+    docs.on('pageerror', error => errors.push(error));
+    await docs.goto(`${server.url}/docs/upvest`);
+    await docs.fill('#sandbox', 'tryit');
+    await docs.locator('#sandbox').dispatchEvent('change');
+    const operation = docs.locator('#operations-Reference_Accounts-createReferenceAccount');
+    await operation.locator('.opblock-summary').first().click();
+    for (let i = 1; i <= 2; i++) {
+      if (i === 2) {
+        // Another account: the example body with another IBAN (one fixed key would make this a 422).
+        const body = operation.locator('textarea.body-param__text');
+        await body.fill((await body.inputValue()).replace(/"iban":\s*"[^"]*"/, '"iban": "GB82WEST12345698765432"'));
+      }
+      await operation.locator('button.execute').click();
+      await operation.locator('.live-responses-table tbody td.response-col_status').first().waitFor();
+      await eventually('/sandboxes/tryit/journal?operationId=createReferenceAccount', body => (body.data as unknown[]).length === i);
+      await operation.locator('button.btn-clear').click();
+    }
+    const { data } = (await adminGet('/sandboxes/tryit/journal?operationId=createReferenceAccount')) as {
+      data: Array<{ status: number; requestHeaders: Record<string, string>; response: { body: { id: string } } }>;
+    };
+    expect(data.map(e => e.status)).toEqual([200, 200]);
+    const [second, first] = data.map(e => e.requestHeaders['idempotency-key']);
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second).toMatch(/^[0-9a-f-]{36}$/);
+    expect(first).not.toBe(second);
+    expect(data[0].response.body.id).not.toBe(data[1].response.body.id); // two accounts, not a replay
+    expect((await adminGet('/journal?sandbox=default&operationId=createReferenceAccount')).data).toEqual([]);
+    // The sandbox is remembered for the dashboard (and the next reference page).
+    expect(await docs.evaluate("localStorage.getItem('banking-api-sandbox.sandbox')")).toBe('tryit');
+    expect(errors).toEqual([]);
+    await docs.close();
+  });
+
+  test('/ is a landing page in a browser: each API with its base URL, links, and a curl that works', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/`);
+    expect(await page.locator('h1').innerText()).toContain('banking-api-sandbox');
+    expect(await page.locator('table').innerText()).toContain(`${server.url}/upvest`);
+    await page.click('a:text-is("Dashboard")');
+    await page.locator('body[data-ready]').waitFor();
+    await page.goBack();
+    const tryFirst = (await page.locator('#try').innerText()).split('\n').find(l => l.includes('/upvest/'))!;
+    const args = [...tryFirst.matchAll(/-H '([^']+)'|'(http[^']+)'/g)].flatMap(m => (m[1] ? ['-H', m[1]] : [m[2]]));
+    expect(await curl(...args)).toBe(200);
+    await page.close();
+  });
 
   test('with an admin token, the dashboard asks for it once and keeps it for the tab', async () => {
     const guarded = await startServer(['--port', '0', '--in-memory', '--admin-token', 's3cret']);

@@ -1,5 +1,6 @@
 // The sandbox dashboard: a client of the admin API (specs/admin.yaml) and nothing else. It follows
-// the request journal by long polling, browses and resets sandboxes, and switches fault rules.
+// the request journal live (Server-Sent Events: /journal/stream), browses and resets sandboxes, and
+// switches fault rules.
 // Everything shown comes from requests anyone can send, so text only ever goes in as textContent.
 
 const BASE = location.pathname.replace(/\/ui\/?$/, '');
@@ -26,7 +27,7 @@ const state = {
   healthAt: 0,
   apis: [],
   sandboxes: [],
-  sandbox: params.get('sandbox') || sessionStorage.getItem(SANDBOX_KEY) || 'default',
+  sandbox: params.get('sandbox') || localStorage.getItem(SANDBOX_KEY) || 'default',
   /** Journal entries, newest first. */
   entries: [],
   since: undefined,
@@ -142,7 +143,7 @@ function renderSandboxes() {
 
 function selectSandbox(name) {
   state.sandbox = name;
-  sessionStorage.setItem(SANDBOX_KEY, name);
+  localStorage.setItem(SANDBOX_KEY, name); // the API reference pages send requests to it
   state.offset = 0;
   state.selectedKey = undefined;
   renderSandboxes();
@@ -172,36 +173,57 @@ async function resetSandbox() {
 const refreshAfterRequests = debounce(() => loadSandboxes().catch(() => {}), 250);
 const refreshRecordsAfterWrites = debounce(() => loadRecords().catch(() => {}), 250);
 
-/** Follows the journal of every sandbox: the latest entries, then long polls for newer ones. */
+/**
+ * Follows the journal of every sandbox: the latest entries, then each new one as it is answered,
+ * over Server-Sent Events. EventSource reconnects by itself and resumes after the last entry it saw.
+ */
 async function follow() {
-  let offline = false;
-  for (;;) {
-    try {
-      const query = state.since === undefined ? 'limit=100' : `since=${state.since}&wait=25&limit=200`;
-      const { data } = await admin('GET', `/journal?${query}`);
-      if (offline) {
-        offline = false;
+  try {
+    const { data } = await admin('GET', '/journal?limit=100');
+    receive(data, true);
+    state.since = data.length ? data[0].seq : 0;
+  } catch (error) {
+    setLive('offline');
+    failed('Journal')(error);
+  }
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const url = () => `${BASE}/journal/stream?since=${state.since ?? 0}${token ? `&token=${enc(token)}` : ''}`;
+  let source;
+  let dropped = false;
+  const connect = () => {
+    source = new EventSource(url());
+    source.addEventListener('open', async () => {
+      if (dropped) {
+        dropped = false;
         // A server that restarted counts requests from 1 again: start over.
         const uptime = state.health ? state.health.uptimeSeconds + (Date.now() - state.healthAt) / 1000 : 0;
-        await loadHealth();
-        if (state.health.uptimeSeconds + 1 < uptime) {
-          state.since = undefined;
+        await loadHealth().catch(() => {});
+        if (state.health && state.health.uptimeSeconds + 1 < uptime) {
+          state.since = 0;
           state.entries = [];
           renderFeed();
-          continue;
+          source.close();
+          connect();
+          return;
         }
       }
       setLive('live');
-      receive(data, state.since === undefined);
-      state.since = data.length ? data[0].seq : (state.since ?? 0);
       // Loaded and following the journal (the browser test waits for this).
       if (state.apis.length) document.body.dataset.ready = 'true';
-    } catch (error) {
-      offline = true;
+    });
+    source.addEventListener('request', event => {
+      const entry = JSON.parse(event.data);
+      state.since = Math.max(state.since ?? 0, entry.seq);
+      receive([entry], false);
+    });
+    source.addEventListener('error', () => {
+      dropped = true;
       setLive('offline');
-      await sleep(2000);
-    }
-  }
+      // A refusal (403, 503) closes the source for good: try again a little later.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 3000);
+    });
+  };
+  connect();
 }
 
 function receive(entries, initial) {
@@ -228,7 +250,25 @@ function clock(iso) {
 }
 const duration = ms => (ms < 10 ? `${ms.toFixed(1)} ms` : ms < 10000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
 
-function problemsCell(entry) {
+/** The provider's own words for an error, from the response body in whatever envelope it uses. */
+function errorDetail(entry) {
+  const body = entry.response?.body;
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return body.slice(0, 300);
+  const pick = value => {
+    if (!value || typeof value !== 'object') return undefined;
+    for (const key of ['detail', 'Detail', 'message', 'error_description', 'description', 'title', 'Title']) {
+      if (typeof value[key] === 'string' && value[key]) return value[key];
+    }
+    return undefined;
+  };
+  const first = Array.isArray(body.errors) ? body.errors[0] : undefined;
+  const problems = Array.isArray(body.Problems) ? body.Problems.map(p => Object.entries(p).map(([k, v]) => `${k}: ${v}`).join(', ')).join('; ') : '';
+  const text = pick(body) ?? pick(first?.error) ?? pick(first) ?? (typeof body.error === 'string' ? body.error : undefined);
+  return [text, problems].filter(Boolean).join(' — ') || undefined;
+}
+
+function detailCell(entry) {
   const parts = [];
   if (entry.injected) {
     const what = [entry.injected.status && `${entry.injected.status}`, entry.injected.delayMs && `+${entry.injected.delayMs} ms`].filter(Boolean).join(' ');
@@ -238,6 +278,9 @@ function problemsCell(entry) {
     const [first] = entry.requestProblems;
     const more = entry.requestProblems.length > 1 ? ` (+${entry.requestProblems.length - 1} more)` : '';
     parts.push(h('span', { class: 'problem' }, `${first.field}: ${first.message}${more}`));
+  } else if (entry.status >= 400) {
+    const detail = errorDetail(entry);
+    if (detail) parts.push(h('span', { class: 'problem' }, detail));
   }
   if (entry.responseViolations.length) {
     const n = entry.responseViolations.length;
@@ -246,25 +289,42 @@ function problemsCell(entry) {
   return parts.length ? parts : [h('span', { class: 'none' }, '—')];
 }
 
+const pretty = body => (typeof body === 'string' ? body : JSON.stringify(body, null, 2));
+const headerLines = headers => Object.entries(headers ?? {}).map(([name, value]) => `${name}: ${value}`).join('\n');
+
 function detailsRow(entry) {
-  const sections = [
+  const request = [
     h('h3', {}, 'Request'),
-    h('pre', {}, `${entry.method} /${entry.api}${entry.path}${entry.query ? `?${entry.query}` : ''}\nsandbox: ${entry.sandbox}   time: ${entry.time}   seq: ${entry.seq}`),
+    h('pre', {}, `${entry.method} /${entry.api}${entry.path}${entry.query ? `?${entry.query}` : ''}\nsandbox: ${entry.sandbox}   time: ${entry.time}   seq: ${entry.seq}${entry.requestHeaders ? `\n\n${headerLines(entry.requestHeaders)}` : ''}`),
   ];
-  if (entry.injected) sections.push(h('h3', {}, 'Injected'), h('p', {}, `${entry.injected.status ? `status ${entry.injected.status}` : ''}${entry.injected.delayMs ? ` delay ${entry.injected.delayMs} ms` : ''} by ${entry.injected.by}`));
   if (entry.requestProblems.length) {
-    sections.push(h('h3', {}, 'Validation problems'), h('ul', {}, entry.requestProblems.map(p => h('li', {}, h('code', {}, p.field), ` ${p.message}${p.rule ? ` (${p.rule})` : ''}`))));
-  }
-  if (entry.responseViolations.length) {
-    sections.push(h('h3', {}, 'Response violations'), h('ul', {}, entry.responseViolations.map(v => h('li', {}, v))));
+    request.push(h('h3', {}, 'Validation problems'), h('ul', {}, entry.requestProblems.map(p => h('li', {}, h('code', {}, p.field), ` ${p.message}${p.rule ? ` (${p.rule})` : ''}`))));
   }
   if (entry.requestBody !== undefined) {
-    const body = typeof entry.requestBody === 'string' ? entry.requestBody : JSON.stringify(entry.requestBody, null, 2);
     const cut = entry.requestBodyTruncated ? h('p', {}, `First bytes of ${entry.requestBodyBytes} (the rest is not kept)`) : undefined;
-    sections.push(h('h3', {}, 'Request body'), h('pre', {}, body), cut);
+    request.push(h('h3', {}, 'Request body'), h('pre', {}, pretty(entry.requestBody)), cut);
   }
-  return h('tr', { class: 'details' }, h('td', { colspan: 7, class: 'details' }, sections));
+  const response = [h('h3', {}, `Response ${entry.status}`)];
+  if (entry.injected) response.push(h('p', {}, `Injected: ${entry.injected.status ? `status ${entry.injected.status}` : ''}${entry.injected.delayMs ? ` delay ${entry.injected.delayMs} ms` : ''} by ${entry.injected.by}`));
+  const detail = entry.status >= 400 ? errorDetail(entry) : undefined;
+  if (detail) response.push(h('p', { class: 'error-detail' }, detail));
+  if (entry.response) {
+    response.push(h('pre', {}, headerLines(entry.response.headers)));
+    if (entry.response.body !== undefined) {
+      const cut = entry.response.bodyTruncated ? h('p', {}, `First bytes of ${entry.response.bodyBytes} (the rest is not kept)`) : undefined;
+      response.push(h('h3', {}, 'Response body'), h('pre', { class: 'response-body' }, pretty(entry.response.body)), cut);
+    } else if (entry.response.bodyBytes !== undefined) {
+      response.push(h('p', {}, `A binary body of ${entry.response.bodyBytes} bytes.`));
+    }
+  }
+  if (entry.responseViolations.length) {
+    response.push(h('h3', {}, 'Response violations'), h('ul', {}, entry.responseViolations.map(v => h('li', {}, v))));
+  }
+  return h('tr', { class: 'details' }, h('td', { colspan: 7, class: 'details' }, h('div', { class: 'exchange' }, h('div', {}, request), h('div', {}, response))));
 }
+
+/** A path short enough for one line: long ids keep their first 8 characters. */
+const shortPath = path => path.replace(/[A-Za-z0-9_-]{20,}/g, id => `${id.slice(0, 8)}…`);
 
 function renderFeed() {
   const visible = state.onlySandbox ? state.entries.filter(e => e.sandbox === state.sandbox) : state.entries;
@@ -279,11 +339,11 @@ function renderFeed() {
       h('tr', { class: `entry${state.fresh.has(entry.seq) ? ' fresh' : ''}`, dataset: { seq: entry.seq, operation: entry.operationId ?? '', status: entry.status }, onclick: toggle, 'aria-expanded': state.expanded.has(entry.seq) ? 'true' : 'false' },
         h('td', { class: 'time' }, clock(entry.time)),
         h('td', {}, h('span', { class: 'sandbox-name', title: entry.sandbox }, entry.sandbox)),
-        h('td', { class: 'request', title: `${entry.method} /${entry.api}${entry.path}${entry.query ? `?${entry.query}` : ''}` }, h('span', { class: 'method' }, entry.method), h('span', { class: 'api-name' }, `/${entry.api}`), entry.path, entry.query ? h('span', { class: 'api-name' }, `?${entry.query}`) : undefined),
+        h('td', { class: 'request', title: `${entry.method} /${entry.api}${entry.path}${entry.query ? `?${entry.query}` : ''}` }, h('span', { class: 'method' }, entry.method), h('span', { class: 'api-name' }, `/${entry.api}`), shortPath(entry.path), entry.query ? h('span', { class: 'api-name' }, `?${shortPath(entry.query)}`) : undefined),
         h('td', { class: 'operation', title: entry.timeline?.summary ?? entry.operationId ?? '' }, entry.timeline ? h('span', { class: 'timeline' }, `${entry.timeline.sandboxTime.slice(0, 10)} · ${entry.timeline.summary}`) : entry.operationId ? h('span', { class: 'operation-id' }, entry.operationId) : h('span', { class: 'none' }, 'no route')),
         h('td', { class: 'num' }, h('span', { class: `status s${String(entry.status)[0]}` }, String(entry.status))),
         h('td', { class: 'num duration' }, duration(entry.durationMs)),
-        h('td', { class: 'problems' }, problemsCell(entry)),
+        h('td', { class: 'problems' }, detailCell(entry)),
       ),
     );
     if (state.expanded.has(entry.seq)) rows.push(detailsRow(entry));
@@ -409,8 +469,8 @@ function renderDataTabs() {
   const api = state.apis.find(a => a.slug === state.dataApi);
   $('collection-tabs').replaceChildren(
     ...(api?.collections ?? []).map(c =>
-      h('button', { type: 'button', role: 'tab', title: c.description, 'aria-selected': c.name === state.dataCollection ? 'true' : 'false', onclick: () => selectCollection(api.slug, c.name) },
-        c.name, h('span', { class: 'count' }, String(c.name === state.dataCollection && state.page ? state.page.total : c.size))),
+      h('button', { type: 'button', role: 'tab', title: c.description ?? c.name, dataset: { collection: c.name }, 'aria-selected': c.name === state.dataCollection ? 'true' : 'false', onclick: () => selectCollection(api.slug, c.name) },
+        human(c.name), h('span', { class: 'count' }, String(c.name === state.dataCollection && state.page ? state.page.total : c.size))),
     ),
   );
 }
@@ -435,6 +495,16 @@ async function loadRecords() {
   renderRecords();
 }
 
+/** `CREATED_AT`, `createdAt`, `created_at`, `idempotencyKeys` → "Created at", "Idempotency keys". */
+function human(name) {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words.replace(/\b(id|iban|bic|bban|pdf|url|uuid|api)\b/g, w => w.toUpperCase()).replace(/^./, c => c.toUpperCase());
+}
+
 const scalar = value => value === null || ['string', 'number', 'boolean'].includes(typeof value);
 
 function renderRecords() {
@@ -446,7 +516,7 @@ function renderRecords() {
       columns.push(name);
     }
   }
-  $('records-head').replaceChildren(h('tr', {}, h('th', {}, 'key'), columns.map(c => h('th', {}, c))));
+  $('records-head').replaceChildren(h('tr', {}, h('th', {}, 'Key'), columns.map(c => h('th', { title: c }, human(c)))));
   $('records').replaceChildren(
     ...data.map(({ key, record }) =>
       h('tr', { 'aria-selected': key === state.selectedKey ? 'true' : 'false', dataset: { key }, onclick: () => selectRecord(key) },

@@ -60,8 +60,11 @@ try {
     'x-sandbox-id': 'partner-demo',
   });
   await page.click('#api-tabs button:text-is("upvest")');
-  await page.click('#collection-tabs button:has-text("referenceAccounts")');
+  await page.click('#collection-tabs button[data-collection="referenceAccounts"]');
   await page.locator('#feed tr.entry[data-status="503"]').waitFor();
+  // A business rule refused: its detail in the list, the whole exchange opened.
+  await call('/masstack/orgs/telco/customers/b5c3a1d2-6f4e-4a8b-9c7d-1e2f3a4b5c6d/accounts/1b7f2d3c-4e5a-4b6c-9d7e-8f9a0b1c2d3e', { 'x-auth-roles': 'API_KEY', 'x-sandbox-id': 'partner-demo' }, { method: 'DELETE' });
+  await page.locator('#feed tr.entry[data-status="409"]').click();
   await page.waitForTimeout(2000); // the arrival highlight fades
   await page.screenshot({ path: `${OUT}/dashboard.png`, fullPage: true });
 

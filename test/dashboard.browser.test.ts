@@ -75,7 +75,7 @@ describeInBrowser('in a real browser', () => {
     expect(await deleted.locator('td').allInnerTexts()).toEqual([
       expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/),
       'demo',
-      `DELETE/upvest/payments/reference_accounts/${UPVEST.account}`,
+      `DELETE/upvest/payments/reference_accounts/${UPVEST.account.slice(0, 8)}…`, // one line: long ids shortened
       'deleteReferenceAccount',
       '204',
       expect.stringMatching(/^\d+(\.\d)? ms$/),
@@ -88,13 +88,30 @@ describeInBrowser('in a real browser', () => {
     expect(await invalid.locator('td.problems').innerText()).toContain('header.upvest-client-id');
     await invalid.click();
     expect(await page.locator('#feed tr.details').innerText()).toMatch(/Validation problems\s+header\.upvest-client-id/i);
+    await invalid.click(); // closed again
+
+    // A business rule's 4xx shows what the provider answered, in the list and in the details.
+    const masstack = `${server.url}/masstack/orgs/telco/customers/b5c3a1d2-6f4e-4a8b-9c7d-1e2f3a4b5c6d/accounts/1b7f2d3c-4e5a-4b6c-9d7e-8f9a0b1c2d3e`;
+    expect(await curl('-X', 'DELETE', '-H', 'x-auth-roles: API_KEY', masstack)).toBe(409);
+    const refused = page.locator('#feed tr.entry[data-status="409"]');
+    await refused.waitFor();
+    const detail = await refused.locator('td.problems').innerText();
+    expect(detail).toMatch(/has \d+ pending charge/);
+    await refused.click();
+    const exchange = await page.locator('#feed tr.details').innerText();
+    expect(exchange).toMatch(/Response 409/i);
+    expect(exchange).toContain(detail);
+    expect(await page.locator('#feed tr.details .response-body').innerText()).toContain('MCUS.');
+    expect(exchange).toMatch(/x-auth-roles: API_KEY/);
+    await refused.click();
 
     // Pick the sandbox the request used; its data lacks the deleted account.
     await page.locator('#sandbox option[value="demo"]').waitFor({ state: 'attached' });
     await page.selectOption('#sandbox', 'demo');
     await page.locator('#stat-changes', { hasText: '1' }).waitFor();
     await page.click('#api-tabs button:text-is("upvest")');
-    await page.click('#collection-tabs button:has-text("referenceAccounts")');
+    await page.click('#collection-tabs button[data-collection="referenceAccounts"]');
+    expect(await page.locator('#collection-tabs button[data-collection="referenceAccounts"]').innerText()).toMatch(/^Reference accounts/);
     await page.locator('#records tr').first().waitFor();
     expect(await page.locator(`#records tr[data-key="${UPVEST.account}"]`).count()).toBe(0);
     expect(await curl('-H', 'X-Sandbox-Id: demo', ...upvestHeaders, account())).toBe(404);
@@ -146,7 +163,7 @@ describeInBrowser('in a real browser', () => {
 
     const arrived = dashboard.page.locator('#feed tr.entry[data-operation="getReferenceAccount"][data-status="200"]');
     await arrived.waitFor();
-    expect(await arrived.locator('td.request').innerText()).toBe(`GET/upvest/payments/reference_accounts/${UPVEST.account}`);
+    expect(await arrived.locator('td.request').getAttribute('title')).toBe(`GET /upvest/payments/reference_accounts/${UPVEST.account}`);
     expect(dashboard.errors).toEqual([]);
     await docs.close();
     await dashboard.page.close();

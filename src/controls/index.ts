@@ -8,6 +8,7 @@ import { specsDir } from '../paths.js';
 import { adminAccess, type AdminAccessOptions } from './access.js';
 import { ADMIN_PREFIX, adminApi } from './admin.js';
 import { dashboard } from './dashboard.js';
+import { journalStream } from './events.js';
 import { corsMiddleware, type CorsOrigins } from './cors.js';
 import { Coverage } from './coverage.js';
 import { Faults } from './faults.js';
@@ -81,7 +82,7 @@ export async function createControls(apis: readonly LoadedApi[], env: PipelineEn
     records,
     cors: corsMiddleware(apis, options.corsOrigins, `/${ADMIN_PREFIX}`),
     adminApi: admin,
-    admin: [dashboard(access), adminAccess(access), apiRequestHandler(admin, adminEnv)],
+    admin: [dashboard(access), journalStream(journal, access), adminAccess(access), apiRequestHandler(admin, adminEnv)],
   };
 }
 

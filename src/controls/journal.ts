@@ -125,6 +125,8 @@ export class RequestJournal {
   private seq = 0;
   /** Readers waiting for the next entry (long polling). */
   private readonly waiters = new Set<() => void>();
+  /** Live followers (the Server-Sent Events stream), each told of every new entry. */
+  private readonly subscribers = new Set<(entry: JournalEntry) => void>();
 
   private readonly limits: JournalLimits;
 
@@ -179,6 +181,16 @@ export class RequestJournal {
     }
     for (const wake of this.waiters) wake();
     this.waiters.clear();
+    if (this.subscribers.size) {
+      const served = toEntry(entry);
+      for (const listener of this.subscribers) listener(served);
+    }
+  }
+
+  /** Calls `listener` with every entry recorded from now on; returns the function that stops it. */
+  subscribe(listener: (entry: JournalEntry) => void): () => void {
+    this.subscribers.add(listener);
+    return () => this.subscribers.delete(listener);
   }
 
   /** Bytes the kept entries hold (as counted against `totalBytes`). */

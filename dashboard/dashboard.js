@@ -42,6 +42,7 @@ const state = {
   offset: 0,
   page: undefined,
   selectedKey: undefined,
+  changedOnly: false,
 };
 
 const $ = id => document.getElementById(id);
@@ -485,7 +486,9 @@ function selectCollection(api, collection) {
 
 async function loadRecords() {
   if (!state.dataApi || !state.dataCollection) return renderDataTabs();
-  const path = `/sandboxes/${enc(state.sandbox)}/apis/${enc(state.dataApi)}/${enc(state.dataCollection)}?offset=${state.offset}&limit=${PAGE_SIZE}`;
+  // What this sandbox changed comes first, marked; "changed only" leaves out the rest.
+  const changes = state.changedOnly ? 'only' : 'first';
+  const path = `/sandboxes/${enc(state.sandbox)}/apis/${enc(state.dataApi)}/${enc(state.dataCollection)}?offset=${state.offset}&limit=${PAGE_SIZE}&changes=${changes}`;
   state.page = await admin('GET', path);
   if (state.page.total && state.offset >= state.page.total) {
     state.offset = Math.max(0, state.page.total - PAGE_SIZE);
@@ -516,16 +519,17 @@ function renderRecords() {
       columns.push(name);
     }
   }
-  $('records-head').replaceChildren(h('tr', {}, h('th', {}, 'Key'), columns.map(c => h('th', { title: c }, human(c)))));
+  $('records-head').replaceChildren(h('tr', {}, h('th', { class: 'change' }, ''), h('th', {}, 'Key'), columns.map(c => h('th', { title: c }, human(c)))));
   $('records').replaceChildren(
-    ...data.map(({ key, record }) =>
-      h('tr', { 'aria-selected': key === state.selectedKey ? 'true' : 'false', dataset: { key }, onclick: () => selectRecord(key) },
+    ...data.map(({ key, record, change }) =>
+      h('tr', { 'aria-selected': key === state.selectedKey ? 'true' : 'false', class: change ? `changed ${change}` : undefined, dataset: { key, change: change ?? '' }, onclick: () => selectRecord(key) },
+        h('td', { class: 'change' }, change ? h('span', { class: `mark ${change}`, title: `${change} in this sandbox` }, { added: 'new', modified: 'modified', deleted: 'deleted' }[change]) : ''),
         h('td', { class: 'key', title: key }, key),
         columns.map(c => h('td', { title: scalar(record[c]) ? String(record[c] ?? '') : '' }, record[c] === undefined ? '' : String(record[c]))),
       ),
     ),
   );
-  if (!data.length) $('records').replaceChildren(h('tr', {}, h('td', { colspan: columns.length + 1, class: 'none' }, 'No records in this collection.')));
+  if (!data.length) $('records').replaceChildren(h('tr', {}, h('td', { colspan: columns.length + 2, class: 'none' }, state.changedOnly ? 'This sandbox changed no record of this collection.' : 'No records in this collection.')));
   $('records-range').textContent = total ? `${offset + 1}–${offset + data.length} of ${total}` : '0 records';
   $('prev').disabled = offset === 0;
   $('next').disabled = offset + data.length >= total;
@@ -561,6 +565,11 @@ $('clear').addEventListener('click', () => {
   renderFeed();
 });
 $('faults-clear').addEventListener('click', () => saveRules([]));
+$('changed-only').addEventListener('change', e => {
+  state.changedOnly = e.target.checked;
+  state.offset = 0;
+  loadRecords().catch(failed('Records'));
+});
 $('prev').addEventListener('click', () => {
   state.offset = Math.max(0, state.offset - PAGE_SIZE);
   loadRecords().catch(failed('Records'));

@@ -113,7 +113,14 @@ describeInBrowser('in a real browser', () => {
     await page.click('#collection-tabs button[data-collection="referenceAccounts"]');
     expect(await page.locator('#collection-tabs button[data-collection="referenceAccounts"]').innerText()).toMatch(/^Reference accounts/);
     await page.locator('#records tr').first().waitFor();
-    expect(await page.locator(`#records tr[data-key="${UPVEST.account}"]`).count()).toBe(0);
+    // What the sandbox changed comes first and is marked: the deleted account, struck through.
+    const deletedRow = page.locator(`#records tr[data-key="${UPVEST.account}"]`);
+    expect(await deletedRow.getAttribute('data-change')).toBe('deleted');
+    expect(await page.locator('#records tr').first().getAttribute('data-key')).toBe(UPVEST.account);
+    await page.check('#changed-only');
+    await page.locator('#records-range', { hasText: '1–1 of 1' }).waitFor();
+    await page.uncheck('#changed-only');
+    await page.locator('#records-range', { hasText: /of [2-9]\d/ }).waitFor();
     expect(await curl('-H', 'X-Sandbox-Id: demo', ...upvestHeaders, account())).toBe(404);
 
     // Reset it with a click: the API serves the fixtures again.
@@ -122,7 +129,7 @@ describeInBrowser('in a real browser', () => {
     expect(await curl('-H', 'X-Sandbox-Id: demo', ...upvestHeaders, account())).toBe(200);
     expect(await adminGet('/sandboxes/demo')).toMatchObject({ name: 'demo', changes: 0 });
     await page.locator('#stat-changes', { hasText: '0' }).waitFor();
-    await page.locator(`#records tr[data-key="${UPVEST.account}"]`).waitFor();
+    await page.locator(`#records tr[data-key="${UPVEST.account}"][data-change=""]`).waitFor();
 
     // Switch errors on for Upvest: a fault rule through the admin API, and requests fail with 503.
     await page.click('.fault-api[data-api="upvest"] .switch >> nth=0');

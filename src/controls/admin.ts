@@ -171,7 +171,8 @@ export function adminApi(controls: Controls): ApiModule {
       return json({ sandbox: ctx.params.sandbox, changes });
     },
 
-    listRecords: ctx => json(records.list(...recordArgs(ctx), integer(ctx.query.offset) ?? 0, integer(ctx.query.limit) ?? 100)),
+    listRecords: ctx =>
+      json(records.list(...recordArgs(ctx), integer(ctx.query.offset) ?? 0, integer(ctx.query.limit) ?? 100, firstValue(ctx.query.changes) as 'first' | 'only' | undefined)),
 
     createRecord: ctx => json(records.create(...recordArgs(ctx), ctx.body as Record<string, unknown>), 201),
 

@@ -26,6 +26,15 @@ export const SNAPSHOT_FORMAT = 'banking-api-sandbox/snapshot@1';
 /** A bad snapshot is reported with at most this many problems. */
 const MAX_PROBLEMS = 50;
 
+/** A listed record; `change` says how the sandbox changed it, when listing changes first. */
+export interface PageEntry {
+  key: string;
+  record: Row;
+  change?: 'added' | 'modified' | 'deleted';
+}
+
+const hasOwnKey = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+
 export interface Page {
   offset: number;
   limit: number;
@@ -45,11 +54,33 @@ export class SandboxRecords {
     private readonly changed: (sandbox: string) => void = () => undefined,
   ) {}
 
-  list(sandbox: string, api: string, collection: string, offset: number, limit: number): Page {
+  /**
+   * A page of a collection's records. `changes: 'first'` puts what the sandbox changed first (the
+   * latest change first), each marked `added`, `modified` or `deleted` (a deleted fixture record is
+   * listed with its fixture values), then the untouched records; `changes: 'only'` lists just the
+   * changed ones.
+   */
+  list(sandbox: string, api: string, collection: string, offset: number, limit: number, changes?: 'first' | 'only'): Page {
     this.collectionSpec(api, collection);
     const rows = this.store.sandbox(sandbox).collection(api, collection);
-    const data = Array.from(rows.entries(), ([key, record]) => ({ key, record })).slice(offset, offset + limit);
-    return { offset, limit, total: rows.size, data };
+    if (!changes) {
+      const data = Array.from(rows.entries(), ([key, record]) => ({ key, record })).slice(offset, offset + limit);
+      return { offset, limit, total: rows.size, data };
+    }
+    const changed = this.store.changesOf(sandbox)?.[api]?.[collection] ?? {};
+    const base = this.store.base.collection(api, collection).rows;
+    const marked: PageEntry[] = Object.keys(changed)
+      .reverse()
+      .flatMap((key): PageEntry[] => {
+        const record = changed[key];
+        if (record === null) {
+          const was = base.get(key);
+          return was ? [{ key, record: was, change: 'deleted' }] : [];
+        }
+        return [{ key, record, change: base.has(key) ? 'modified' : 'added' }];
+      });
+    const all = changes === 'only' ? marked : [...marked, ...Array.from(rows.entries(), ([key, record]) => ({ key, record })).filter(r => !hasOwnKey(changed, r.key))];
+    return { offset, limit, total: all.length, data: all.slice(offset, offset + limit) };
   }
 
   get(sandbox: string, api: string, collection: string, key: string): Row {

@@ -131,9 +131,9 @@ describe('journal', () => {
   test('responses are kept with secrets redacted and bounded by bytes; binary bodies by their size', async () => {
     const { app } = await testApp({ journalLimits: { responseBodyBytes: 200 } });
     const token = await request(app)
-      .post('/upvest/auth/token')
-      .set({ 'upvest-client-id': UPVEST.headers['upvest-client-id'], 'x-sandbox-id': 'r', 'content-type': 'application/x-www-form-urlencoded' })
-      .send('client_id=me&client_secret=s3cret&grant_type=client_credentials&scope=reference_accounts%3Aread');
+      .post('/bankingservice/v1/oauth/token')
+      .set({ 'x-sandbox-id': 'r', 'content-type': 'application/x-www-form-urlencoded' })
+      .send('grant_type=client_credentials&client_id=my-shop&client_secret=s3cret');
     expect(token.status).toBe(200);
     await request(app).get(listPath).set({ ...UPVEST.headers, 'x-sandbox-id': 'r' }).expect(200);
     await request(app).get('/payex/ledger/account/v1/501/accounts/1234567/bills/bill-456/document').set({ authorization: 'Bearer test', 'x-sandbox-id': 'r' }).expect(200);

@@ -23,6 +23,8 @@ export interface SandboxOptions extends ControlsOptions {
   sandboxTtlMs?: number;
   /** At most this many named sandboxes hold changes (0 = no limit; default 10,000). */
   maxSandboxes?: number;
+  /** Compact the data file's log once it holds this many bytes (default: 16 MB, or the snapshot's size if larger). */
+  compactBytes?: number;
   /** Fixture seed (default: the data file's, or 1). */
   seed?: number;
   /** Response violations become 500s. */
@@ -83,6 +85,7 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
     checkRecord: storedRecordCheck(apis),
     sandboxTtlMs: options.sandboxTtlMs,
     maxSandboxes: options.maxSandboxes,
+    log: { compactBytes: options.compactBytes },
   });
   const events = new EventEmitter();
   const { logger } = options;

@@ -201,6 +201,8 @@ async function main(): Promise<void> {
       seed: options.seed,
       sandboxTtlMs: options.sandboxTtl,
       maxSandboxes: options.maxSandboxes,
+      // Tuning for tests and benchmarks: compact the log sooner than at 16 MB.
+      compactBytes: Number(process.env.SANDBOX_COMPACT_BYTES) || undefined,
       strict,
       adminToken: options.adminToken || undefined,
       corsOrigins: options.corsOrigins,

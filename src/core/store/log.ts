@@ -41,7 +41,7 @@ const COMPACT_CHUNK = 64 << 10;
 const DEFAULT_COMPACT_BYTES = 16 << 20;
 
 export interface LogOptions {
-  /** Compact once the log holds more than this many bytes, or the snapshot's size if larger. */
+  /** Compact once the log holds more than this many bytes (default: 16 MB, or the snapshot's size if larger). */
   compactBytes?: number;
 }
 
@@ -269,7 +269,7 @@ export class LogBackend implements StoreBackend {
   /** Rotates the log and compacts the closed segments in the background, past the threshold. */
   private maybeCompact(force = false): void {
     if (this.compaction) return;
-    const threshold = Math.max(this.options.compactBytes ?? DEFAULT_COMPACT_BYTES, this.snapshotBytes);
+    const threshold = this.options.compactBytes ?? Math.max(DEFAULT_COMPACT_BYTES, this.snapshotBytes);
     if (!force && this.logBytes <= threshold) return;
     if (this.handle || this.size) {
       // Appends go to a new segment from here on; the current one is closed.

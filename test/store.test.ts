@@ -126,6 +126,18 @@ describe('transactions', () => {
     await store.transact('s', () => things.get('a')); // a read commits nothing
     expect(commits).toHaveBeenCalledTimes(2);
   });
+
+  test('writes an async handler makes after an await are durable before transact resolves too', async () => {
+    const file = join(dir, 'data.json');
+    const store = await track(open(file));
+    const things = store.sandbox('s').collection('demo', 'things');
+    let durable = false;
+    await store.transact('s', async () => {
+      await new Promise(resolve => setTimeout(resolve, 5));
+      void things.put('late', { id: 'late' }).then(() => (durable = true));
+    });
+    expect(durable).toBe(true);
+  });
 });
 
 describe('the log', () => {

@@ -184,6 +184,8 @@ export class Store {
   private current: Transaction | null = null;
   /** Writes made outside a request (tests, admin sweeps) commit together at the next microtask. */
   private ambient: Transaction | null = null;
+  /** Settles when the latest ambient change set is durable (or rolled back). */
+  private ambientDurable: Promise<void> = Promise.resolve();
   private sweeper?: NodeJS.Timeout;
   /** Changes made so far (see changeMark). */
   private changeCounter = 0;
@@ -353,8 +355,8 @@ export class Store {
           } catch (error) {
             failure = { error };
           }
-          // Writes after the handler's first await went to the ambient change set.
-          if (this.ambient) await this.ambient.durable;
+          // Writes after the handler's first await went to an ambient change set.
+          await this.ambientDurable;
         }
         if (committing) await committing;
       } catch (error) {
@@ -368,7 +370,7 @@ export class Store {
 
   /** Waits until every change made so far is durable (or rolled back). */
   async flush(): Promise<void> {
-    if (this.ambient) await this.ambient.durable.catch(() => undefined);
+    await this.ambientDurable;
     await this.backend.flush();
   }
 
@@ -423,6 +425,7 @@ export class Store {
     if (this.current) return this.current;
     if (!this.ambient) {
       const tx = (this.ambient = new Transaction());
+      this.ambientDurable = tx.durable.catch(() => undefined);
       queueMicrotask(() => {
         this.ambient = null;
         try {

@@ -162,7 +162,7 @@ test('kill -9 right after a 2xx create loses nothing', async () => {
   } finally {
     await stop(second);
   }
-});
+}, 90_000); // two server starts: slow on a busy machine
 
 test('a URI beyond the API\'s limit is the provider\'s 414; beyond 64 KB a JSON 431; the server keeps serving', async () => {
   const server = await startServer(['--in-memory', '--port', '0']);

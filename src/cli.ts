@@ -88,6 +88,8 @@ function clockInstant(value: string): Date {
   const instant = parseInstant(value);
   if (!instant) throw new InvalidArgumentError('expected an ISO 8601 instant with a time zone, such as 2027-01-15T09:00:00Z, or a date');
   return instant;
+}
+
 const DAY = 24 * 3600 * 1000;
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: DAY };
 

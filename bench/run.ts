@@ -3,7 +3,9 @@
 // and the ratios, and writes them as JSON (bench/results/<commit>.json) to compare across commits.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,12 +19,18 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     out: { type: 'string' },
     'scale-records': { type: 'string', default: '100000' },
+    'big-records': { type: 'string', default: '1000000' },
+    'small-sandboxes': { type: 'string', default: '15000' },
   },
 });
 const DURATION = Number(args.duration);
 const WARMUP = Number(args.warmup);
 const CONNECTIONS = Number(args.connections);
 const SCALE_RECORDS = Number(args['scale-records']);
+const BIG_RECORDS = Number(args['big-records']);
+const SMALL_SANDBOXES = Number(args['small-sandboxes']);
+/** Scale data is spread over this many sandboxes. */
+const SCALE_SANDBOXES = 1000;
 
 const UPVEST_HEADERS = { 'upvest-client-id': '8c8d2e1f-3b4a-4c5d-9e6f-7a8b9c0d1e2f', authorization: 'Bearer bench' };
 const USER = '83d83ec2-d2ca-49ff-bbea-b92b5c3be202';
@@ -46,7 +54,7 @@ interface Figures {
 }
 
 /** Starts a process and waits until `probe` answers 2xx; the time to that is its start-up time. */
-async function start(command: string[], probe: string, env: Record<string, string> = {}): Promise<Server> {
+async function start(command: string[], probe: string, env: Record<string, string> = {}, probeHeaders: Record<string, string> = UPVEST_HEADERS): Promise<Server> {
   const started = performance.now();
   const proc = spawn(command[0], command.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -71,7 +79,7 @@ async function start(command: string[], probe: string, env: Record<string, strin
     check();
   });
   for (;;) {
-    const ok = await fetch(`${url}${probe}`, { headers: UPVEST_HEADERS }).then(r => r.ok, () => false);
+    const ok = await fetch(`${url}${probe}`, { headers: probeHeaders }).then(r => r.ok, () => false);
     if (ok) break;
     await new Promise(r => setTimeout(r, 5));
   }
@@ -136,37 +144,59 @@ async function createAccounts(url: string, userId: string, count: number) {
   }
 }
 
-/** A data file whose default sandbox holds `count` more reference accounts, 100 for each of count/100 new users. */
-async function scaleDataFile(file: string, count: number) {
-  const users: Record<string, unknown> = {};
-  const accounts: Record<string, unknown> = {};
-  const perUser = LIST_ITEMS;
-  let deepest = '';
-  let busiest = '';
-  for (let u = 0; u < count / perUser; u++) {
-    const id = randomUUID();
-    users[id] = { id, first_name: 'Scale', last_name: `User ${u}`, created_at: '2025-01-01T00:00:00Z' };
-    busiest = id;
-    for (let a = 0; a < perUser; a++) {
-      const accountId = randomUUID();
-      const created = new Date(Date.UTC(2025, 0, 1) + (u * perUser + a) * 1000).toISOString();
-      accounts[accountId] = {
-        id: accountId,
-        created_at: created,
-        updated_at: created,
-        user_id: id,
-        account_owner: `Scale User ${u}`,
-        iban: randomIban(),
-        bic: 'COBADEFFXXX',
-        confirmed_at: created,
-      };
-      deepest = accountId;
+/**
+ * A data file (snapshot format) holding `count` more reference accounts spread over `sandboxes`
+ * sandboxes, each with its own user; written line by line. Returns one account and its user, in
+ * sandbox `scale-0`, and the file's size.
+ */
+async function scaleDataFile(file: string, count: number, sandboxes: number) {
+  const out = createWriteStream(file);
+  const write = (line: unknown) => (out.write(`${JSON.stringify(line)}\n`) ? undefined : once(out, 'drain'));
+  await write({ format: 2, seed: 1, log: 0 });
+  const perSandbox = Math.ceil(count / sandboxes);
+  let deep = { account: '', user: '' };
+  const now = Date.now();
+  for (let s = 0, made = 0; made < count; s++) {
+    const sandbox = `scale-${s}`;
+    const user = randomUUID();
+    await write(['s', sandbox, now]);
+    await write(['p', sandbox, 'upvest', 'users', user, { id: user, first_name: 'Scale', last_name: `User ${s}`, created_at: '2025-01-01T00:00:00Z' }]);
+    for (let a = 0; a < perSandbox && made < count; a++, made++) {
+      const id = randomUUID();
+      const created = new Date(Date.UTC(2025, 0, 1) + made * 1000).toISOString();
+      const account = { id, created_at: created, updated_at: created, user_id: user, account_owner: `Scale User ${s}`, iban: randomIban(), bic: 'COBADEFFXXX', confirmed_at: created };
+      await write(['p', sandbox, 'upvest', 'referenceAccounts', id, account]);
+      if (s === 0) deep = { account: id, user };
     }
   }
-  await writeFile(file, JSON.stringify({ format: 1, seed: 1, sandboxes: { default: { upvest: { users, referenceAccounts: accounts } } } }));
-  return { account: deepest, user: busiest };
+  out.end();
+  await once(out, 'finish');
+  return { ...deep, sandbox: 'scale-0', bytes: (await stat(file)).size };
 }
 
+/** Median latency (ms) of `count` creates sent one after another (no concurrency). */
+async function singleWriteMs(url: string, userId: string, count: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await createAccounts(url, userId, 1);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[Math.floor(times.length / 2)] * 100) / 100;
+}
+
+const createRequest = (userId: string): autocannon.Request => ({
+  method: 'POST',
+  path: '/upvest/payments/reference_accounts',
+  setupRequest: req => ({
+    ...req,
+    headers: { ...UPVEST_HEADERS, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: createBody(userId),
+  }),
+});
+
+const k = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1000}k`);
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 async function main() {
@@ -201,26 +231,8 @@ async function main() {
     record('get-by-id upvest', 'sandbox', await get(`${sandbox.url}${accountPath}`));
     record('get-by-id payex', 'sandbox', await get(`${sandbox.url}${PAYEX_ACCOUNT_PATH}`, PAYEX_HEADERS));
     record(`list upvest (${LIST_ITEMS} items)`, 'sandbox', await get(`${sandbox.url}${listPath}?limit=${LIST_ITEMS}`));
-    const users = ((await (await fetch(`${sandbox.url}/upvest/users/${USER}/payments/reference_accounts?limit=1`, { headers: UPVEST_HEADERS })).json()) as { data: Array<{ user_id: string }> }).data.map(a => a.user_id);
-    record(
-      'create upvest (on disk)',
-      'sandbox',
-      await cannon({
-        url: sandbox.url,
-        connections: CONNECTIONS,
-        requests: [
-          {
-            method: 'POST',
-            path: '/upvest/payments/reference_accounts',
-            setupRequest: req => ({
-              ...req,
-              headers: { ...UPVEST_HEADERS, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-              body: createBody(users[0]),
-            }),
-          },
-        ],
-      }),
-    );
+    results.singleWriteEmptyMs = await singleWriteMs(sandbox.url, USER, 200);
+    record('create upvest (fsync) @0', 'sandbox', await cannon({ url: sandbox.url, connections: CONNECTIONS, requests: [createRequest(USER)] }));
     results.rssAfterMb = rssMb(sandbox.proc.pid!);
     await stop(sandbox);
 
@@ -241,6 +253,11 @@ async function main() {
     );
     record('get-by-id upvest', 'prism', await get(`${prism.url}/payments/reference_accounts/${ACCOUNT}`));
     record(`list upvest (${LIST_ITEMS} items)`, 'prism', await get(`${prism.url}/users/${USER}/payments/reference_accounts?limit=${LIST_ITEMS}`));
+    record(
+      'create upvest (fsync) @0',
+      'prism',
+      await cannon({ url: prism.url, connections: CONNECTIONS, requests: [{ ...createRequest(USER), path: '/payments/reference_accounts' }] }),
+    );
     await stop(prism);
     const prismPayex = await start(
       ['node', 'node_modules/@stoplight/prism-cli/dist/index.js', 'mock', 'specs/payex.yaml', '-h', '127.0.0.1', '-p', String(prismPort + 1)],
@@ -249,40 +266,99 @@ async function main() {
     record('get-by-id payex', 'prism', await get(`${prismPayex.url}${PAYEX_ACCOUNT_PATH.replace('/payex', '')}`, PAYEX_HEADERS));
     await stop(prismPayex);
 
-    // 4. Scale: the same scenarios with SCALE_RECORDS more records in the collection.
+    // 4. Scale: SCALE_RECORDS more records in 1,000 sandboxes: reads, creates, start-up, memory.
     const scaleFile = join(dir, 'scale', 'sandbox.json');
     await mkdir(join(dir, 'scale'));
-    const deep = await scaleDataFile(scaleFile, SCALE_RECORDS);
-    const scaled = await start(['node', 'dist/cli.js', '--port', '0', '--data', scaleFile], `/upvest/payments/reference_accounts/${deep.account}`);
+    const deep = await scaleDataFile(scaleFile, SCALE_RECORDS, SCALE_SANDBOXES);
+    const deepHeaders = { ...UPVEST_HEADERS, 'x-sandbox-id': deep.sandbox };
+    const scaled = await start(['node', 'dist/cli.js', '--port', '0', '--data', scaleFile, '--log-level', 'silent'], `/upvest/payments/reference_accounts/${deep.account}`, {}, deepHeaders);
     results.scaleStartupMs = scaled.startupMs;
-    record(`get-by-id upvest @${SCALE_RECORDS / 1000}k`, 'sandbox', await get(`${scaled.url}/upvest/payments/reference_accounts/${deep.account}`));
-    record(`list upvest (${LIST_ITEMS}) @${SCALE_RECORDS / 1000}k`, 'sandbox', await get(`${scaled.url}/upvest/users/${deep.user}/payments/reference_accounts?limit=${LIST_ITEMS}`));
     results.scaleRssMb = rssMb(scaled.proc.pid!);
+    results.scaleDataMb = Math.round(deep.bytes / 1e5) / 10;
+    record(`get-by-id upvest @${k(SCALE_RECORDS)}`, 'sandbox', await get(`${scaled.url}/upvest/payments/reference_accounts/${deep.account}`, deepHeaders));
+    record(`list upvest (${LIST_ITEMS}) @${k(SCALE_RECORDS)}`, 'sandbox', await get(`${scaled.url}/upvest/users/${deep.user}/payments/reference_accounts?limit=${LIST_ITEMS}`, deepHeaders));
+    record(`create upvest (fsync) @${k(SCALE_RECORDS)}`, 'sandbox', await cannon({ url: scaled.url, connections: CONNECTIONS, requests: [createRequest(USER)] }));
     await stop(scaled);
+
+    // 5. Compaction under load: the same data, compacting every 2 MB of log while gets and creates run.
+    const compacting = await start(['node', 'dist/cli.js', '--port', '0', '--data', scaleFile, '--log-level', 'silent'], `/upvest/payments/reference_accounts/${deep.account}`, { SANDBOX_COMPACT_BYTES: String(2 << 20) }, deepHeaders);
+    const headerOf = async () => JSON.parse((await readFile(scaleFile, 'utf8').then(t => t.slice(0, 200))).split('\n', 1)[0]) as { log: number };
+    const before = (await headerOf()).log;
+    let writing = true;
+    const writer = (async () => {
+      while (writing) await createAccounts(compacting.url, USER, 20).catch(() => undefined);
+    })();
+    const reads = await autocannon({ url: `${compacting.url}/upvest/payments/reference_accounts/${deep.account}`, headers: deepHeaders, connections: CONNECTIONS, duration: DURATION });
+    writing = false;
+    await writer;
+    results.compactionsDuringReads = (await headerOf()).log - before;
+    results.readMaxMsDuringCompaction = reads.latency.max;
+    results.readP99MsDuringCompaction = reads.latency.p99;
+    console.log(`compaction under load: ${results.compactionsDuringReads} log segments folded; get-by-id p99 ${reads.latency.p99} ms, max ${reads.latency.max} ms`);
+    await stop(compacting);
+    await rm(join(dir, 'scale'), { recursive: true, force: true });
+
+    // 6. Start-up and memory with BIG_RECORDS records.
+    if (BIG_RECORDS > 0) {
+      const bigFile = join(dir, 'big', 'sandbox.json');
+      await mkdir(join(dir, 'big'));
+      const big = await scaleDataFile(bigFile, BIG_RECORDS, SCALE_SANDBOXES);
+      const bigHeaders = { ...UPVEST_HEADERS, 'x-sandbox-id': big.sandbox };
+      const server = await start(['node', 'dist/cli.js', '--port', '0', '--data', bigFile, '--log-level', 'silent'], `/upvest/payments/reference_accounts/${big.account}`, {}, bigHeaders);
+      results.bigStartupMs = server.startupMs;
+      results.bigRssMb = rssMb(server.proc.pid!);
+      results.bigDataMb = Math.round(big.bytes / 1e5) / 10;
+      console.log(`${k(BIG_RECORDS)} records (${results.bigDataMb} MB): first request served ${server.startupMs} ms after start, ${results.bigRssMb} MB resident`);
+      await stop(server);
+      await rm(join(dir, 'big'), { recursive: true, force: true });
+    }
+
+    // 7. SMALL_SANDBOXES sandboxes of one record each: one write, alone, against the empty store's.
+    const smallFile = join(dir, 'small', 'sandbox.json');
+    await mkdir(join(dir, 'small'));
+    await scaleDataFile(smallFile, SMALL_SANDBOXES, SMALL_SANDBOXES);
+    const small = await start(['node', 'dist/cli.js', '--port', '0', '--data', smallFile, '--log-level', 'silent'], accountPath);
+    results.singleWriteSmallSandboxesMs = await singleWriteMs(small.url, USER, 200);
+    console.log(`single write: ${results.singleWriteEmptyMs} ms on an empty store, ${results.singleWriteSmallSandboxesMs} ms with ${k(SMALL_SANDBOXES)} one-record sandboxes (medians of 200)`);
+    await stop(small);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 
   const s = scenarios;
-  const listKey = `list upvest (${LIST_ITEMS} items)`;
-  const targets = {
-    'get-by-id ≥ 0.6× express': ratio(s['get-by-id upvest'].sandbox.rps, s['get-by-id upvest'].express.rps),
-    'get-by-id ≥ 2× prism': ratio(s['get-by-id upvest'].sandbox.rps, s['get-by-id upvest'].prism.rps),
-    'get-by-id payex ≥ 0.6× express': ratio(s['get-by-id payex'].sandbox.rps, s['get-by-id payex'].express.rps),
-    'get-by-id payex ≥ 2× prism': ratio(s['get-by-id payex'].sandbox.rps, s['get-by-id payex'].prism.rps),
-    'list ≥ 0.5× express': ratio(s[listKey].sandbox.rps, s[listKey].express.rps),
-    'create ≥ 1500 req/s': s['create upvest (on disk)'].sandbox.rps,
-    'get-by-id p99 ≤ 3× express p99': ratio(s['get-by-id upvest'].sandbox.p99, s['get-by-id upvest'].express.p99),
-    'get-by-id payex p99 ≤ 3× express p99': ratio(s['get-by-id payex'].sandbox.p99, s['get-by-id payex'].express.p99),
-    'start-up < 2000 ms': results.startupMs,
-    'resident memory < 200 MB': results.rssIdleMb,
-    [`get-by-id @scale within 1.5× (slowdown)`]: ratio(s['get-by-id upvest'].sandbox.rps, s[`get-by-id upvest @${SCALE_RECORDS / 1000}k`].sandbox.rps),
-    [`list @scale within 2× (slowdown)`]: ratio(s[listKey].sandbox.rps, s[`list upvest (${LIST_ITEMS}) @${SCALE_RECORDS / 1000}k`].sandbox.rps),
-  };
+  const scale = k(SCALE_RECORDS);
+  const create0 = s['create upvest (fsync) @0'];
+  const createScale = s[`create upvest (fsync) @${scale}`];
+  const row = (target: string, value: number | string, ok: boolean) => ({ target, value, met: ok ? 'yes' : 'NO' });
+  const table = [
+    row(`creates @${scale} in ${SCALE_SANDBOXES} sandboxes ≥ 0.9× @0`, ratio(createScale.sandbox.rps, create0.sandbox.rps), createScale.sandbox.rps >= 0.9 * create0.sandbox.rps),
+    row(`create p99 @${scale} ≤ 1.5× @0`, ratio(createScale.sandbox.p99, create0.sandbox.p99), createScale.sandbox.p99 <= 1.5 * create0.sandbox.p99),
+    row('creates/s (fsync) ≥ 2,000', create0.sandbox.rps, create0.sandbox.rps >= 2000),
+    row('creates ≥ 1.5× Prism mock', ratio(create0.sandbox.rps, create0.prism.rps), create0.sandbox.rps >= 1.5 * create0.prism.rps),
+    row(`start-up @${scale} < 1,500 ms`, results.scaleStartupMs as number, (results.scaleStartupMs as number) < 1500),
+    row(`RSS @${scale} ≤ 2× data (${results.scaleDataMb} MB) + 150 MB`, results.scaleRssMb as number, (results.scaleRssMb as number) <= 2 * (results.scaleDataMb as number) + 150),
+    ...(BIG_RECORDS > 0
+      ? [
+          row(`start-up @${k(BIG_RECORDS)} < 10,000 ms`, results.bigStartupMs as number, (results.bigStartupMs as number) < 10_000),
+          row(`RSS @${k(BIG_RECORDS)} ≤ 2× data (${results.bigDataMb} MB) + 150 MB`, results.bigRssMb as number, (results.bigRssMb as number) <= 2 * (results.bigDataMb as number) + 150),
+        ]
+      : []),
+    row(
+      `single write, ${k(SMALL_SANDBOXES)} one-record sandboxes ≤ 2× empty`,
+      ratio(results.singleWriteSmallSandboxesMs as number, results.singleWriteEmptyMs as number),
+      (results.singleWriteSmallSandboxesMs as number) <= 2 * (results.singleWriteEmptyMs as number),
+    ),
+    row('get-by-id ≥ 0.7× bare Express', ratio(s['get-by-id upvest'].sandbox.rps, s['get-by-id upvest'].express.rps), s['get-by-id upvest'].sandbox.rps >= 0.7 * s['get-by-id upvest'].express.rps),
+    row(`get-by-id @${scale} flat (÷ @0 ≥ 0.9)`, ratio(s[`get-by-id upvest @${scale}`].sandbox.rps, s['get-by-id upvest'].sandbox.rps), s[`get-by-id upvest @${scale}`].sandbox.rps >= 0.9 * s['get-by-id upvest'].sandbox.rps),
+    row('get-by-id ≥ 2× Prism mock', ratio(s['get-by-id upvest'].sandbox.rps, s['get-by-id upvest'].prism.rps), s['get-by-id upvest'].sandbox.rps >= 2 * s['get-by-id upvest'].prism.rps),
+    row('list (100) ≥ 0.5× bare Express', ratio(s[`list upvest (${LIST_ITEMS} items)`].sandbox.rps, s[`list upvest (${LIST_ITEMS} items)`].express.rps), s[`list upvest (${LIST_ITEMS} items)`].sandbox.rps >= 0.5 * s[`list upvest (${LIST_ITEMS} items)`].express.rps),
+    row(`get-by-id max latency while compacting @${scale} (ms; p99 ${results.readP99MsDuringCompaction})`, results.readMaxMsDuringCompaction as number, true),
+  ];
+  const targets = Object.fromEntries(table.map(r => [r.target, r.value]));
   results.scenarios = scenarios;
   results.targets = targets;
-  console.log('\ntargets:');
-  for (const [name, value] of Object.entries(targets)) console.log(`  ${name.padEnd(40)} ${value}`);
+  console.log('\n| target | result | met |\n|---|---|---|');
+  for (const r of table) console.log(`| ${r.target} | ${r.value} | ${r.met} |`);
 
   const out = args.out ?? join('bench', 'results', `${results.commit}.json`);
   await mkdir(join(out, '..'), { recursive: true });

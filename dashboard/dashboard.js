@@ -140,6 +140,10 @@ function renderSandboxes() {
   $('stat-changes').textContent = current.changes;
   $('stat-requests').textContent = current.requests;
   $('stat-rules').textContent = current.faultRules;
+  // A sandbox that holds no changes is just the fixtures: nothing to expire.
+  const when = iso => (iso ? new Date(iso).toLocaleString() : '–');
+  $('stat-last-used').textContent = when(current.lastUsed);
+  $('stat-expires').textContent = current.lastUsed && !current.expiresAt ? 'never' : when(current.expiresAt);
 }
 
 function selectSandbox(name) {

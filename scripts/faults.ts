@@ -3,17 +3,18 @@
 // of mixed traffic watching memory. Each scenario prints what it did and its figures, and the
 // script exits non-zero if any check failed. Bounded in time; traffic goes to 127.0.0.1 only.
 //
-//   tsx scripts/faults.ts [kill9] [datafile] [diskfull] [soak] [--minutes N] [--rate N] [--seed N]
+//   tsx scripts/faults.ts [kill9] [compaction] [datafile] [diskfull] [soak] [--minutes N] [--rate N] [--seed N]
 //
-// Without scenario names it runs kill9, datafile and diskfull. Ports 4161-4165.
+// Without scenario names it runs kill9, compaction, datafile and diskfull. Ports 4161-4165.
 import { execFileSync, fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createApp } from '../src/app.js';
 import { runCli, startServer, stop, type Running } from '../test/process.js';
 import type { SoakFigures } from './soak-server.js';
 import {
@@ -38,11 +39,13 @@ const { values: options, positionals } = parseArgs({
     seed: { type: 'string', default: '42' },
   },
 });
-const scenarios = positionals.length ? positionals : ['kill9', 'datafile', 'diskfull'];
-const known = ['kill9', 'datafile', 'diskfull', 'soak'];
+const scenarios = positionals.length ? positionals : ['kill9', 'compaction', 'datafile', 'diskfull'];
+const known = ['kill9', 'compaction', 'datafile', 'diskfull', 'soak'];
 for (const name of scenarios) if (!known.includes(name)) throw new Error(`unknown scenario ${name}; choose from ${known.join(', ')}`);
 
 const PORTS = { kill9: 4161, diskfull: 4162, soak: 4163 };
+/** The built server (`npm run test:faults` builds first): it starts faster than through tsx. */
+const BUILT = ['dist/cli.js'];
 const failures: string[] = [];
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -59,10 +62,22 @@ const idOf = (answer: Answer) => (answer.body as { id?: unknown } | undefined)?.
 const createCall = (c: CreateOperation, sandbox: string) => exampleCall(c.create, sandbox);
 const label = (o: SpecOperation) => `${o.slug}.${o.op.iid}`;
 
-/** Rows a sandbox holds for an API in a parsed data file (tombstones not counted). */
-function rowsIn(file: { sandboxes: Record<string, Record<string, Record<string, Record<string, unknown>>>> }, sandbox: string, slug: string) {
-  const collections = file.sandboxes[sandbox]?.[slug] ?? {};
-  return Object.values(collections).flatMap(rows => Object.entries(rows).filter(([, row]) => row !== null));
+/** What a restart reads back from a data file: the rows a sandbox holds for an API (tombstones not counted). */
+async function readBack(file: string) {
+  const { store, close } = await createApp({ dataFile: file });
+  const rows = (sandbox: string, slug: string) =>
+    Object.values(store.changesOf(sandbox)?.[slug] ?? {}).flatMap(collection => Object.entries(collection).filter(([, row]) => row !== null));
+  const sandboxes = store.sandboxNames().length;
+  await close();
+  return { rows, sandboxes };
+}
+
+/** The acknowledged creates missing from what a restart reads back. */
+function missingFrom(stored: Awaited<ReturnType<typeof readBack>>, acked: Array<{ create: CreateOperation; sandbox: string; id?: string }>) {
+  return acked.filter(a => {
+    const rows = stored.rows(a.sandbox, a.create.create.slug);
+    return rows.length === 0 || (a.id !== undefined && !rows.some(([key, row]) => key === a.id || (row as { id?: unknown }).id === a.id));
+  });
 }
 
 /** kill -9 in the middle of concurrent creates; every create answered 2xx must survive. */
@@ -104,19 +119,15 @@ async function kill9(): Promise<void> {
     await Promise.all(workers);
     log(`  round ${round}: killed after ${killAfter} ms; ${acked.length} creates acknowledged so far`);
   }
-  const text = await readFile(file, 'utf8');
-  let parsed: Parameters<typeof rowsIn>[0] | undefined;
+  let stored: Awaited<ReturnType<typeof readBack>>;
   try {
-    parsed = JSON.parse(text);
+    stored = await readBack(file);
   } catch (error) {
-    check(false, `the data file parses after kill -9 (${(error as Error).message})`);
+    check(false, `the data file loads after kill -9 (${(error as Error).message})`);
     return;
   }
-  check(true, `the data file parses after kill -9 (${text.length} bytes, ${Object.keys(parsed!.sandboxes).length} sandboxes)`);
-  const missing = acked.filter(a => {
-    const rows = rowsIn(parsed!, a.sandbox, a.create.create.slug);
-    return rows.length === 0 || (a.id !== undefined && !rows.some(([key, row]) => key === a.id || (row as { id?: unknown }).id === a.id));
-  });
+  check(true, `the data file loads after kill -9 (${stored.sandboxes} sandboxes)`);
+  const missing = missingFrom(stored, acked);
   check(missing.length === 0, `every acknowledged create is in the file: ${acked.length - missing.length} of ${acked.length}`);
 
   const server = await startServer(['--port', String(PORTS.kill9), '--data', file, '--log-level', 'silent']);
@@ -133,6 +144,67 @@ async function kill9(): Promise<void> {
     await stop(server);
   }
   log(`  figures: ${sent} creates sent, ${answered} answered, ${acked.length} acknowledged (2xx), ${refused} cut off by the kill; ops: ${creates.map(c => label(c.create)).join(', ')}`);
+}
+
+/**
+ * kill -9 at random points of compaction, 20 times: the log is compacted every few KB, so a storm of
+ * creates keeps a compaction running nearly all the time (reading the segments, writing the
+ * temporary snapshot, renaming it, deleting segments). After each kill, a restart must read back
+ * every create acknowledged in every round so far.
+ */
+async function compaction(): Promise<void> {
+  log('\n## kill -9 during compaction, 20 times');
+  const file = join(work, 'compaction', 'sandbox.json');
+  const random = seededRandom(Number(options.seed) + 1);
+  const acked: Array<{ create: CreateOperation; sandbox: string; id?: string }> = [];
+  const env = { SANDBOX_COMPACT_BYTES: String(16 * 1024) };
+  let compactions = 0;
+  let lastLog = -1;
+  for (let round = 1; round <= 20; round++) {
+    const server = await startServer(['--port', String(PORTS.kill9), '--data', file, '--log-level', 'silent'], env, BUILT);
+    // One create first, so the kill falls in the storm rather than in start-up.
+    const first = await send(server.url, createCall(creates[0], `compact-${round}-first`));
+    if (first.status < 300) acked.push({ create: creates[0], sandbox: `compact-${round}-first`, id: idOf(first) as string | undefined });
+    let killed = false;
+    const worker = async (w: number) => {
+      for (let i = 0; !killed; i++) {
+        const create = creates[(w + i) % creates.length];
+        const sandbox = `compact-${round}-${w}-${i}`;
+        try {
+          const answer = await send(server.url, createCall(create, sandbox));
+          if (answer.status >= 200 && answer.status < 300) {
+            const id = idOf(answer);
+            acked.push({ create, sandbox, id: typeof id === 'string' ? id : undefined });
+          } else if (!killed) failures.push(`compaction round ${round}: ${label(create.create)} answered ${answer.status}`);
+        } catch {
+          // the connection died with the server
+        }
+      }
+    };
+    const killAfter = 300 + Math.floor(random() * 1200);
+    const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+    await new Promise(resolve => setTimeout(resolve, killAfter));
+    killed = true;
+    server.proc.kill('SIGKILL');
+    await Promise.all(workers);
+    // The snapshot's header says which log segment it reaches: it moves on with each compaction.
+    const header = JSON.parse((await readFile(file, 'utf8')).split('\n', 1)[0]) as { log: number };
+    if (header.log !== lastLog) compactions++;
+    lastLog = header.log;
+    let missing: unknown[] = acked;
+    try {
+      missing = missingFrom(await readBack(file), acked);
+    } catch (error) {
+      check(false, `round ${round}: the data loads after kill -9 (${(error as Error).message})`);
+      return;
+    }
+    const leftovers = (await readdir(join(work, 'compaction'))).filter(f => f.startsWith('.sandbox.json.tmp')).length;
+    check(
+      missing.length === 0,
+      `round ${round}: killed after ${killAfter} ms (snapshot reaches segment ${header.log}${leftovers ? ', a temporary snapshot was being written' : ''}): ${acked.length - missing.length} of ${acked.length} acknowledged creates read back`,
+    );
+  }
+  check(acked.length > 0 && compactions >= 5, `${acked.length} creates acknowledged; the snapshot moved on in ${compactions} of 20 rounds (the others were killed before a compaction finished)`);
 }
 
 /** Unusable data files at start-up: one line on stderr, a non-zero exit, the file untouched. */
@@ -214,9 +286,9 @@ async function diskfull(): Promise<void> {
     await createAll('writable-again', 'stored');
 
     await stop(server);
-    const onDisk = JSON.parse(await readFile(file, 'utf8')) as Parameters<typeof rowsIn>[0];
-    const lost = kept.filter(k => rowsIn(onDisk, k.sandbox, k.create.create.slug).length === 0);
-    const leaked = refused.filter(r => rowsIn(onDisk, r.sandbox, r.create.create.slug).length > 0);
+    const onDisk = await readBack(file);
+    const lost = kept.filter(k => onDisk.rows(k.sandbox, k.create.create.slug).length === 0);
+    const leaked = refused.filter(r => onDisk.rows(r.sandbox, r.create.create.slug).length > 0);
     check(lost.length === 0, `after a restart, every create answered 2xx is on disk (${kept.length - lost.length} of ${kept.length})`);
     check(leaked.length === 0, `no create answered 503 is on disk (${leaked.length} of ${refused.length})`);
     server = await startServer(['--port', String(PORTS.diskfull), '--data', file, '--strict', '--log-level', 'silent']);
@@ -403,6 +475,7 @@ const started = Date.now();
 try {
   for (const name of scenarios) {
     if (name === 'kill9') await kill9();
+    if (name === 'compaction') await compaction();
     if (name === 'datafile') await datafile();
     if (name === 'diskfull') await diskfull();
     if (name === 'soak') await soak();

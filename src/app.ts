@@ -8,10 +8,12 @@ import type { ApiModule } from './core/api-module.js';
 import { DEFAULT_SEED, loadFixtures } from './core/fixtures.js';
 import { apiRequestHandler, loadApi, type LoadedApi, type PipelineEnvironment, type RequestRecord } from './core/pipeline.js';
 import { docsRouter, documentedApis, landingPage } from './docs/index.js';
-import { Store } from './core/store.js';
+import { SANDBOX_META_API, Store, type RecordCheck } from './core/store.js';
 import { SandboxClocks, type ClockEvent } from './core/clock.js';
 import { FixtureView } from './core/fixture-view.js';
 import { SandboxIds } from './core/ids.js';
+import { SpecSchemas } from './core/schemas.js';
+import { keyOf } from './controls/records.js';
 import { adminPath, createControls, type ControlsOptions, type SandboxControls } from './controls/index.js';
 import { requestLogger } from './logging.js';
 
@@ -20,6 +22,12 @@ export interface SandboxOptions extends ControlsOptions {
   dataFile?: string;
   /** Keep everything in memory; nothing is written. */
   inMemory?: boolean;
+  /** Named sandboxes idle for longer are deleted (ms; 0 = never; default 7 days). */
+  sandboxTtlMs?: number;
+  /** At most this many named sandboxes hold changes (0 = no limit; default 10,000). */
+  maxSandboxes?: number;
+  /** Compact the data file's log once it holds this many bytes (default: 16 MB, or the snapshot's size if larger). */
+  compactBytes?: number;
   /** Fixture seed (default: the data file's, or 1). */
   seed?: number;
   /** Response violations become 500s. */
@@ -44,7 +52,7 @@ export interface SandboxApp {
   events: EventEmitter;
   /** Journal, coverage, faults, records (also served by the admin API). */
   controls: SandboxControls;
-  /** Waits for pending writes. */
+  /** Waits for pending writes, then closes the store. */
   close(): Promise<void>;
 }
 
@@ -77,6 +85,10 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
     seed: options.seed,
     defaultSeed: DEFAULT_SEED,
     loadFixtures: seed => loadFixtures(modules, seed),
+    checkRecord: storedRecordCheck(apis),
+    sandboxTtlMs: options.sandboxTtlMs,
+    maxSandboxes: options.maxSandboxes,
+    log: { compactBytes: options.compactBytes },
   });
   const events = new EventEmitter();
   const { logger } = options;
@@ -144,5 +156,26 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
     if (!res.headersSent) res.status(500).json({ error: 'internal', message: 'The sandbox failed to handle this request.' });
   });
 
-  return { app, store, apis, events, controls, close: () => store.flush() };
+  return { app, store, apis, events, controls, close: () => store.close() };
+}
+
+/**
+ * Start-up check of a stored record: it follows its collection's schema and sits under its own key.
+ * Records of APIs this server does not serve are kept as they are, unchecked (and unreachable).
+ */
+function storedRecordCheck(apis: readonly LoadedApi[]): RecordCheck {
+  const schemas = new Map<string, SpecSchemas>();
+  return (api, collection, key, record) => {
+    const loaded = apis.find(a => a.module.slug === api);
+    if (!loaded || api === SANDBOX_META_API) return undefined;
+    if (!Object.hasOwn(loaded.module.collections, collection)) return `${api} has no collection ${collection}`;
+    const spec = loaded.module.collections[collection];
+    let specSchemas = schemas.get(api);
+    if (!specSchemas) schemas.set(api, (specSchemas = new SpecSchemas(loaded.specFile)));
+    const problems = specSchemas.validate(spec.schema, record);
+    if (problems.length) return `does not follow schema ${spec.schema}: ${problems.slice(0, 3).join('; ')}`;
+    const derived = keyOf(spec, record as Record<string, unknown>);
+    if (derived !== undefined && derived !== key) return `is stored under key ${JSON.stringify(key)} but its key is ${JSON.stringify(derived)}`;
+    return undefined;
+  };
 }

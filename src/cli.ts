@@ -40,6 +40,18 @@ export function buildCommand(): Command {
     .addOption(
       new Option('--seed <number>', 'fixture seed (default: the data file\'s, or 1)').env('SANDBOX_SEED').argParser(integer(0, 2 ** 31 - 1)),
     )
+    .addOption(
+      new Option('--sandbox-ttl <duration>', 'delete named sandboxes idle for this long (e.g. 7d, 12h, 30m; 0 = never)')
+        .env('SANDBOX_TTL')
+        .default(7 * DAY, '7d')
+        .argParser(duration),
+    )
+    .addOption(
+      new Option('--max-sandboxes <number>', 'most named sandboxes holding changes (0 = no limit)')
+        .env('SANDBOX_MAX_SANDBOXES')
+        .default(10_000)
+        .argParser(integer(0, 10_000_000)),
+    )
     .addOption(new Option('--strict', 'answer 500 when a response breaks its spec').env('SANDBOX_STRICT'))
     .addOption(
       new Option('--clock <instant>', 'start every new sandbox with its clock frozen at this ISO 8601 instant (e.g. 2027-01-15T09:00:00Z)')
@@ -83,6 +95,17 @@ function clockInstant(value: string): Date {
   const instant = parseInstant(value);
   if (!instant) throw new InvalidArgumentError('expected an ISO 8601 instant with a time zone, such as 2027-01-15T09:00:00Z, or a date');
   return instant;
+}
+
+const DAY = 24 * 3600 * 1000;
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: DAY };
+
+/** `0`, or a whole number of seconds, minutes, hours or days: `90s`, `30m`, `12h`, `7d`; in ms. */
+function duration(value: string): number {
+  const match = /^(\d{1,9})([smhd])$/.exec(value.trim());
+  if (value.trim() === '0') return 0;
+  if (!match) throw new InvalidArgumentError('expected 0 or a duration such as 30m, 12h or 7d');
+  return Number(match[1]) * UNITS[match[2]];
 }
 
 /** `*`, or origins such as `http://localhost:3000,https://demo.example.com`. */
@@ -147,6 +170,8 @@ async function main(): Promise<void> {
     journalBytes: number;
     allowedHosts?: string[];
     clock?: Date;
+    sandboxTtl: number;
+    maxSandboxes: number;
   }>();
   const inMemory = booleanOption(command, 'inMemory', 'SANDBOX_IN_MEMORY');
   const strict = booleanOption(command, 'strict', 'SANDBOX_STRICT');
@@ -159,6 +184,10 @@ async function main(): Promise<void> {
       dataFile: options.data,
       inMemory,
       seed: options.seed,
+      sandboxTtlMs: options.sandboxTtl,
+      maxSandboxes: options.maxSandboxes,
+      // Tuning for tests and benchmarks: compact the log sooner than at 16 MB.
+      compactBytes: Number(process.env.SANDBOX_COMPACT_BYTES) || undefined,
       strict,
       adminToken: options.adminToken || undefined,
       corsOrigins: options.corsOrigins,
@@ -207,6 +236,7 @@ async function main(): Promise<void> {
         admin: `${origin}${adminPath}`,
         adminAccess: options.adminToken ? 'token' : 'loopback',
         try: tries,
+        ...(sandbox.store.notes.length ? { recovered: sandbox.store.notes } : {}),
       };
       process.stdout.write(`${JSON.stringify(line)}\n`);
       return;
@@ -222,6 +252,7 @@ async function main(): Promise<void> {
     const access = options.adminToken ? 'admin token required' : 'loopback clients only';
     lines.push(`  sandbox controls  ${origin}${adminPath}  (${access}; X-Sandbox-Id: <name> selects a sandbox)`);
     if (options.clock) lines.push(`  clock: every new sandbox starts frozen at ${options.clock.toISOString()}`);
+    for (const note of sandbox.store.notes) lines.push(`  recovered: ${note}`);
     process.stdout.write(`${[...lines, ...tries.map(t => `  try: ${t}`)].join('\n')}\n`);
   });
 

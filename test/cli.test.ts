@@ -20,6 +20,8 @@ test('--help explains every option with its environment variable', async () => {
     ['--data', 'SANDBOX_DATA'],
     ['--in-memory', 'SANDBOX_IN_MEMORY'],
     ['--seed', 'SANDBOX_SEED'],
+    ['--sandbox-ttl', 'SANDBOX_TTL'],
+    ['--max-sandboxes', 'SANDBOX_MAX_SANDBOXES'],
     ['--strict', 'SANDBOX_STRICT'],
     ['--log-level', 'LOG_LEVEL'],
     ['--log-format', 'LOG_FORMAT'],
@@ -36,6 +38,7 @@ test.each([
   ['a bad port', ['--port', 'eighty'], {}, /--port.*expected an integer/],
   ['a bad boolean variable', [], { SANDBOX_IN_MEMORY: 'maybe' }, /SANDBOX_IN_MEMORY must be/],
   ['a bad log level', ['--log-level', 'loud'], {}, /--log-level.*Allowed choices are fatal, error, warn, info, debug, trace, silent/],
+  ['a bad sandbox TTL', ['--sandbox-ttl', '7 days'], {}, /--sandbox-ttl.*expected 0 or a duration/],
   ['a bad CORS origin', ['--cors-origins', 'localhost:3000'], {}, /--cors-origins.*not an origin/],
 ])('%s is a one-line error and a non-zero exit', async (_, args, env, message) => {
   const { code, stderr, stdout } = await runCli([...args, '--data', join(dir, 'd.json')], env);
@@ -74,6 +77,22 @@ test('an unreadable data file is a one-line error naming it, and is left untouch
   expect(stderr.trim().split('\n')).toHaveLength(1);
   expect(stderr).toContain(file);
   expect(await readFile(file, 'utf8')).toBe('{"format":1,"seed":1,"sandboxes":{');
+});
+
+test('a stored record that breaks its schema is a one-line error naming sandbox, API, collection and key; the files are untouched', async () => {
+  const file = join(dir, 'data.json');
+  const snapshot = [
+    '{"format":2,"seed":1,"log":0}',
+    '["s","ci-3",1764000000000]',
+    `["p","ci-3","upvest","referenceAccounts","${UPVEST.account}",{"id":"${UPVEST.account}","iban":42}]`,
+    '',
+  ].join('\n');
+  await writeFile(file, snapshot);
+  const { code, stderr } = await runCli(['--data', file, '--port', '0']);
+  expect(code).toBe(1);
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).toContain(`data file ${file}: sandbox "ci-3", API upvest, collection referenceAccounts, key "${UPVEST.account}": does not follow schema`);
+  expect(await readFile(file, 'utf8')).toBe(snapshot);
 });
 
 test('a port already in use is a one-line error', async () => {
@@ -164,7 +183,7 @@ test('kill -9 right after a 2xx create loses nothing', async () => {
   } finally {
     await stop(second);
   }
-});
+}, 90_000); // two server starts: slow on a busy machine
 
 test('a URI beyond the API\'s limit is the provider\'s 414; beyond 64 KB a JSON 431; the server keeps serving', async () => {
   const server = await startServer(['--in-memory', '--port', '0']);

@@ -77,11 +77,14 @@ describe('isolated sandboxes', () => {
     const { app } = await testApp();
     await createAccount(app, 'ci-7', IBANS[0]).expect(200);
     const res = await request(app).get(ADMIN).expect(200);
+    const ci7 = { name: 'ci-7', changes: 2, requests: 1, faultRules: 0, lastUsed: expect.any(String), expiresAt: expect.any(String) };
     expect(res.body.data).toEqual([
-      { name: 'default', changes: 0, requests: 0, faultRules: 0 },
-      { name: 'ci-7', changes: 2, requests: 1, faultRules: 0 }, // the account and its idempotency record
+      { name: 'default', changes: 0, requests: 0, faultRules: 0, lastUsed: null, expiresAt: null },
+      ci7, // the account and its idempotency record
     ]);
-    await request(app).get(`${ADMIN}/ci-7`).expect(200, { name: 'ci-7', changes: 2, requests: 1, faultRules: 0 });
+    const { lastUsed, expiresAt } = res.body.data[1];
+    expect(Date.parse(expiresAt) - Date.parse(lastUsed)).toBe(7 * 24 * 3600 * 1000); // the default TTL
+    expect((await request(app).get(`${ADMIN}/ci-7`).expect(200)).body).toEqual(ci7);
   });
 });
 

@@ -1,8 +1,9 @@
 import { jest } from '@jest/globals';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataFileError, Store, StoreUnavailableError, serializeDocument, type Dataset, type StoreDocument } from '../src/core/store.js';
+import { DataFileError, SandboxLimitError, Store, StoreUnavailableError, type Dataset, type StoreOptions } from '../src/core/store.js';
+import type { LogBackend } from '../src/core/store/log.js';
 
 const fixtures: Dataset = {
   demo: {
@@ -14,21 +15,31 @@ const fixtures: Dataset = {
   },
 };
 
-const open = (file?: string, seed?: number) =>
-  Store.open({ file, inMemory: !file, seed, defaultSeed: 1, loadFixtures: () => structuredClone(fixtures) });
+const open = (file?: string, seed?: number, options: Partial<StoreOptions> = {}) =>
+  Store.open({ file, inMemory: !file, seed, defaultSeed: 1, loadFixtures: () => structuredClone(fixtures), ...options });
+
+const logOf = (store: Store) => store.storage as LogBackend;
+/** Everything a store holds, as plain JSON (sandbox → changes). */
+const contents = (store: Store) => Object.fromEntries(store.sandboxNames().map(name => [name, JSON.parse(JSON.stringify(store.changesOf(name) ?? {}))]));
 
 let dir: string;
+const opened: Store[] = [];
+const track = async (store: Promise<Store>) => {
+  const s = await store;
+  opened.push(s);
+  return s;
+};
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sandbox-store-'));
 });
 afterEach(async () => {
-  await chmod(dir, 0o755).catch(() => undefined);
+  for (const store of opened.splice(0)) await store.close().catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 });
 
 describe('collections over fixtures', () => {
   test('reads fixtures, and changes shadow them without touching other sandboxes', async () => {
-    const store = await open();
+    const store = await track(open());
     const mine = store.sandbox('mine').collection('demo', 'things');
     const theirs = store.sandbox('theirs').collection('demo', 'things');
     await mine.put('a', { id: 'a', owner: 'z', n: 10 });
@@ -48,7 +59,7 @@ describe('collections over fixtures', () => {
   });
 
   test('indexes follow later writes and deletes', async () => {
-    const store = await open();
+    const store = await track(open());
     const things = store.sandbox().collection('demo', 'things');
     expect(things.where('owner', 'y').map(r => r.id)).toEqual(['c']);
     await things.put('c', { id: 'c', owner: 'x', n: 3 });
@@ -60,7 +71,7 @@ describe('collections over fixtures', () => {
   });
 
   test('reading from a new sandbox name leaves nothing behind; views of one sandbox share its indexes', async () => {
-    const store = await open();
+    const store = await track(open());
     for (let i = 0; i < 1000; i++) expect(store.sandbox(`reader-${i}`).collection('demo', 'things').where('owner', 'x')).toHaveLength(2);
     expect(store.sandboxNames()).toEqual(['default']);
 
@@ -73,7 +84,7 @@ describe('collections over fixtures', () => {
   });
 
   test('records are frozen, so a change cannot bypass the store', async () => {
-    const store = await open();
+    const store = await track(open());
     const things = store.sandbox().collection<{ id: string; n: number }>('demo', 'things');
     expect(() => {
       (things.get('a') as { n: number }).n = 99;
@@ -81,173 +92,182 @@ describe('collections over fixtures', () => {
   });
 
   test('keys such as __proto__ are ordinary keys', async () => {
-    const store = await open(join(dir, 'data.json'));
+    const store = await track(open(join(dir, 'data.json')));
     const things = store.sandbox().collection('demo', 'things');
     await things.put('__proto__', { id: '__proto__', polluted: true });
     expect(things.get('__proto__')).toEqual({ id: '__proto__', polluted: true });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const reopened = await open(join(dir, 'data.json'));
+    await store.close();
+    const reopened = await track(open(join(dir, 'data.json')));
     expect(reopened.sandbox().collection('demo', 'things').get('__proto__')).toEqual({ id: '__proto__', polluted: true });
   });
 });
 
-describe('persistence', () => {
-  test('a change is on disk when its promise resolves, and survives a reopen', async () => {
-    const file = join(dir, 'nested', 'data.json');
-    const store = await open(file);
-    await store.sandbox().collection('demo', 'things').put('d', { id: 'd', owner: 'q', n: 4 });
-    const onDisk = JSON.parse(await readFile(file, 'utf8'));
-    expect(onDisk.sandboxes.default.demo.things.d).toEqual({ id: 'd', owner: 'q', n: 4 });
-    store.sandbox('ci-1').collection('demo', 'things').remove('a');
-    await store.flush();
+describe('transactions', () => {
+  test("a handler's writes are one change set, durable before transact resolves; a throwing handler's writes are kept", async () => {
+    const store = await track(open(join(dir, 'data.json')));
+    const things = store.sandbox('s').collection('demo', 'things');
+    const commits = jest.spyOn(store.storage, 'commit');
+    const result = await store.transact('s', () => {
+      void things.put('d', { id: 'd', owner: 'q', n: 4 });
+      things.remove('a');
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(commits).toHaveBeenCalledTimes(1);
+    expect(commits.mock.calls[0][0].ops.map(op => op.kind)).toEqual(['put', 'put']);
+    await expect(
+      store.transact('s', () => {
+        void things.put('e', { id: 'e', owner: 'q', n: 5 });
+        throw new Error('refused after writing');
+      }),
+    ).rejects.toThrow('refused after writing');
+    expect(things.get('e')).toBeDefined();
+    await store.transact('s', () => things.get('a')); // a read commits nothing
+    expect(commits).toHaveBeenCalledTimes(2);
+  });
 
-    const reopened = await open(file);
+  test('writes an async handler makes after an await are durable before transact resolves too', async () => {
+    const file = join(dir, 'data.json');
+    const store = await track(open(file));
+    const things = store.sandbox('s').collection('demo', 'things');
+    let durable = false;
+    await store.transact('s', async () => {
+      await new Promise(resolve => setTimeout(resolve, 5));
+      void things.put('late', { id: 'late' }).then(() => (durable = true));
+    });
+    expect(durable).toBe(true);
+  });
+});
+
+describe('the log', () => {
+  test('a change is in the log when its promise resolves, and survives a reopen', async () => {
+    const file = join(dir, 'nested', 'data.json');
+    const store = await track(open(file));
+    await store.sandbox().collection('demo', 'things').put('d', { id: 'd', owner: 'q', n: 4 });
+    const log = await readFile(`${file}.log.0`, 'utf8');
+    expect(log.trim().split('\n').map(line => JSON.parse(line).o)).toEqual([[['p', 'default', 'demo', 'things', 'd', { id: 'd', owner: 'q', n: 4 }]]]);
+    store.sandbox('ci-1').collection('demo', 'things').remove('a');
+    await store.close();
+
+    const reopened = await track(open(file));
     expect(reopened.sandbox().collection('demo', 'things').get('d')).toEqual({ id: 'd', owner: 'q', n: 4 });
     expect(reopened.sandbox('ci-1').collection('demo', 'things').get('a')).toBeUndefined();
     expect(reopened.sandboxNames()).toEqual(expect.arrayContaining(['default', 'ci-1']));
   });
 
-  test('concurrent changes are grouped into few writes and none is lost', async () => {
+  test('concurrent changes are grouped into few appends and none is lost', async () => {
     const file = join(dir, 'data.json');
-    const store = await open(file);
+    const store = await track(open(file));
     const things = store.sandbox().collection('demo', 'things');
-    const writes = jest.spyOn((store as unknown as { db: { write(): Promise<void> } }).db, 'write');
-    await Promise.all(Array.from({ length: 200 }, (_, i) => things.put(`k${i}`, { id: `k${i}`, owner: 'w', n: i })));
-    expect(writes.mock.calls.length).toBeLessThanOrEqual(3);
-    const onDisk = JSON.parse(await readFile(file, 'utf8'));
-    expect(Object.keys(onDisk.sandboxes.default.demo.things)).toHaveLength(200);
+    const appends = jest.spyOn(logOf(store) as unknown as { append(b: Buffer): Promise<void> }, 'append');
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => store.transact('default', () => things.put(`k${i}`, { id: `k${i}`, owner: 'w', n: i }))),
+    );
+    expect(appends.mock.calls.length).toBeLessThanOrEqual(3);
+    await store.close();
+    expect(Object.keys((await track(open(file))).changesOf('default')!.demo.things)).toHaveLength(200);
   });
 
-  test('a failed write rejects, rolls the change back, and later writes work again', async () => {
+  test('a failed append rejects, rolls back every change not yet durable, and later writes work again', async () => {
     const file = join(dir, 'data.json');
-    const store = await open(file);
+    const store = await track(open(file));
     const things = store.sandbox().collection('demo', 'things');
     await things.put('kept', { id: 'kept', owner: 'k', n: 0 });
 
-    await chmod(dir, 0o500); // steno writes a temp file next to the data file
+    const handle = () => (logOf(store) as unknown as { handle: { datasync(): Promise<void> } }).handle;
+    jest.spyOn(handle(), 'datasync').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
     const failed = things.put('lost', { id: 'lost', owner: 'l', n: 1 });
-    const removal = things.remove('kept');
-    expect(removal).toBe(true);
-    if (process.getuid?.() === 0) {
-      // root ignores directory permissions: simulate the failing disk instead
-      jest.spyOn((store as unknown as { db: { write(): Promise<void> } }).db, 'write').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
-    }
+    expect(things.remove('kept')).toBe(true);
     await expect(failed).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(things.get('lost')).toBeUndefined();
     expect(things.get('kept')).toEqual({ id: 'kept', owner: 'k', n: 0 });
     expect(things.where('owner', 'l')).toEqual([]);
 
-    await chmod(dir, 0o755);
     await things.put('later', { id: 'later', owner: 'k', n: 2 });
-    const onDisk = JSON.parse(await readFile(file, 'utf8'));
-    expect(Object.keys(onDisk.sandboxes.default.demo.things).sort()).toEqual(['kept', 'later']);
+    await store.close();
+    // The failed batch was cut off the log: only durable changes come back.
+    expect(Object.keys((await track(open(file))).changesOf('default')!.demo.things).sort()).toEqual(['kept', 'later']);
   });
-});
 
-describe('replacing a sandbox\'s changes', () => {
-  test('reset, replace and delete are persisted, and indexes follow', async () => {
+  test('a torn last line is dropped and reported; the file is left as it was', async () => {
     const file = join(dir, 'data.json');
-    const store = await open(file);
-    const things = store.sandbox('s').collection('demo', 'things');
-    expect(things.where('owner', 'x').map(r => r.id)).toEqual(['a', 'b']);
-    await things.put('d', { id: 'd', owner: 'x', n: 4 });
-    expect(store.changeCount('s')).toBe(1);
+    const store = await track(open(file));
+    await store.sandbox('s').collection('demo', 'things').put('d', { id: 'd', n: 4 });
+    await store.close();
+    await appendFile(`${file}.log.0`, '{"t":1,"o":[["p","s","demo","things","e",{"id":"e"');
+    const before = await readFile(`${file}.log.0`);
 
-    await store.replaceChanges('s', { demo: { things: { a: null, e: { id: 'e', owner: 'x', n: 5 } } } });
-    expect(things.where('owner', 'x').map(r => r.id)).toEqual(['b', 'e']);
-    expect(store.changeCount('s')).toBe(2);
-    expect((await open(file)).sandbox('s').collection('demo', 'things').values().map(r => r.id)).toEqual(['b', 'c', 'e']);
-
-    await store.replaceChanges('s', undefined);
-    expect(things.values()).toEqual(Object.values(fixtures.demo.things));
-    await store.sandbox('gone').collection('demo', 'things').put('z', { id: 'z' });
-    await store.deleteSandbox('gone');
-    expect(store.sandboxNames()).not.toContain('gone');
-    const reopened = await open(file);
-    expect(reopened.sandboxNames()).toEqual(['default']);
+    const reopened = await track(open(file));
+    expect(reopened.notes).toEqual([expect.stringMatching(/data\.json\.log\.0 line 2: dropped a change set that was being written/)]);
+    expect(reopened.sandbox('s').collection('demo', 'things').get('d')).toEqual({ id: 'd', n: 4 });
+    expect(reopened.sandbox('s').collection('demo', 'things').get('e')).toBeUndefined();
+    expect(await readFile(`${file}.log.0`)).toEqual(before);
+    await reopened.sandbox('s').collection('demo', 'things').put('f', { id: 'f' });
+    await reopened.close();
+    expect((await track(open(file))).sandbox('s').collection('demo', 'things').get('f')).toEqual({ id: 'f' });
   });
 
-  test('a replacement that cannot be written is rolled back', async () => {
+  test('any other unreadable line stops start-up with one line naming the file and line', async () => {
     const file = join(dir, 'data.json');
-    const store = await open(file);
-    const things = store.sandbox('s').collection('demo', 'things');
-    await things.put('d', { id: 'd', owner: 'x', n: 4 });
-    jest.spyOn((store as unknown as { db: { write(): Promise<void> } }).db, 'write').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
-    await expect(store.replaceChanges('s', undefined)).rejects.toBeInstanceOf(StoreUnavailableError);
-    expect(things.get('d')).toEqual({ id: 'd', owner: 'x', n: 4 });
-    expect(things.where('owner', 'x').map(r => r.id)).toEqual(['a', 'b', 'd']);
+    const store = await track(open(file));
+    await store.sandbox('s').collection('demo', 'things').put('d', { id: 'd' });
+    await store.sandbox('s').collection('demo', 'things').put('e', { id: 'e' });
+    await store.close();
+    const lines = (await readFile(`${file}.log.0`, 'utf8')).split('\n');
+    lines[0] = lines[0].slice(0, 20);
+    await writeFile(`${file}.log.0`, lines.join('\n'));
+    const error = await open(file).catch(e => e);
+    expect(error).toBeInstanceOf(DataFileError);
+    expect(error.message).toBe(`cannot read data file ${file}.log.0 line 1: not valid JSON`);
   });
 });
 
-test('the data file text is the document, one record per line', () => {
-  const doc: StoreDocument = {
-    format: 1,
-    seed: 3,
-    sandboxes: {
-      default: { demo: { things: { a: { id: 'a', n: 1, nested: { list: [1, 'two', null] } }, gone: null } } },
-      'ci-1': { demo: { things: { '"quoted"\\key': { text: 'line\nbreak, ünïcödé, \u2028' } }, other: {} }, empty: {} },
-      [`__proto__`]: {},
-    },
-  };
-  const text = serializeDocument(doc).toString('utf8');
-  expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(doc)));
-  expect(text.split('\n').filter(line => line.startsWith('"a":') || line.startsWith('"gone":'))).toHaveLength(2);
-  expect(serializeDocument(doc).toString('utf8')).toBe(text);
-});
-
-test('the data file follows every change to a large collection (chunks of text are reused only when unchanged)', async () => {
-  const file = join(dir, 'data.json');
-  const store = await open(file);
-  const things = store.sandbox('big').collection('demo', 'things');
-  const expected: Record<string, unknown> = {};
-  const put = async (key: string, n: number) => {
-    expected[key] = { id: key, n };
-    await things.put(key, { id: key, n });
-  };
-  const check = async () => {
-    const onDisk = JSON.parse(await readFile(file, 'utf8')).sandboxes.big.demo.things;
-    expect(onDisk).toEqual(expected);
-  };
-  await Promise.all(Array.from({ length: 700 }, (_, i) => put(`k${i}`, i)));
-  await check();
-  await put('k300', -1); // a change inside a middle chunk
-  await check();
-  await Promise.all([put('k700', 700), put('k701', 701)]); // appended
-  await check();
-  await put('42', 42); // integer-like keys come first in a JavaScript object
-  await check();
-  things.remove('k5'); // added here: it simply goes
-  delete expected.k5;
-  things.remove('b'); // a fixture: a tombstone stays
-  expected.b = null;
-  await store.flush();
-  await check();
-  await put('a', 1); // fixtures 'a' replaced
-  await check();
-});
-
-test('the data file matches the store after any sequence of changes (randomized, seeded)', async () => {
-  const file = join(dir, 'data.json');
-  const store = await open(file);
-  const things = store.sandbox('random').collection('demo', 'things');
-  let state = 12345;
-  const random = (n: number) => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
-  for (let round = 0; round < 40; round++) {
-    // rounds mix updates and appends with, or without, removals and integer-like keys
-    const removals = round % 4 === 1;
-    const integers = round % 4 === 3;
-    const keyOf = () => (integers && random(5) === 0 ? String(random(400)) : `k${random(300 + round * 20)}`);
+describe('compaction', () => {
+  test('folds the log into the snapshot; nothing is lost, whatever happens meanwhile', async () => {
+    const file = join(dir, 'data.json');
+    const store = await track(open(file, undefined, { log: { compactBytes: 4096 } }));
+    let state = 12345;
+    const random = (n: number) => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
     const pending: Promise<void>[] = [];
-    for (let i = random(400); i > 0; i--) {
-      const key = keyOf();
-      if (removals && random(4) === 0) things.remove(key);
-      else pending.push(things.put(key, { id: key, round, i }));
+    for (let round = 0; round < 30; round++) {
+      const sandbox = `s${random(8)}`;
+      const things = store.sandbox(sandbox).collection('demo', 'things');
+      for (let i = random(60); i > 0; i--) {
+        const key = random(5) === 0 ? ['a', 'b', 'c'][random(3)] : `k${random(200)}`;
+        if (random(4) === 0) things.remove(key);
+        else pending.push(things.put(key, { id: key, round, i }));
+      }
+      if (random(6) === 0) pending.push(store.replaceChanges(sandbox, undefined));
+      if (random(8) === 0) pending.push(store.replaceChanges(sandbox, { demo: { things: { a: null, z: { id: 'z', round } } } }));
+      if (random(3) === 0) await Promise.all(pending.splice(0));
     }
     await Promise.all(pending);
+    await logOf(store).compacted();
     await store.flush();
-    const onDisk = JSON.parse(await readFile(file, 'utf8')).sandboxes.random?.demo?.things ?? {};
-    expect(onDisk).toEqual({ ...store.changesOf('random')?.demo?.things });
-  }
+    expect(logOf(store).stats.compactions).toBeGreaterThan(0);
+    expect(logOf(store).stats.lastError).toBeUndefined();
+    const expected = contents(store);
+    await store.close();
+    const reopened = await track(open(file));
+    expect(contents(reopened)).toEqual(expected);
+    // Only the snapshot and the segments after it are left.
+    const files = (await readdir(dir)).sort();
+    expect(files.filter(f => !f.startsWith('data.json.log.'))).toEqual(['data.json']);
+  });
+
+  test('a forced compaction while writes continue keeps every write', async () => {
+    const file = join(dir, 'data.json');
+    const store = await track(open(file));
+    const things = store.sandbox('big').collection('demo', 'things');
+    await Promise.all(Array.from({ length: 500 }, (_, i) => things.put(`k${i}`, { id: `k${i}`, n: i })));
+    const compaction = logOf(store).compactNow();
+    const during = Array.from({ length: 100 }, (_, i) => things.put(`k${i}`, { id: `k${i}`, n: -i }));
+    await Promise.all([compaction, ...during]);
+    const expected = contents(store);
+    await store.close();
+    expect(contents(await track(open(file)))).toEqual(expected);
+  });
 });
 
 describe('opening a data file', () => {
@@ -257,6 +277,7 @@ describe('opening a data file', () => {
     ['not JSON', 'hello'],
     ['another format', '{"users":[]}'],
     ['binary', Buffer.from([0xff, 0xfe, 0x0a, 0x00, 0x1b, 0x7b])],
+    ['a bad snapshot line', '{"format":2,"seed":1,"log":0}\n["p","s","demo"]\n'],
   ])('refuses a %s file with one printable line naming it, and leaves it untouched', async (_, content) => {
     const file = join(dir, 'data.json');
     await writeFile(file, content);
@@ -269,8 +290,71 @@ describe('opening a data file', () => {
 
   test('keeps the seed it was created with, and refuses a different one', async () => {
     const file = join(dir, 'data.json');
-    await open(file, 7);
-    expect((await open(file)).seed).toBe(7);
+    await (await open(file, 7)).close();
+    const store = await track(open(file));
+    expect(store.seed).toBe(7);
+    await store.close();
     await expect(open(file, 8)).rejects.toThrow(/created with seed 7, not 8/);
+  });
+
+  test('converts a format-1 data file, keeping the original beside it', async () => {
+    const file = join(dir, 'data.json');
+    const original = JSON.stringify({ format: 1, seed: 3, sandboxes: { 'ci-1': { demo: { things: { a: null, d: { id: 'd', n: 4 } } } } } });
+    await writeFile(file, original);
+    const store = await track(open(file));
+    expect(store.seed).toBe(3);
+    expect(store.sandbox('ci-1').collection('demo', 'things').values().map(r => r.id)).toEqual(['b', 'c', 'd']);
+    expect(store.notes).toEqual([expect.stringContaining('converted from format 1')]);
+    expect(await readFile(`${file}.format1`, 'utf8')).toBe(original);
+    expect((await readFile(file, 'utf8')).split('\n')[0]).toMatch(/^\{"format":2,"seed":3,/);
+    await store.close();
+    expect(contents(await track(open(file)))).toEqual(contents(store));
+  });
+
+  test('checks every stored record: a bad one is one line naming sandbox, API, collection and key; the files are untouched', async () => {
+    const file = join(dir, 'data.json');
+    const store = await track(open(file));
+    await store.sandbox('ci-7').collection('demo', 'things').put('d', { id: 'd', n: 'four' });
+    await store.close();
+    const before = await readFile(`${file}.log.0`);
+    const checkRecord = (_api: string, _collection: string, _key: string, record: Record<string, unknown>) =>
+      typeof record.n === 'number' ? undefined : '/n must be number';
+    const error = await open(file, undefined, { checkRecord }).catch(e => e);
+    expect(error).toBeInstanceOf(DataFileError);
+    expect(error.message).toBe(`data file ${file}: sandbox "ci-7", API demo, collection things, key "d": /n must be number`);
+    expect(await readFile(`${file}.log.0`)).toEqual(before);
+    expect((await readdir(dir)).sort()).toEqual(['data.json', 'data.json.log.0']);
+  });
+});
+
+describe('sandbox lifecycle', () => {
+  test('named sandboxes idle past the TTL are deleted; the default one never is', async () => {
+    let now = Date.parse('2026-11-20T10:00:00Z');
+    const store = await track(open(join(dir, 'data.json'), undefined, { sandboxTtlMs: 1000, clock: () => now }));
+    await store.sandbox('old').collection('demo', 'things').put('d', { id: 'd' });
+    await store.sandbox().collection('demo', 'things').put('d', { id: 'd' });
+    expect(store.life('old')).toEqual({ lastUsed: new Date(now), expiresAt: new Date(now + 1000) });
+    expect(store.life('default')).toEqual({ lastUsed: new Date(now), expiresAt: null });
+    now += 600;
+    await store.transact('old', () => store.sandbox('old').collection('demo', 'things').get('d')); // a read is a use
+    now += 600;
+    expect(store.expire()).toEqual([]);
+    now += 1000;
+    expect(store.expire()).toEqual(['old']);
+    expect(store.sandboxNames()).toEqual(['default']);
+    await store.close();
+    expect((await track(open(join(dir, 'data.json')))).sandboxNames()).toEqual(['default']);
+  });
+
+  test('a write that would create one sandbox too many is refused, and changes nothing', async () => {
+    const store = await track(open(undefined, undefined, { maxSandboxes: 2 }));
+    for (const name of ['one', 'two']) await store.transact(name, () => store.sandbox(name).collection('demo', 'things').put('d', { id: 'd' }));
+    const refused = store.transact('three', () => store.sandbox('three').collection('demo', 'things').put('d', { id: 'd' }));
+    await expect(refused).rejects.toBeInstanceOf(SandboxLimitError);
+    expect(store.sandboxNames()).toEqual(['default', 'one', 'two']);
+    expect(store.sandbox('three').collection('demo', 'things').get('d')).toBeUndefined();
+    await store.transact('default', () => store.sandbox().collection('demo', 'things').put('d', { id: 'd' })); // not counted
+    await store.deleteSandbox('one');
+    await store.transact('three', () => store.sandbox('three').collection('demo', 'things').put('d', { id: 'd' }));
   });
 });

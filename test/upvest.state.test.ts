@@ -1,7 +1,7 @@
 import { loadFixtures } from '../src/core/fixtures.js';
 import { Store } from '../src/core/store.js';
 import { upvest } from '../src/apis/upvest/index.js';
-import { ReferenceAccounts, maskIban, type CreateReferenceAccount } from '../src/apis/upvest/state.js';
+import { MAX_IDEMPOTENCY_RECORDS, ReferenceAccounts, maskIban, type CreateReferenceAccount } from '../src/apis/upvest/state.js';
 import { UPVEST, problemOf } from './helpers.js';
 
 const NOW = new Date('2026-11-21T10:00:00.000Z');
@@ -105,6 +105,50 @@ describe('creating', () => {
     const error = problemOf(() => accounts.create({ ...input, ...change } as CreateReferenceAccount, client));
     expect(error.status).toBe(status);
     if (field) expect(error.fields[0].field).toBe(field);
+  });
+});
+
+describe('idempotency records', () => {
+  let store: Store;
+  let now: Date;
+  const at = () => new ReferenceAccounts(store.sandbox().api('upvest'), () => now);
+  const kept = () => store.sandbox().collection('upvest', 'idempotencyKeys').size;
+  beforeEach(async () => {
+    store = await Store.open({ inMemory: true, defaultSeed: 1, loadFixtures: seed => loadFixtures([upvest], seed) });
+    now = NOW;
+  });
+
+  test('expire after 24 hours of the sandbox clock: a replay then is a fresh request', () => {
+    const first = at().create(input, client).account;
+    now = new Date(NOW.getTime() + 24 * 3600 * 1000 - 1);
+    expect(at().create(input, client)).toEqual({ account: first, replayed: true });
+    now = new Date(NOW.getTime() + 24 * 3600 * 1000);
+    const fresh = at().create(input, client);
+    expect(fresh.replayed).toBe(false);
+    expect(fresh.account.id).not.toBe(first.id);
+    expect(kept()).toBe(1); // the expired record went; the fresh one is remembered
+  });
+
+  test('a sandbox keeps at most MAX_IDEMPOTENCY_RECORDS; the oldest are forgotten first', () => {
+    const accounts = at();
+    const ibans = ['DE89370400440532013000', 'GB82WEST12345698765432'];
+    for (let i = 0; i < MAX_IDEMPOTENCY_RECORDS + 5; i++) {
+      problemOf(() => accounts.create({ ...input, user_id: '00000000-0000-4000-8000-000000000000', iban: ibans[i % 2] }, { ...client, key: `k-${i}` }));
+    }
+    expect(kept()).toBe(0); // refused creates remember nothing
+    for (let i = 0; i < MAX_IDEMPOTENCY_RECORDS + 5; i++) {
+      void store.sandbox().collection('upvest', 'idempotencyKeys').put(`${UPVEST.clientId}:k-${i}`, {
+        request_hash: '0'.repeat(64),
+        status: 200,
+        body: accounts.get(UPVEST.account),
+        created_at: NOW.toISOString(),
+      });
+    }
+    accounts.create(input, { ...client, key: 'newest' });
+    expect(kept()).toBe(MAX_IDEMPOTENCY_RECORDS);
+    const keys = [...store.sandbox().collection('upvest', 'idempotencyKeys').entries()].map(([key]) => key);
+    expect(keys[0]).toBe(`${UPVEST.clientId}:k-6`);
+    expect(keys.at(-1)).toBe(`${UPVEST.clientId}:newest`);
   });
 });
 

@@ -63,13 +63,18 @@ export function adminApi(controls: Controls): ApiModule {
     return controls.clocks;
   };
 
-  const summary = (name: string) => ({
-    name,
-    // The sandbox's own state (clock, id counter) is not a change to its APIs' records.
-    changes: store.changeCount(name) - store.sandbox(name).collection(META_API, META_COLLECTION).size,
-    requests: journal.count(name),
-    faultRules: faults.settings(name).rules.length,
-  });
+  const summary = (name: string) => {
+    const life = store.life(name);
+    return {
+      name,
+      // The sandbox's own state (clock, id counter) is not a change to its APIs' records.
+      changes: store.changeCount(name) - store.sandbox(name).collection(META_API, META_COLLECTION).size,
+      requests: journal.count(name),
+      faultRules: faults.settings(name).rules.length,
+      lastUsed: life?.lastUsed.toISOString() ?? null,
+      expiresAt: life?.expiresAt?.toISOString() ?? null,
+    };
+  };
   const sandboxNames = () => {
     const names = new Set([...store.sandboxNames(), ...journal.sandboxes(), ...faults.sandboxes()]);
     names.delete(DEFAULT_SANDBOX);
@@ -246,6 +251,7 @@ export function adminApi(controls: Controls): ApiModule {
     collections: {},
     generateFixtures: () => ({}),
     handlers,
+    sandboxOf: ctx => ctx.params.sandbox,
     renderProblem: renderAdminProblem,
     bodyLimit: ADMIN_BODY_LIMIT,
   };

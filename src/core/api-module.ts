@@ -88,6 +88,11 @@ export interface ApiModule {
    * the collection's schema are stored as given.
    */
   beforeAdminWrite?(write: AdminWrite, data: ApiData): object | null;
+  /**
+   * The sandbox a request reads and writes, when it is not the `X-Sandbox-Id` one (the admin API
+   * names it in the path): the store makes that one current before the handler runs.
+   */
+  sandboxOf?(ctx: RequestContext): string | undefined;
   /** Route `/a/b/` as `/a/b` (for providers whose documentation writes paths with a trailing slash). */
   ignoreTrailingSlash?: boolean;
   /** Answer 406 when the request's `Accept` allows none of the operation's response media types. */

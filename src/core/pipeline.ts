@@ -11,7 +11,7 @@ import type { ApiModule, HttpResponse, ProblemContext, RequestContext } from './
 import { isJsonMediaType, readBody } from './body.js';
 import { HttpProblem, problem, type FieldProblem } from './problem.js';
 import { checkSecurity, loadOperations, pathParams, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
-import { DEFAULT_SANDBOX, StoreUnavailableError, type ApiData, type Store } from './store.js';
+import { DEFAULT_SANDBOX, SandboxLimitError, StoreUnavailableError, type ApiData, type Store } from './store.js';
 import type { SandboxClocks } from './clock.js';
 import { randomIds, type SandboxIds } from './ids.js';
 import { specsDir } from '../paths.js';
@@ -23,6 +23,8 @@ export const CLOCK_HEADER = 'x-sandbox-clock';
 const SANDBOX_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const DEFAULT_URI_LIMIT = 8192;
+/** Retry-After when --max-sandboxes is reached: idle sandboxes expire, or someone deletes one. */
+const SANDBOX_LIMIT_RETRY_SECONDS = 60;
 
 /** An API with its parsed spec, ready to serve. */
 export interface LoadedApi {
@@ -127,7 +129,6 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
 
   return async function handleApiRequest(req: Request, res: Response): Promise<void> {
     const started = performance.now();
-    const handled = env.store.beginHandling();
     canonicalAuthorization(req);
     const method = req.method.toLowerCase();
     const queryIndex = req.url.indexOf('?');
@@ -211,15 +212,17 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         ids: env.ids ? env.ids.source(sandbox) : randomIds,
       };
       const handler = module.handlers[context.operationId];
-      const mark = env.store.changeMark();
-      clocks?.catchUp(sandbox);
-      response = await handler(context);
-      // A sandbox's first change stores its clock, so its fixture dates stay where they are.
-      if (clocks && env.store.changeMark() !== mark) clocks.ensure(sandbox);
-      handled();
-      await env.store.durableSince(mark);
+      // The handler's writes (and the clock's catching up) are one change set; the response waits
+      // until it is durable.
+      response = await env.store.transact(module.sandboxOf?.(context) ?? sandbox, () => {
+        const mark = env.store.changeMark();
+        clocks?.catchUp(sandbox);
+        const result = handler(context);
+        // A sandbox's first change stores its clock, so its fixture dates stay where they are.
+        if (clocks && env.store.changeMark() !== mark) clocks.ensure(sandbox);
+        return result;
+      });
     } catch (error) {
-      handled();
       if (!problemContext.requestId) problemContext.requestId = randomUUID();
       response = renderError(error);
     }
@@ -280,7 +283,11 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
     function renderError(error: unknown): HttpResponse {
       let httpProblem: HttpProblem;
       if (error instanceof HttpProblem) httpProblem = error;
-      else if (error instanceof StoreUnavailableError) {
+      else if (error instanceof SandboxLimitError) {
+        httpProblem = problem('unavailable', `The sandbox could not be created, nothing was changed: ${error.message}.`, {
+          headers: { 'retry-after': String(SANDBOX_LIMIT_RETRY_SECONDS) },
+        });
+      } else if (error instanceof StoreUnavailableError) {
         httpProblem = problem('unavailable', 'The sandbox could not store the change; nothing was changed. Try again later.');
         env.onError(error, `${module.slug} ${req.method} ${path}`);
       } else {

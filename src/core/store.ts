@@ -1,50 +1,89 @@
-// The sandbox store: immutable fixture data shared by every sandbox, plus per-sandbox changes
-// (copy-on-write) kept in one lowdb document that is written atomically to the data file.
+// The sandbox store: immutable fixture data shared by every sandbox, plus each sandbox's own
+// changes (copy-on-write), all in memory. The APIs' state classes read and write collections
+// synchronously; each request's writes form a change set that a backend makes durable before the
+// response (store/README.md: the interface, the backends, what is durable when).
 //
 // Memory grows with what sandboxes change, not with their number: a sandbox holds only the
-// records it wrote (or a `null` tombstone for a fixture record it deleted).
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { Low, Memory, type Adapter } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+// records it wrote (or a `null` tombstone for a fixture record it deleted). Sandboxes idle for
+// longer than the TTL are deleted, and there are at most `maxSandboxes` of them.
+import {
+  DataFileError,
+  SandboxLimitError,
+  StoreConflictError,
+  deepFreeze,
+  dict,
+  hasOwn,
+  ownChanges,
+  type ChangeSet,
+  type Dataset,
+  type Op,
+  type Row,
+  type SandboxChanges,
+  type SandboxState,
+  type StoreBackend,
+} from './store/backend.js';
+import { openLog, type LogOptions } from './store/log.js';
+import { memoryBackend } from './store/memory.js';
 
-export type Row = Readonly<Record<string, unknown>>;
-/** collection → key → record */
-export type ApiDataset = Record<string, Record<string, Row>>;
-/** api slug → collection → key → record */
-export type Dataset = Record<string, ApiDataset>;
-/** api slug → collection → key → record, or null where a fixture record was deleted */
-export type SandboxChanges = Record<string, Record<string, Record<string, Row | null>>>;
-
-export interface StoreDocument {
-  format: 1;
-  seed: number;
-  sandboxes: Record<string, SandboxChanges>;
-}
+export {
+  DataFileError,
+  SandboxLimitError,
+  StoreConflictError,
+  StoreUnavailableError,
+  type ApiDataset,
+  type ChangeSet,
+  type Dataset,
+  type Op,
+  type Row,
+  type SandboxChanges,
+  type SandboxState,
+  type StoreBackend,
+} from './store/backend.js';
 
 export const DEFAULT_SANDBOX = 'default';
+/**
+ * Per-sandbox metadata (its clock, id counters, …) lives in collections of this reserved API, so
+ * it is stored, reset, expired, snapshotted and replicated exactly like the APIs' data.
+ */
+export const SANDBOX_META_API = '_sandbox';
+export const DEFAULT_SANDBOX_TTL_MS = 7 * 24 * 3600 * 1000;
+export const DEFAULT_MAX_SANDBOXES = 10_000;
 
-/** The data file cannot be used; `message` is one line naming the file. */
-export class DataFileError extends Error {
-  override name = 'DataFileError';
+/** Checks one stored record at start-up: a problem (one line), or undefined when it is fine. */
+export type RecordCheck = (api: string, collection: string, key: string, record: Row) => string | undefined;
+
+/** What opening a backend gets: it loads `memory`, calls `validate()`, and only then writes anything. */
+export interface BackendContext {
+  /** The seed asked for (`--seed`); a stored seed that differs is an error. */
+  seed?: number;
+  defaultSeed: number;
+  memory: Map<string, SandboxState>;
+  /** Throws a DataFileError naming the first bad record. */
+  validate(): void;
 }
+export type BackendFactory = (context: BackendContext) => Promise<{ backend: StoreBackend; seed: number }>;
 
-/** A write could not be made durable; the change was rolled back. */
-export class StoreUnavailableError extends Error {
-  override name = 'StoreUnavailableError';
-}
-
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-/** Maps keyed by user-supplied ids are null-prototype objects, so `__proto__` is just a key. */
-const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
+export interface StoreOptions {
+  /** Data file path (the embedded log-structured backend); ignored when `inMemory` or `backend`. */
+  file?: string;
+  inMemory?: boolean;
+  /** Another backend (e.g. Redis). */
+  backend?: BackendFactory;
+  /** Fixture seed; defaults to the stored seed, or `defaultSeed` for new storage. */
+  seed?: number;
+  defaultSeed: number;
+  /** Loads the fixture dataset for a seed. */
+  loadFixtures(seed: number): Promise<Dataset> | Dataset;
+  /** Checks every stored record at start-up (default: none). */
+  checkRecord?: RecordCheck;
+  /** Named sandboxes idle for longer are deleted; 0 = never (default 7 days). */
+  sandboxTtlMs?: number;
+  /** At most this many named sandboxes hold changes; 0 = no limit (default 10,000). */
+  maxSandboxes?: number;
+  /** Wall clock for last use and expiry (tests pin it). */
+  clock?: () => number;
+  /** Tuning of the embedded backend (compaction threshold). */
+  log?: LogOptions;
 }
 
 /** One collection of the fixture data, frozen, with lazily built equality indexes. */
@@ -95,110 +134,140 @@ export class BaseData {
   }
 }
 
-interface WriteBatch {
-  undo: Array<() => void>;
-  done: Promise<void>;
-  resolve: () => void;
-  reject: (error: Error) => void;
+/** The writes of one request: applied to memory at once, made durable together by the backend. */
+class Transaction {
+  readonly ops: Op[] = [];
+  readonly undos: Array<() => void> = [];
+  /** Sandboxes this transaction brought into existence. */
+  createsSandbox = false;
+  private settled?: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
+
+  /** Settles when the transaction is durable, or rejects after it was rolled back. */
+  get durable(): Promise<void> {
+    if (!this.settled) {
+      let resolve!: () => void;
+      let reject!: (e: Error) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      promise.catch(() => undefined); // nobody needs to wait for it
+      this.settled = { promise, resolve, reject };
+    }
+    return this.settled.promise;
+  }
+
+  resolve(): void {
+    this.settled?.resolve();
+  }
+
+  reject(error: Error): void {
+    this.settled?.reject(error);
+  }
+
+  undo(): void {
+    for (let i = this.undos.length - 1; i >= 0; i--) this.undos[i]();
+    this.undos.length = 0;
+  }
 }
 
-function newBatch(): WriteBatch {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const done = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  done.catch(() => undefined); // a batch nobody waits for must not be an unhandled rejection
-  return { undo: [], done, resolve, reject };
-}
-
-export interface StoreOptions {
-  /** Data file path; ignored when `inMemory`. */
-  file?: string;
-  inMemory?: boolean;
-  /** Fixture seed; defaults to the data file's seed, or `defaultSeed` for a new file. */
-  seed?: number;
-  defaultSeed: number;
-  /** Loads the fixture dataset for a seed. */
-  loadFixtures(seed: number): Promise<Dataset> | Dataset;
+/** The last use and expiry of a stored sandbox. */
+export interface SandboxLife {
+  lastUsed: Date;
+  /** null: never expires (the default sandbox, or no TTL). */
+  expiresAt: Date | null;
 }
 
 export class Store {
-  private readonly sandboxes = new Map<string, Sandbox>();
-  private collecting: WriteBatch | null = null;
-  private writing: WriteBatch | null = null;
-  private changes = 0;
-  private handling = 0;
-  private lastChange: Promise<void> = Promise.resolve();
+  private readonly views = new Map<string, Sandbox>();
+  /** The transaction of the handler running right now (handlers write synchronously). */
+  private current: Transaction | null = null;
+  /** Writes made outside a request (tests, admin sweeps) commit together at the next microtask. */
+  private ambient: Transaction | null = null;
+  /** Settles when the latest ambient change set is durable (or rolled back). */
+  private ambientDurable: Promise<void> = Promise.resolve();
+  private sweeper?: NodeJS.Timeout;
+  /** Changes made so far (see changeMark). */
+  private changeCounter = 0;
+  readonly sandboxTtlMs: number;
+  readonly maxSandboxes: number;
+  private readonly clock: () => number;
 
   private constructor(
-    private readonly db: Low<StoreDocument>,
+    private readonly memory: Map<string, SandboxState>,
+    private readonly backend: StoreBackend,
     readonly base: BaseData,
-    readonly file: string | undefined,
-  ) {}
+    readonly seed: number,
+    options: StoreOptions,
+  ) {
+    this.sandboxTtlMs = options.sandboxTtlMs ?? DEFAULT_SANDBOX_TTL_MS;
+    this.maxSandboxes = options.maxSandboxes ?? DEFAULT_MAX_SANDBOXES;
+    this.clock = options.clock ?? Date.now;
+  }
 
   static async open(options: StoreOptions): Promise<Store> {
-    let db: Low<StoreDocument>;
-    let fresh = false;
-    if (options.inMemory || !options.file) {
-      db = new Low<StoreDocument>(new Memory(), emptyDocument(options.seed ?? options.defaultSeed));
-    } else {
-      const file = options.file;
-      db = new Low<StoreDocument>(new DataFileAdapter(file), emptyDocument(options.seed ?? options.defaultSeed));
-      let stored: unknown;
-      try {
-        stored = await new JSONFile<unknown>(file).read();
-      } catch (error) {
-        throw new DataFileError(`cannot read data file ${file}: ${describeReadError(error)}`);
-      }
-      if (stored === null) {
-        fresh = true;
-      } else {
-        db.data = checkDocument(stored, file);
-        if (options.seed !== undefined && options.seed !== db.data.seed) {
-          throw new DataFileError(
-            `data file ${file} was created with seed ${db.data.seed}, not ${options.seed}: ` +
-              `pass --seed ${db.data.seed} or use another --data file`,
-          );
-        }
-      }
-    }
-    const base = new BaseData(await options.loadFixtures(db.data.seed));
-    const store = new Store(db, base, options.inMemory ? undefined : options.file);
-    if (fresh && options.file) {
-      try {
-        await mkdir(dirname(options.file), { recursive: true });
-        await db.write();
-      } catch (error) {
-        throw new DataFileError(`cannot create data file ${options.file}: ${oneLine(error)}`);
-      }
+    const memory = new Map<string, SandboxState>();
+    const file = options.backend || options.inMemory ? undefined : options.file;
+    const validate = () => {
+      if (options.checkRecord) checkMemory(memory, options.checkRecord, file ? `data file ${file}` : 'stored data');
+    };
+    const context: BackendContext = { seed: options.seed, defaultSeed: options.defaultSeed, memory, validate };
+    const factory = options.backend ?? (file ? (c: BackendContext) => openLog(file, c, options.log) : memoryBackend);
+    const { backend, seed } = await factory(context);
+    const store = new Store(memory, backend, new BaseData(await options.loadFixtures(seed)), seed, options);
+    store.expire();
+    if (store.sandboxTtlMs > 0) {
+      store.sweeper = setInterval(() => store.expire(), Math.min(60_000, store.sandboxTtlMs)).unref();
     }
     return store;
   }
 
-  get seed(): number {
-    return this.db.data.seed;
+  /** `file`, `memory`, or another backend's name. */
+  get kind(): string {
+    return this.backend.kind;
+  }
+
+  /** What the backend recovered from at start-up, one line each. */
+  get notes(): readonly string[] {
+    return this.backend.notes ?? [];
+  }
+
+  /** The backend itself (tests and the benchmark reach the embedded one's compaction). */
+  get storage(): StoreBackend {
+    return this.backend;
+  }
+
+  /** The data file, for the embedded backend. */
+  get file(): string | undefined {
+    return this.backend.kind === 'file' ? this.backend.location : undefined;
   }
 
   /**
-   * The sandbox of that name; a new name starts as the fixtures, and is persisted once it changes.
+   * The sandbox of that name; a new name starts as the fixtures, and is stored once it changes.
    * Only sandboxes holding changes are kept: a client reading with a fresh `X-Sandbox-Id` per run
    * must not make the server grow. (Views of one sandbox are interchangeable: its state, indexes
    * included, lives with its changes.)
    */
   sandbox(name: string = DEFAULT_SANDBOX): Sandbox {
-    let sandbox = this.sandboxes.get(name);
+    let sandbox = this.views.get(name);
     if (!sandbox) {
       sandbox = new Sandbox(name, this);
-      if (name === DEFAULT_SANDBOX || hasOwn(this.db.data.sandboxes, name)) this.sandboxes.set(name, sandbox);
+      if (name === DEFAULT_SANDBOX || this.memory.has(name)) this.views.set(name, sandbox);
     }
     return sandbox;
   }
 
   /** Names of the sandboxes that hold changes, plus the default one. */
   sandboxNames(): string[] {
-    return [...new Set([DEFAULT_SANDBOX, ...Object.keys(this.db.data.sandboxes), ...this.sandboxes.keys()])];
+    return [...new Set([DEFAULT_SANDBOX, ...this.memory.keys()])];
+  }
+
+  /** Last use and expiry of a sandbox that holds changes; undefined for one that holds none. */
+  life(name: string): SandboxLife | undefined {
+    const state = this.memory.get(name);
+    if (!state) return undefined;
+    const never = name === DEFAULT_SANDBOX || this.sandboxTtlMs <= 0;
+    return { lastUsed: new Date(state.lastUsed), expiresAt: never ? null : new Date(state.lastUsed + this.sandboxTtlMs) };
   }
 
   /** Number of records a sandbox changed (added, replaced or deleted) relative to the fixtures. */
@@ -210,130 +279,225 @@ export class Store {
     return count;
   }
 
-  /**
-   * Replaces a sandbox's changes wholesale: `undefined` takes it back to the fixtures (reset).
-   * Settles when that is on disk, or rejects after it was rolled back.
-   */
-  replaceChanges(name: string, changes: SandboxChanges | undefined): Promise<void> {
-    const all = this.db.data.sandboxes;
-    const had = hasOwn(all, name);
-    const previous = all[name];
-    // New change maps come with no indexes (they are kept per map), so none can be stale.
-    const set = (next: SandboxChanges | undefined) => {
-      if (next === undefined) delete all[name];
-      else all[name] = next;
-    };
-    set(changes && ownChanges(changes));
-    return this.recordChange(() => set(had ? previous : undefined));
+  /** The stored changes of a sandbox, if it has any (read-only). */
+  changesOf(name: string): SandboxChanges | undefined {
+    return this.memory.get(name)?.changes;
   }
 
-  /** Deletes a sandbox: its changes and its name. Settles when that is on disk. */
+  /**
+   * Replaces a sandbox's changes wholesale (a snapshot import); `undefined` takes it back to the
+   * fixtures (reset). Settles when that is durable, or rejects after it was rolled back.
+   */
+  replaceChanges(name: string, changes: SandboxChanges | undefined): Promise<void> {
+    if (changes === undefined) return this.drop(name);
+    const tx = this.transaction();
+    const previous = this.memory.get(name);
+    const next = ownChanges(changes);
+    this.memory.set(name, { changes: next, lastUsed: this.clock() });
+    if (!previous) tx.createsSandbox = true;
+    tx.undos.push(() => this.restore(name, previous));
+    tx.ops.push({ kind: 'replace', sandbox: name, changes: next });
+    return tx.durable;
+  }
+
+  /** Deletes a sandbox: its changes, its last use, its name. Settles when that is durable. */
   deleteSandbox(name: string): Promise<void> {
-    const done = this.replaceChanges(name, undefined);
-    this.sandboxes.delete(name);
+    const done = this.drop(name);
+    this.views.delete(name);
     return done;
   }
 
-  /** @internal The stored changes of a sandbox, if it has any. */
-  changesOf(name: string): SandboxChanges | undefined {
-    return this.db.data.sandboxes[name];
+  private drop(name: string): Promise<void> {
+    const previous = this.memory.get(name);
+    if (!previous) return Promise.resolve();
+    const tx = this.transaction();
+    this.memory.delete(name);
+    tx.undos.push(() => this.restore(name, previous));
+    tx.ops.push({ kind: 'drop', sandbox: name });
+    return tx.durable;
   }
 
-  /** @internal The stored changes of a sandbox, created on first write. */
-  changesFor(name: string): SandboxChanges {
-    const all = this.db.data.sandboxes;
-    if (!hasOwn(all, name)) all[name] = dict();
-    return all[name];
+  private restore(name: string, state: SandboxState | undefined): void {
+    if (state) this.memory.set(name, state);
+    else this.memory.delete(name);
   }
 
   /**
-   * Registers one change (with the way to undo it) in the next write to disk.
-   * The promise settles when the change is durable, or rejects after it was rolled back.
+   * Runs one request's handler against `sandbox`: the backend first makes the sandbox current;
+   * the handler's (synchronous) writes form one change set, committed after it returns — also when
+   * it throws, as a handler may refuse after writing. Resolves once that change set is durable;
+   * rejects with StoreUnavailableError (rolled back), or SandboxLimitError when it would create one
+   * sandbox too many. A conflict with another server re-runs the handler against fresh state.
    */
-  recordChange(undo: () => void): Promise<void> {
-    this.changes++;
-    if (!this.file) return this.lastChange;
-    if (!this.collecting) {
-      this.collecting = newBatch();
-      if (!this.writing) setImmediate(() => this.writeWhenQuiet());
+  async transact<T>(sandbox: string, handler: () => T | Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const preparing = this.backend.prepare(sandbox, this.memory);
+      if (preparing) await preparing;
+      const tx = new Transaction();
+      const outer = this.current;
+      this.current = tx;
+      let result: T | Promise<T> | undefined;
+      let failure: { error: unknown } | undefined;
+      try {
+        result = handler();
+      } catch (error) {
+        failure = { error };
+      } finally {
+        this.current = outer;
+      }
+      // Handlers write synchronously: the change set is complete once the handler returns.
+      let committing: Promise<void> | undefined;
+      try {
+        committing = this.commit(tx, sandbox);
+        if (result instanceof Promise) {
+          try {
+            result = await result;
+          } catch (error) {
+            failure = { error };
+          }
+          // Writes after the handler's first await went to an ambient change set.
+          await this.ambientDurable;
+        }
+        if (committing) await committing;
+      } catch (error) {
+        if (error instanceof StoreConflictError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      if (failure) throw failure.error;
+      return result as T;
     }
-    this.collecting.undo.push(undo);
-    this.lastChange = this.collecting.done;
-    return this.lastChange;
   }
 
-  /** A mark to pass to `durableSince`. */
-  changeMark(): number {
-    return this.changes;
-  }
-
-  /** Settles when every change made since `mark` is on disk; rejects if they were rolled back. */
-  durableSince(mark: number): Promise<void> {
-    return this.changes === mark ? Promise.resolve() : this.lastChange;
-  }
-
-  /** Waits until every change made so far is on disk (or rolled back). */
+  /** Waits until every change made so far is durable (or rolled back). */
   async flush(): Promise<void> {
-    const pending = [this.writing?.done, this.collecting?.done].filter(Boolean);
-    await Promise.allSettled(pending);
+    await this.ambientDurable;
+    await this.backend.flush();
   }
 
-  /**
-   * Group commit: one write covers every change made since the previous write started,
-   * so under load there is one file write per batch, never one per request.
-   */
-  private async writeNext(): Promise<void> {
-    if (this.writing || !this.collecting) return;
-    const batch = (this.writing = this.collecting);
-    this.collecting = null;
-    try {
-      await this.db.write();
-    } catch (error) {
-      // Roll back everything that is not durable, newest first, so memory matches the file.
-      const newer = this.collecting as WriteBatch | null;
-      this.collecting = null;
-      this.writing = null;
-      const failure = new StoreUnavailableError(`cannot write data file ${this.file}: ${oneLine(error)}`);
-      for (const b of [newer, batch]) {
-        if (!b) continue;
-        for (let i = b.undo.length - 1; i >= 0; i--) b.undo[i]();
-        b.reject(failure);
-      }
-      return;
+  /** Flushes, stops the expiry sweep, closes the backend. */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.flush();
+    await this.backend.close();
+  }
+
+  /** Deletes named sandboxes idle for longer than the TTL; returns their names. */
+  expire(now = this.clock()): string[] {
+    if (this.sandboxTtlMs <= 0) return [];
+    const expired: string[] = [];
+    for (const [name, state] of this.memory) {
+      if (name !== DEFAULT_SANDBOX && state.lastUsed + this.sandboxTtlMs <= now) expired.push(name);
     }
-    this.writing = null;
-    batch.resolve();
-    if (this.collecting) this.writeWhenQuiet();
+    for (const name of expired) void this.deleteSandbox(name);
+    return expired;
   }
 
-  /**
-   * Marks a request as being handled (it may be about to change something) until the returned
-   * function is called.
-   */
-  beginHandling(): () => void {
-    this.handling++;
-    let ended = false;
-    return () => {
-      if (!ended) {
-        ended = true;
-        this.handling--;
+  /** @internal Writes one entry of a sandbox's collection (see Collection). */
+  write(sandbox: string, api: string, collection: string, key: string, value: Row | null | undefined, apply: (overlay: Record<string, Row | null>, value: Row | null | undefined) => void): Promise<void> {
+    const tx = this.transaction();
+    let state = this.memory.get(sandbox);
+    if (!state) {
+      state = { changes: dict(), lastUsed: this.clock() };
+      this.memory.set(sandbox, state);
+      tx.createsSandbox = true;
+      tx.undos.push(() => this.memory.delete(sandbox));
+    }
+    const changes = state.changes;
+    if (!hasOwn(changes, api)) changes[api] = dict();
+    if (!hasOwn(changes[api], collection)) changes[api][collection] = dict();
+    const overlay = changes[api][collection];
+    const had = hasOwn(overlay, key);
+    const previous = overlay[key];
+    apply(overlay, value);
+    tx.undos.push(() => apply(overlay, had ? previous : undefined));
+    tx.ops.push({ kind: 'put', sandbox, api, collection, key, value });
+    return tx.durable;
+  }
+
+  /** A count of the changes made so far: compare two marks to know whether anything changed between them. */
+  changeMark(): number {
+    return this.changeCounter;
+  }
+
+  /** The transaction of the running handler, or the ambient one for writes outside requests. */
+  private transaction(): Transaction {
+    this.changeCounter++;
+    if (this.current) return this.current;
+    if (!this.ambient) {
+      const tx = (this.ambient = new Transaction());
+      this.ambientDurable = tx.durable.catch(() => undefined);
+      queueMicrotask(() => {
+        this.ambient = null;
+        try {
+          void this.commit(tx);
+        } catch {
+          // rejected through tx.durable
+        }
+      });
+    }
+    return this.ambient;
+  }
+
+  private commit(tx: Transaction, used?: string): Promise<void> | undefined {
+    const now = this.clock();
+    if (!tx.ops.length) {
+      const state = used === undefined ? undefined : this.memory.get(used);
+      if (state) {
+        state.lastUsed = now;
+        this.backend.touch(used!, now);
       }
-    };
+      return undefined;
+    }
+    if (tx.createsSandbox && this.maxSandboxes > 0 && this.namedCount() > this.maxSandboxes) {
+      this.expire(now);
+      if (this.namedCount() > this.maxSandboxes) {
+        const error = new SandboxLimitError(this.maxSandboxes);
+        tx.undo();
+        tx.reject(error);
+        throw error;
+      }
+    }
+    for (const op of tx.ops) {
+      const state = op.kind === 'drop' ? undefined : this.memory.get(op.sandbox);
+      if (state) state.lastUsed = now;
+    }
+    const set: ChangeSet = { ops: tx.ops, at: now, undo: () => tx.undo() };
+    const done = this.backend.commit(set);
+    done.then(
+      () => tx.resolve(),
+      (error: Error) => tx.reject(error),
+    );
+    return done;
   }
 
-  /**
-   * Group commit: a write costs about the same whatever it holds, and far more when it starts
-   * while requests are being handled (each of its I/O steps then waits for the busy event
-   * loop). Under load, the requests being handled are about to add their changes. So a write
-   * waits until no request is being handled, for at most MAX_LINGER_MS.
-   */
-  private writeWhenQuiet(started = performance.now()): void {
-    if (this.handling === 0 || performance.now() - started >= MAX_LINGER_MS) void this.writeNext();
-    else setTimeout(() => this.writeWhenQuiet(started), 1);
+  /** Named sandboxes holding changes. */
+  private namedCount(): number {
+    return this.memory.size - (this.memory.has(DEFAULT_SANDBOX) ? 1 : 0);
   }
 }
 
-const MAX_LINGER_MS = 10;
+const MAX_ATTEMPTS = 5;
+
+/** Throws a DataFileError naming the first stored record that fails `check`. */
+function checkMemory(memory: Map<string, SandboxState>, check: RecordCheck, where: string): void {
+  for (const [sandbox, { changes }] of memory) {
+    for (const api of Object.keys(changes)) {
+      for (const collection of Object.keys(changes[api])) {
+        const rows = changes[api][collection];
+        for (const key of Object.keys(rows)) {
+          const row = rows[key];
+          if (row === null) continue;
+          const problem = typeof row !== 'object' || Array.isArray(row) ? 'is not an object' : check(api, collection, key, row);
+          if (problem) {
+            throw new DataFileError(
+              `${where}: sandbox ${JSON.stringify(sandbox)}, API ${api}, collection ${collection}, key ${JSON.stringify(key)}: ${problem}`.replace(/[^\x20-\x7e]/g, '?'),
+            );
+          }
+        }
+      }
+    }
+  }
+}
 
 /** One isolated sandbox: the fixtures plus this sandbox's own changes. */
 export class Sandbox {
@@ -364,6 +528,11 @@ export class Sandbox {
     }
     return data;
   }
+
+  /** This sandbox's metadata collections (clock, counters, …): stored like any API's data. */
+  get meta(): ApiData {
+    return this.api(SANDBOX_META_API);
+  }
 }
 
 /** The collections of one API in one sandbox, as handed to that API's state class. */
@@ -387,6 +556,8 @@ function indexesOf(overlay: object): Map<string, Map<unknown, Set<string>>> {
   return indexes;
 }
 
+const fieldOf = (row: object, field: string): unknown => (row as Record<string, unknown>)[field];
+
 /** Records of one collection in one sandbox, keyed by a string id. Records are frozen: replace, don't mutate. */
 export class Collection<T extends object = Row> {
   private readonly base: BaseCollection;
@@ -402,14 +573,6 @@ export class Collection<T extends object = Row> {
 
   private overlay(): Record<string, T | null> | undefined {
     return this.store.changesOf(this.sandbox)?.[this.api]?.[this.name] as Record<string, T | null> | undefined;
-  }
-
-  private overlayForWrite(): Record<string, T | null> {
-    const changes = this.store.changesFor(this.sandbox);
-    if (!hasOwn(changes, this.api)) changes[this.api] = dict();
-    const api = changes[this.api];
-    if (!hasOwn(api, this.name)) api[this.name] = dict();
-    return api[this.name] as Record<string, T | null>;
   }
 
   get(key: string): T | undefined {
@@ -475,7 +638,7 @@ export class Collection<T extends object = Row> {
     return out;
   }
 
-  /** Inserts or replaces a record. The returned promise settles when the change is on disk. */
+  /** Inserts or replaces a record. The returned promise settles when the change is durable. */
   put(key: string, row: T): Promise<void> {
     return this.change(key, deepFreeze(row));
   }
@@ -489,11 +652,9 @@ export class Collection<T extends object = Row> {
 
   /** Sets the overlay entry: a record, `null` (tombstone) or `undefined` (no change). */
   private change(key: string, next: T | null | undefined): Promise<void> {
-    const overlay = this.overlayForWrite();
-    const had = hasOwn(overlay, key);
-    const previous = overlay[key];
-    this.setOverlay(overlay, key, next);
-    return this.store.recordChange(() => this.setOverlay(this.overlayForWrite(), key, had ? previous : undefined));
+    return this.store.write(this.sandbox, this.api, this.name, key, next as Row | null | undefined, (overlay, value) =>
+      this.setOverlay(overlay as Record<string, T | null>, key, value as T | null | undefined),
+    );
   }
 
   private setOverlay(overlay: Record<string, T | null>, key: string, next: T | null | undefined): void {
@@ -508,7 +669,6 @@ export class Collection<T extends object = Row> {
     }
     if (next === undefined) delete overlay[key];
     else overlay[key] = next;
-    noteWritten(overlay, key);
   }
 
   private overlayIndex(field: string, overlay: Record<string, T | null>): Map<unknown, Set<string>> {
@@ -528,239 +688,4 @@ export class Collection<T extends object = Row> {
     }
     return index;
   }
-}
-
-/** A copy of `changes` as the store keeps them: null-prototype maps, frozen records. */
-function ownChanges(changes: SandboxChanges): SandboxChanges {
-  const copy = dict<SandboxChanges[string]>();
-  for (const [api, collections] of Object.entries(changes)) {
-    copy[api] = dict();
-    for (const [collection, rows] of Object.entries(collections)) {
-      const target = (copy[api][collection] = dict<Row | null>());
-      for (const [key, row] of Object.entries(rows)) target[key] = row === null ? null : deepFreeze(row);
-    }
-  }
-  return copy;
-}
-
-const fieldOf = (row: object, field: string): unknown => (row as Record<string, unknown>)[field];
-
-/** Stored records are frozen, so each one's JSON is computed once. */
-const recordJson = new WeakMap<object, string>();
-
-function jsonOf(row: Row): string {
-  let json = recordJson.get(row);
-  if (json === undefined) {
-    json = JSON.stringify(row);
-    recordJson.set(row, json);
-  }
-  return json;
-}
-
-/** Keys written in a collection since its text was last serialized. */
-const writtenKeys = new WeakMap<object, Set<string>>();
-
-function noteWritten(rows: object, key: string): void {
-  let keys = writtenKeys.get(rows);
-  if (!keys) {
-    keys = new Set();
-    writtenKeys.set(rows, keys);
-  }
-  keys.add(key);
-}
-
-/** A collection's serialized entries (UTF-8), in chunks of CHUNK keys, from the last write. */
-interface CollectionText {
-  keys: string[];
-  positions: Map<string, number>;
-  chunks: Buffer[];
-}
-const CHUNK = 256;
-const collectionTexts = new WeakMap<object, CollectionText>();
-/** Keys JavaScript orders first, numerically, whatever their insertion order. */
-const INDEX_LIKE = /^(?:0|[1-9][0-9]{0,8})$/;
-
-/**
- * The entries of one collection as JSON text, in chunks. A chunk is reused from the last write
- * while none of its keys was written since; when the written keys are all new, they follow the
- * old ones, so adding records to a large collection costs its last chunk only.
- */
-function collectionText(rows: Record<string, Row | null>): Buffer[] {
-  const previous = collectionTexts.get(rows);
-  const written = writtenKeys.get(rows);
-  writtenKeys.delete(rows);
-  if (previous && !written) return previous.chunks;
-
-  let keys: string[] | undefined;
-  const stale = new Set<number>();
-  if (previous) {
-    const appended: string[] = [];
-    for (const key of written!) {
-      const position = previous.positions.get(key);
-      const present = hasOwn(rows, key);
-      if (position !== undefined && present) stale.add(Math.floor(position / CHUNK));
-      else if (position === undefined && present && !INDEX_LIKE.test(key)) appended.push(key);
-      else if (position !== undefined || present) {
-        stale.clear();
-        appended.length = 0;
-        keys = undefined;
-        break; // a key went away, or was placed by number: recompute the order
-      }
-      keys = previous.keys;
-    }
-    if (keys) {
-      for (const key of appended) {
-        stale.add(Math.floor(keys.length / CHUNK));
-        previous.positions.set(key, keys.length);
-        keys.push(key);
-      }
-    }
-  }
-  let positions = previous?.positions;
-  if (!keys) {
-    keys = Object.keys(rows);
-    positions = new Map(keys.map((key, i) => [key, i]));
-    stale.clear();
-  }
-  const chunks: Buffer[] = [];
-  for (let start = 0, c = 0; start < keys.length; start += CHUNK, c++) {
-    const reuse = previous && keys === previous.keys ? !stale.has(c) && previous.chunks[c] : reusableChunk(previous, keys, start, written);
-    if (reuse) {
-      chunks.push(reuse);
-      continue;
-    }
-    const entries: string[] = [];
-    for (let i = start; i < Math.min(start + CHUNK, keys.length); i++) {
-      const row = rows[keys[i]];
-      entries.push(`\n${JSON.stringify(keys[i])}:${row === null ? 'null' : jsonOf(row)}`);
-    }
-    chunks.push(Buffer.from(entries.join(',')));
-  }
-  collectionTexts.set(rows, { keys, positions: positions!, chunks });
-  return chunks;
-}
-
-/** The previous chunk at `start`, if it holds exactly the same keys and none was written since. */
-function reusableChunk(previous: CollectionText | undefined, keys: string[], start: number, written: Set<string> | undefined): Buffer | undefined {
-  if (!previous) return undefined;
-  const c = start / CHUNK;
-  const end = Math.min(start + CHUNK, keys.length);
-  if (c >= previous.chunks.length || Math.min(start + CHUNK, previous.keys.length) !== end) return undefined;
-  for (let i = start; i < end; i++) if (previous.keys[i] !== keys[i] || written?.has(keys[i])) return undefined;
-  return previous.chunks[c];
-}
-
-/**
- * The data file's bytes: compact JSON with one record per line (readable with grep and diff),
- * assembled from bytes remembered per record chunk, so a write costs little more than copying
- * the file, however many records the sandboxes hold.
- */
-export function serializeDocument(doc: StoreDocument): Buffer {
-  return Buffer.concat(documentParts(doc));
-}
-
-/** The data file's bytes as a list of parts (see serializeDocument). */
-function documentParts(doc: StoreDocument): Buffer[] {
-  const parts: Buffer[] = [Buffer.from(`{"format":${doc.format},"seed":${doc.seed},"sandboxes":{`)];
-  const text = (s: string) => parts.push(Buffer.from(s));
-  Object.entries(doc.sandboxes).forEach(([name, apis], i) => {
-    text(`${i ? ',' : ''}\n${JSON.stringify(name)}:{`);
-    Object.entries(apis).forEach(([api, collections], j) => {
-      text(`${j ? ',' : ''}${JSON.stringify(api)}:{`);
-      Object.entries(collections).forEach(([collection, rows], k) => {
-        text(`${k ? ',' : ''}${JSON.stringify(collection)}:{`);
-        collectionText(rows).forEach((chunk, c) => {
-          if (c) text(',');
-          parts.push(chunk);
-        });
-        text('}');
-      });
-      text('}');
-    });
-    text('}');
-  });
-  text('}}\n');
-  return parts;
-}
-
-/** Parts per writev call, under the usual IOV_MAX of 1024. */
-const PARTS_PER_WRITE = 1000;
-
-/**
- * lowdb's adapter for the data file: written atomically as lowdb's steno does — a temporary file
- * next to it, then a rename. The document's parts go to the kernel as they are (writev), without
- * joining them first; fs/promises.writeFile would write 512 KB pieces, each waiting for the busy
- * event loop.
- */
-class DataFileAdapter implements Adapter<StoreDocument> {
-  private readonly temporary: string;
-
-  constructor(private readonly file: string) {
-    this.temporary = join(dirname(file), `.${basename(file)}.tmp`);
-  }
-
-  async read(): Promise<StoreDocument | null> {
-    try {
-      return JSON.parse(await readFile(this.file, 'utf8')) as StoreDocument;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-  }
-
-  async write(doc: StoreDocument): Promise<void> {
-    const parts = documentParts(doc);
-    const handle = await open(this.temporary, 'w');
-    try {
-      for (let i = 0; i < parts.length; i += PARTS_PER_WRITE) {
-        const slice = parts.slice(i, i + PARTS_PER_WRITE);
-        const length = slice.reduce((sum, part) => sum + part.length, 0);
-        const { bytesWritten } = await handle.writev(slice);
-        if (bytesWritten !== length) await handle.write(Buffer.concat(slice).subarray(bytesWritten));
-      }
-    } finally {
-      await handle.close();
-    }
-    await rename(this.temporary, this.file);
-  }
-}
-
-function emptyDocument(seed: number): StoreDocument {
-  return { format: 1, seed, sandboxes: dict() };
-}
-
-/** Checks a parsed data file and rebuilds its maps as null-prototype objects. */
-function checkDocument(value: unknown, file: string): StoreDocument {
-  const doc = value as Partial<StoreDocument> | null;
-  if (!doc || typeof doc !== 'object' || doc.format !== 1 || typeof doc.seed !== 'number' || !isObject(doc.sandboxes)) {
-    throw new DataFileError(`cannot read data file ${file}: not a banking-api-sandbox data file (format 1)`);
-  }
-  const sandboxes = dict<SandboxChanges>();
-  for (const [name, apis] of Object.entries(doc.sandboxes)) {
-    if (!isObject(apis)) throw new DataFileError(`cannot read data file ${file}: sandbox ${name} is not an object`);
-    for (const [api, collections] of Object.entries(apis)) {
-      if (!isObject(collections)) throw new DataFileError(`cannot read data file ${file}: ${name}.${api} is not an object`);
-      for (const [collection, rows] of Object.entries(collections)) {
-        if (!isObject(rows)) throw new DataFileError(`cannot read data file ${file}: ${name}.${api}.${collection} is not an object`);
-      }
-    }
-    sandboxes[name] = ownChanges(apis as SandboxChanges);
-  }
-  return { format: 1, seed: doc.seed, sandboxes };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** V8 quotes the start of the text in a JSON error, which may be binary: keep one printable line. */
-function describeReadError(error: unknown): string {
-  if (!(error instanceof SyntaxError)) return oneLine(error);
-  const reason = error.message.replace(/, ".*" is not valid JSON$/s, '').replace(/[^\x20-\x7e]/g, '?');
-  return `not valid JSON (${reason})`;
-}
-
-function oneLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0];
 }

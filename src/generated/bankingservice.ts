@@ -394,9 +394,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Temporarily unavailable (`service_unavailable`, inferred), e.g. the sandbox could not store a change. */
+        /** @description Temporarily unavailable (`service_unavailable`, inferred), e.g. the sandbox could not store a change, or the server already holds its maximum of sandboxes (`--max-sandboxes`; with `Retry-After`). */
         ServiceUnavailable: {
             headers: {
+                /** @description Seconds to wait before retrying, when the sandbox limit was reached. */
+                "retry-after"?: string;
                 [name: string]: unknown;
             };
             content: {

@@ -431,9 +431,11 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Service unavailable (`MCUS.999.990`). */
+        /** @description Service unavailable (`MCUS.999.990`); in the sandbox also when the change could not be stored, or the server already holds its maximum of sandboxes (`--max-sandboxes`; with `Retry-After`, inferred). */
         ServiceUnavailable: {
             headers: {
+                /** @description Seconds to wait before retrying, when the sandbox limit was reached. */
+                "retry-after"?: string;
                 [name: string]: unknown;
             };
             content: {

@@ -907,9 +907,11 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `service-unavailable`: the sandbox could not store the change; nothing was changed (inferred). */
+        /** @description `service-unavailable`: the sandbox could not store the change, or the server already holds its maximum of sandboxes (`--max-sandboxes`; with `Retry-After`); nothing was changed (inferred). */
         ServiceUnavailable: {
             headers: {
+                /** @description Seconds to wait before retrying, when the sandbox limit was reached. */
+                "retry-after"?: string;
                 [name: string]: unknown;
             };
             content: {

@@ -368,10 +368,12 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Temporarily unavailable (`service_unavailable`, inferred). */
+        /** @description Temporarily unavailable (`service_unavailable`, inferred), e.g. the sandbox could not store a change, or the server already holds its maximum of sandboxes (`--max-sandboxes`; with `Retry-After`). */
         ServiceUnavailable: {
             headers: {
                 "upvest-request-id": components["headers"]["RequestId"];
+                /** @description Seconds to wait before retrying, when the sandbox limit was reached. */
+                "retry-after"?: string;
                 [name: string]: unknown;
             };
             content: {

@@ -50,6 +50,11 @@ function canonicalHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
 }
 
+/** How long a create is remembered under its idempotency key (as Stripe does). */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+/** Idempotency records a sandbox keeps at most (a record is ~0.5 KB). */
+export const MAX_IDEMPOTENCY_RECORDS = 1000;
+
 export class ReferenceAccounts {
   private readonly users: Collection<User>;
   private readonly accounts: Collection<StoredReferenceAccount>;
@@ -93,8 +98,9 @@ export class ReferenceAccounts {
   create(input: CreateReferenceAccount, idempotency: { clientId: string; key: string }): { account: ReferenceAccount; replayed: boolean } {
     const idempotencyKey = `${idempotency.clientId}:${idempotency.key}`;
     const requestHash = canonicalHash(input);
+    this.forgetOldIdempotencyRecords();
     const earlier = this.idempotency.get(idempotencyKey);
-    if (earlier) {
+    if (earlier && !this.expired(earlier)) {
       if (earlier.request_hash !== requestHash) {
         throw problem('unprocessable', `idempotency-key ${idempotency.key} was already used with a different request body`);
       }
@@ -121,6 +127,25 @@ export class ReferenceAccounts {
     const shown = present(account);
     void this.idempotency.put(idempotencyKey, { request_hash: requestHash, status: 200, body: shown, created_at: timestamp });
     return { account: shown, replayed: false };
+  }
+
+  private expired(record: IdempotentCreate): boolean {
+    return this.now().getTime() - Date.parse(record.created_at) >= IDEMPOTENCY_TTL_MS;
+  }
+
+  /**
+   * Idempotency records expire after 24 hours (a replay after that is a fresh request), and a
+   * sandbox keeps at most MAX_IDEMPOTENCY_RECORDS: the oldest go first. Records are kept in the
+   * order they were made, so this looks at the oldest few only.
+   */
+  private forgetOldIdempotencyRecords(): void {
+    let excess = -1;
+    for (const [key, record] of this.idempotency.entries()) {
+      if (excess === -1) excess = Math.max(0, this.idempotency.size - MAX_IDEMPOTENCY_RECORDS + 1);
+      if (excess > 0) excess--;
+      else if (!this.expired(record)) break;
+      this.idempotency.remove(key);
+    }
   }
 
   /** Deletes an account; a user's last reference account cannot be deleted. */

@@ -1,0 +1,126 @@
+// What a storage backend implements (see README.md in this folder). The store (../store.ts) keeps
+// every sandbox the process serves in memory and hands the APIs synchronous collections; a backend
+// makes each request's change set durable and, for a shared backend, keeps that memory current.
+
+export type Row = Readonly<Record<string, unknown>>;
+/** collection → key → record */
+export type ApiDataset = Record<string, Record<string, Row>>;
+/** api slug → collection → key → record */
+export type Dataset = Record<string, ApiDataset>;
+/** api slug → collection → key → record, or null where a fixture record was deleted */
+export type SandboxChanges = Record<string, Record<string, Record<string, Row | null>>>;
+
+/**
+ * One change, as the store's memory now holds it:
+ * - `put`: the sandbox's entry for a key is now `value` — a record, `null` (a fixture record
+ *   deleted), or `undefined` (no entry any more: back to the fixture, or an added record removed);
+ * - `replace`: the sandbox's changes are now exactly `changes` (reset: `{}`; snapshot import);
+ * - `drop`: the sandbox is gone (deleted, or expired): its changes and its last use.
+ */
+export type Op =
+  | { kind: 'put'; sandbox: string; api: string; collection: string; key: string; value: Row | null | undefined }
+  | { kind: 'replace'; sandbox: string; changes: SandboxChanges }
+  | { kind: 'drop'; sandbox: string };
+
+/** The changes of one request (or one admin operation), made durable together or not at all. */
+export interface ChangeSet {
+  readonly ops: readonly Op[];
+  /** When it was made (ms since the epoch, wall clock): the last use of every sandbox it touches. */
+  readonly at: number;
+  /** Takes the change set back out of the store's memory (a backend calls it before rejecting). */
+  undo(): void;
+}
+
+/** A sandbox as the store keeps it in memory. */
+export interface SandboxState {
+  changes: SandboxChanges;
+  /** Last request or change (ms since the epoch). */
+  lastUsed: number;
+}
+
+export interface StoreBackend {
+  /** `file` (the embedded log), `memory` (`--in-memory`), or another backend's name. */
+  readonly kind: string;
+  /** Where the data lives, for the start-up line and the health endpoint. */
+  readonly location?: string;
+  /** What it recovered from at start-up (e.g. a torn last log line), one line each, to report. */
+  readonly notes?: readonly string[];
+  /**
+   * Makes the store's memory of `sandbox` current before a request reads it. The embedded backends
+   * own all the data, so they return undefined (nothing to wait for); a shared one checks the
+   * sandbox's version in one round trip and, if another server changed it, installs its fresh
+   * state in `memory` as a whole new SandboxState (records frozen; see `ownChanges`), so indexes
+   * built on the old one cannot go stale.
+   */
+  prepare(sandbox: string, memory: Map<string, SandboxState>): Promise<void> | undefined;
+  /**
+   * Makes a change set durable; resolves once it is. Change sets are committed in the order they
+   * are passed. On failure the backend calls `undo()` on the failing change set and on every later
+   * one it has not made durable, newest first, then rejects each with StoreUnavailableError — or
+   * StoreConflictError when another server changed a sandbox meanwhile (the request is re-run).
+   */
+  commit(set: ChangeSet): Promise<void>;
+  /**
+   * Notes a request to a stored sandbox that changed nothing (its last use). Best effort: nothing
+   * waits for it, and a backend may write it lazily.
+   */
+  touch(sandbox: string, at: number): void;
+  /** Settles when everything committed so far is durable (or rolled back). */
+  flush(): Promise<void>;
+  /** Flushes, then releases files or connections. */
+  close(): Promise<void>;
+}
+
+/** The data cannot be used at start-up; `message` is one printable line naming the file (and line). */
+export class DataFileError extends Error {
+  override name = 'DataFileError';
+}
+
+/** A change could not be made durable; it was rolled back. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
+/** Another server changed a sandbox this change set read; it was rolled back and may be re-run. */
+export class StoreConflictError extends Error {
+  override name = 'StoreConflictError';
+}
+
+/** A request would create one more sandbox than `--max-sandboxes` allows; nothing was changed. */
+export class SandboxLimitError extends Error {
+  override name = 'SandboxLimitError';
+  constructor(readonly limit: number) {
+    super(`this server holds its maximum of ${limit} sandboxes; reuse or delete one, or wait for idle ones to expire`);
+  }
+}
+
+/** Maps keyed by user-supplied ids are null-prototype objects, so `__proto__` is just a key. */
+export const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
+export const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** A copy of `changes` as the store keeps them: null-prototype maps, frozen records. */
+export function ownChanges(changes: SandboxChanges): SandboxChanges {
+  const copy = dict<SandboxChanges[string]>();
+  for (const [api, collections] of Object.entries(changes)) {
+    copy[api] = dict();
+    for (const [collection, rows] of Object.entries(collections)) {
+      const target = (copy[api][collection] = dict<Row | null>());
+      for (const [key, row] of Object.entries(rows)) target[key] = row === null ? null : deepFreeze(row);
+    }
+  }
+  return copy;
+}
+
+export function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0];
+}

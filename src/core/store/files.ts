@@ -1,0 +1,108 @@
+// File helpers for the embedded backend: reading a file of lines in bounded chunks (no single
+// string holds the file), writing a file through a temporary one, fsync of a file's folder.
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * Calls `onLines` with the lines of a file, a chunk at a time; `final` marks the last call, whose
+ * last line may be unterminated (it was being written when the process stopped). `firstLine` is
+ * the 1-based number of the first line passed.
+ */
+export async function readLines(
+  file: string,
+  chunkBytes: number,
+  onLines: (lines: string[], firstLine: number, final: boolean) => void | Promise<void>,
+): Promise<{ unterminated: boolean; lines: number }> {
+  const handle = await open(file, 'r');
+  try {
+    let carry = Buffer.alloc(0);
+    let pending: string[] | undefined;
+    let lineNo = 1;
+    let pendingFirst = 1;
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
+      if (bytesRead === 0) break;
+      const chunk = carry.length ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+      const lines: string[] = [];
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+        lines.push(chunk.toString('utf8', start, nl));
+        start = nl + 1;
+      }
+      carry = Buffer.from(chunk.subarray(start)); // copied: `buffer` is reused
+      if (!lines.length) continue;
+      if (pending) await onLines(pending, pendingFirst, false);
+      pending = lines;
+      pendingFirst = lineNo;
+      lineNo += lines.length;
+    }
+    const tail = carry.length ? carry.toString('utf8') : undefined;
+    if (tail !== undefined) {
+      if (pending) pending.push(tail);
+      else {
+        pending = [tail];
+        pendingFirst = lineNo;
+      }
+      lineNo++;
+    }
+    if (pending) await onLines(pending, pendingFirst, true);
+    return { unterminated: tail !== undefined, lines: lineNo - 1 };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes text in pieces to a file opened for writing, keeping at most ~1 MB unwritten. */
+export class FileWriter {
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  async line(text: string): Promise<void> {
+    this.parts.push(text, '\n');
+    this.size += text.length + 1;
+    if (this.size >= 1 << 20) await this.drain();
+  }
+
+  async drain(): Promise<void> {
+    if (!this.parts.length) return;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    await this.handle.write(text);
+  }
+}
+
+/**
+ * Replaces `file` atomically: `write` fills a temporary file next to it, which is fsync'd and
+ * renamed over `file`, then the folder is fsync'd, so after a power cut the folder names either
+ * the old file or the complete new one.
+ */
+export async function replaceFile(file: string, temporary: string, write: (out: FileWriter) => Promise<void>): Promise<void> {
+  const handle = await open(temporary, 'w');
+  try {
+    const out = new FileWriter(handle);
+    await write(out);
+    await out.drain();
+    await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+  await rename(temporary, file);
+  await syncFolder(file);
+}
+
+/** fsync of the folder holding `file`: makes a created, renamed or deleted name durable. */
+export async function syncFolder(file: string): Promise<void> {
+  const handle = await open(dirname(file), 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,611 @@
+// The embedded backend: a snapshot plus a log of change sets, both JSON Lines, next to each other.
+//
+//   data/sandbox.json         snapshot: {"format":2,"seed":1,"log":4}, then one line per sandbox
+//                             (["s",name,lastUsed]) and per changed record (["p",sandbox,api,collection,key,record])
+//   data/sandbox.json.log.4   log segments from the snapshot's "log" on: one change set per line,
+//   data/sandbox.json.log.5   {"t":ms,"o":[op,…]} with ops ["p",…] (put; no record: entry removed),
+//                             ["r",sandbox,changes] (replace), ["d",sandbox] (drop), ["u",sandbox] (used)
+//
+// A change set is acknowledged once its line is appended and fdatasync'd (group commit: one write
+// and one fdatasync per batch). Past a threshold the log is compacted in the background: appends
+// move to a new segment, the old snapshot and the closed segments are merged line by line into a
+// temporary file, fsync'd and renamed over the snapshot (then the folder is fsync'd), and only then
+// are the folded segments deleted. Start-up streams the snapshot and replays the segments.
+import { link, open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { BackendContext } from '../store.js';
+import {
+  DataFileError,
+  StoreUnavailableError,
+  deepFreeze,
+  dict,
+  hasOwn,
+  oneLine,
+  ownChanges,
+  type ChangeSet,
+  type Op,
+  type Row,
+  type SandboxChanges,
+  type SandboxState,
+  type StoreBackend,
+} from './backend.js';
+import { readLines, replaceFile, syncFolder } from './files.js';
+
+const FORMAT = 2;
+/** A read-only request writes its sandbox's last use at most this often. */
+const TOUCH_EVERY_MS = 60_000;
+/** Start-up reads big chunks; compaction small ones, so each slice of its work is short. */
+const LOAD_CHUNK = 1 << 20;
+const COMPACT_CHUNK = 64 << 10;
+const DEFAULT_COMPACT_BYTES = 16 << 20;
+
+export interface LogOptions {
+  /** Compact once the log holds more than this many bytes (default: 16 MB, or the snapshot's size if larger). */
+  compactBytes?: number;
+}
+
+/** What compaction did, for tests and the benchmark. */
+export interface CompactionStats {
+  compactions: number;
+  /** Longest stretch of compaction work without yielding to the event loop. */
+  longestSliceMs: number;
+  lastDurationMs: number;
+  lastError?: string;
+}
+
+interface Queued {
+  text: string;
+  set?: ChangeSet;
+  resolve?: () => void;
+  reject?: (error: Error) => void;
+}
+
+export async function openLog(file: string, context: BackendContext, options: LogOptions = {}): Promise<{ backend: LogBackend; seed: number }> {
+  const { memory } = context;
+  const notes: string[] = [];
+  let header: { seed: number; log: number } | undefined;
+  let migrateFrom: string | undefined;
+  let snapshotBytes = 0;
+
+  const exists = await stat(file).then(
+    s => s,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw new DataFileError(`cannot read data file ${file}: ${oneLine(error)}`);
+    },
+  );
+  if (exists) {
+    snapshotBytes = exists.size;
+    if (await startsWith(file, `{"format":${FORMAT},`)) {
+      header = await loadSnapshot(file, memory);
+    } else {
+      header = await loadFormat1(file, memory);
+      migrateFrom = file;
+    }
+    if (context.seed !== undefined && context.seed !== header.seed) {
+      throw new DataFileError(`data file ${file} was created with seed ${header.seed}, not ${context.seed}: pass --seed ${header.seed} or use another --data file`);
+    }
+  }
+  const seed = header?.seed ?? context.seed ?? context.defaultSeed;
+
+  const segments = await listSegments(file);
+  const from = header?.log ?? 0;
+  const live = segments.filter(n => n >= from);
+  let logBytes = 0;
+  for (const n of live) {
+    const path = segmentPath(file, n);
+    const torn = await replaySegment(path, memory);
+    if (torn) notes.push(`${path} line ${torn.line}: dropped a change set that was being written when the server stopped (${torn.bytes} bytes; never acknowledged)`);
+    logBytes += (await stat(path)).size;
+  }
+  for (const [name, state] of memory) if (!Object.keys(state.changes).length) memory.delete(name);
+  context.validate();
+
+  // Nothing was written before this point: a file that fails to load or validate is untouched.
+  try {
+    await mkdirFor(file);
+    if (!header) {
+      await replaceFile(file, temporaryOf(file), out => out.line(headerLine(seed, 0)));
+    } else if (migrateFrom) {
+      await keepFormat1(file);
+      await replaceFile(file, temporaryOf(file), async out => {
+        await out.line(headerLine(seed, live.length ? Math.max(...live) + 1 : from));
+        for (const [name, state] of memory) await writeSandbox(out, name, state);
+      });
+      notes.push(`${file}: converted from format 1 (the original is kept as ${basename(file)}.format1)`);
+      live.length = 0;
+      logBytes = 0;
+    }
+    for (const n of segments) if (n < from) await unlink(segmentPath(file, n)); // already in the snapshot
+  } catch (error) {
+    throw new DataFileError(`cannot write data file ${file}: ${oneLine(error)}`);
+  }
+  const next = Math.max(from, ...segments.map(n => n + 1));
+  const backend = new LogBackend(file, seed, next, live, logBytes, Math.max(snapshotBytes, 0), options, notes);
+  return { backend, seed };
+}
+
+export class LogBackend implements StoreBackend {
+  readonly kind = 'file';
+  readonly stats: CompactionStats = { compactions: 0, longestSliceMs: 0, lastDurationMs: 0 };
+  private queue: Queued[] = [];
+  private draining: Promise<void> | null = null;
+  private compaction: Promise<void> | null = null;
+  private handle?: FileHandle;
+  /** Durable bytes of the segment being appended to (a failed append is truncated back to it). */
+  private size = 0;
+  private mustTruncate = false;
+  private readonly touched = new Map<string, number>();
+
+  constructor(
+    readonly location: string,
+    private readonly seed: number,
+    /** The segment appends go to (created on the first append). */
+    private segment: number,
+    /** Segments not yet folded into the snapshot, the current one excluded. */
+    private readonly closed: number[],
+    /** Bytes in the log since the snapshot. */
+    private logBytes: number,
+    private snapshotBytes: number,
+    private readonly options: LogOptions,
+    /** What start-up recovered from (a torn last line, a conversion), to report. */
+    readonly notes: string[],
+  ) {
+    this.maybeCompact();
+  }
+
+  prepare(): undefined {
+    return undefined;
+  }
+
+  commit(set: ChangeSet): Promise<void> {
+    for (const op of set.ops) {
+      if (op.kind === 'drop') this.touched.delete(op.sandbox);
+      else this.touched.set(op.sandbox, set.at);
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.enqueue({ text: JSON.stringify({ t: set.at, o: set.ops.map(encode) }), set, resolve, reject });
+    });
+  }
+
+  touch(sandbox: string, at: number): void {
+    if (at - (this.touched.get(sandbox) ?? 0) < TOUCH_EVERY_MS) return;
+    this.touched.set(sandbox, at);
+    this.enqueue({ text: JSON.stringify({ t: at, o: [['u', sandbox]] }) });
+  }
+
+  async flush(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    while (this.compaction) await this.compaction;
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+
+  /** Waits for a running compaction (tests). */
+  async compacted(): Promise<void> {
+    while (this.compaction) await this.compaction;
+  }
+
+  /** Starts a compaction now, whatever the log's size (tests, the benchmark). */
+  compactNow(): Promise<void> {
+    this.maybeCompact(true);
+    return this.compacted();
+  }
+
+  private enqueue(entry: Queued): void {
+    this.queue.push(entry);
+    this.kick();
+  }
+
+  /** Group commit: everything queued while a batch is being written goes in the next one. */
+  private kick(): void {
+    if (this.draining) return;
+    this.draining = new Promise<void>(resolve => setImmediate(resolve))
+      .then(() => this.drain())
+      .finally(() => {
+        this.draining = null;
+        if (this.queue.length) this.kick();
+      });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.append(Buffer.from(`${batch.map(e => e.text).join('\n')}\n`));
+      } catch (error) {
+        // Roll back everything not durable, newest first, so memory matches the log.
+        const failed = [...batch, ...this.queue];
+        this.queue = [];
+        const failure = new StoreUnavailableError(`cannot write data file ${segmentPath(this.location, this.segment)}: ${oneLine(error)}`);
+        for (let i = failed.length - 1; i >= 0; i--) failed[i].set?.undo();
+        for (const entry of failed) entry.reject?.(failure);
+        continue;
+      }
+      for (const entry of batch) entry.resolve?.();
+      this.maybeCompact();
+    }
+  }
+
+  private async append(bytes: Buffer): Promise<void> {
+    if (!this.handle) {
+      const path = segmentPath(this.location, this.segment);
+      const handle = await open(path, 'a');
+      try {
+        await syncFolder(path); // the new segment's name survives a power cut
+        this.size = (await handle.stat()).size;
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
+      this.handle = handle;
+    }
+    if (this.mustTruncate) {
+      await this.handle.truncate(this.size);
+      this.mustTruncate = false;
+    }
+    try {
+      for (let offset = 0; offset < bytes.length; ) offset += (await this.handle.write(bytes, offset)).bytesWritten;
+      await this.handle.datasync();
+    } catch (error) {
+      // Cut off whatever part of the batch reached the file: it is rolled back in memory.
+      this.mustTruncate = true;
+      await this.handle
+        .truncate(this.size)
+        .then(() => (this.mustTruncate = false))
+        .catch(() => undefined);
+      throw error;
+    }
+    this.size += bytes.length;
+    this.logBytes += bytes.length;
+  }
+
+  /** Rotates the log and compacts the closed segments in the background, past the threshold. */
+  private maybeCompact(force = false): void {
+    if (this.compaction) return;
+    const threshold = this.options.compactBytes ?? Math.max(DEFAULT_COMPACT_BYTES, this.snapshotBytes);
+    if (!force && this.logBytes <= threshold) return;
+    if (this.handle || this.size) {
+      // Appends go to a new segment from here on; the current one is closed.
+      const handle = this.handle;
+      this.handle = undefined;
+      this.closed.push(this.segment);
+      this.segment++;
+      this.size = 0;
+      void handle?.close().catch(() => undefined);
+    }
+    if (!this.closed.length) return;
+    const folded = [...this.closed];
+    const started = performance.now();
+    this.compaction = compact(this.location, this.seed, folded, this.stats)
+      .then(bytes => {
+        this.closed.splice(0, folded.length);
+        this.snapshotBytes = bytes;
+        this.logBytes = this.size;
+        this.stats.compactions++;
+        this.stats.lastDurationMs = performance.now() - started;
+        this.stats.lastError = undefined;
+      })
+      .catch((error: unknown) => {
+        // The snapshot and the segments are as they were; the next threshold tries again.
+        this.stats.lastError = oneLine(error);
+        this.logBytes = 0;
+      })
+      .finally(() => (this.compaction = null));
+  }
+}
+
+/** One op as a log line holds it. */
+function encode(op: Op): unknown[] {
+  switch (op.kind) {
+    case 'put':
+      return op.value === undefined ? ['p', op.sandbox, op.api, op.collection, op.key] : ['p', op.sandbox, op.api, op.collection, op.key, op.value];
+    case 'replace':
+      return ['r', op.sandbox, op.changes];
+    case 'drop':
+      return ['d', op.sandbox];
+  }
+}
+
+/** A sandbox's folded changes from the log, during compaction. */
+interface Folded {
+  /** The snapshot's lines of this sandbox no longer count (replaced or dropped). */
+  replaced: boolean;
+  dropped: boolean;
+  lastUsed: number;
+  /** Its last put per [api, collection, key]. */
+  puts: Map<string, unknown[]>;
+  written: boolean;
+}
+
+/**
+ * Merges the snapshot and the closed segments `folded` into a new snapshot, a chunk at a time
+ * (the file is never one string, and the event loop is never held for long). Returns its size.
+ */
+async function compact(file: string, seed: number, folded: number[], stats: CompactionStats): Promise<number> {
+  let slice = performance.now();
+  const yielded = () => {
+    const now = performance.now();
+    stats.longestSliceMs = Math.max(stats.longestSliceMs, now - slice);
+    slice = now;
+  };
+  const changes = new Map<string, Folded>();
+  const sandboxOf = (name: string, reset: boolean, at: number): Folded => {
+    let entry = changes.get(name);
+    if (!entry || reset) {
+      entry = { replaced: reset || (entry?.replaced ?? false), dropped: false, lastUsed: at, puts: new Map(), written: false };
+      changes.set(name, entry);
+    }
+    entry.lastUsed = Math.max(entry.lastUsed, at);
+    return entry;
+  };
+  for (const n of folded) {
+    const path = segmentPath(file, n);
+    await readLines(path, COMPACT_CHUNK, (lines, first, final) => {
+      yielded();
+      lines.forEach((text, i) => {
+        const entry = parseEntry(text);
+        if (typeof entry === 'string') {
+          if (final && i === lines.length - 1) return; // torn (reported at start-up)
+          throw new Error(`${path} line ${first + i}: ${entry}`);
+        }
+        for (const op of entry.o) {
+          const name = op[1] as string;
+          if (op[0] === 'p') {
+            const folded = sandboxOf(name, false, entry.t);
+            folded.dropped = false;
+            folded.puts.set(JSON.stringify(op.slice(2, 5)), op);
+          } else if (op[0] === 'r') {
+            const folded = sandboxOf(name, true, entry.t);
+            forEachRecord(op[2] as SandboxChanges, (api, collection, key, value) =>
+              folded.puts.set(JSON.stringify([api, collection, key]), ['p', name, api, collection, key, value]),
+            );
+          } else if (op[0] === 'd') {
+            sandboxOf(name, true, entry.t).dropped = true;
+          } else if (op[0] === 'u') {
+            sandboxOf(name, false, entry.t);
+          }
+        }
+      });
+      yielded();
+    });
+  }
+
+  const temporary = temporaryOf(file);
+  let bytes = 0;
+  await replaceFile(file, temporary, async out => {
+    const line = (text: string) => {
+      bytes += Buffer.byteLength(text) + 1;
+      return out.line(text);
+    };
+    await line(headerLine(seed, Math.max(...folded) + 1));
+    await readLines(file, COMPACT_CHUNK, async (lines, first) => {
+      yielded();
+      for (let i = first === 1 ? 1 : 0; i < lines.length; i++) {
+        const op = JSON.parse(lines[i]) as unknown[];
+        const entry = changes.get(op[1] as string);
+        if (!entry) await line(lines[i]);
+        else if (entry.replaced) continue;
+        else if (op[0] === 's') {
+          entry.written = true;
+          await line(JSON.stringify(['s', op[1], Math.max(op[2] as number, entry.lastUsed)]));
+        } else {
+          const id = JSON.stringify(op.slice(2, 5));
+          const put = entry.puts.get(id);
+          if (!put) await line(lines[i]);
+          else {
+            entry.puts.delete(id);
+            if (put.length === 6) await line(JSON.stringify(put));
+          }
+        }
+      }
+      yielded();
+    });
+    for (const [name, entry] of changes) {
+      if (entry.dropped) continue;
+      const puts = [...entry.puts.values()].filter(put => put.length === 6);
+      if (!puts.length && !entry.written) continue;
+      if (!entry.written) await line(JSON.stringify(['s', name, entry.lastUsed]));
+      for (const put of puts) await line(JSON.stringify(put));
+      yielded();
+    }
+  });
+  for (const n of folded) await unlink(segmentPath(file, n));
+  await syncFolder(file);
+  return bytes;
+}
+
+/** Loads a format-2 snapshot into `memory`; returns its header. */
+async function loadSnapshot(file: string, memory: Map<string, SandboxState>): Promise<{ seed: number; log: number }> {
+  let header: { seed: number; log: number } | undefined;
+  await readLines(file, LOAD_CHUNK, (lines, first) => {
+    for (let i = 0; i < lines.length; i++) {
+      const fail = (why: string) => new DataFileError(`cannot read data file ${file} line ${first + i}: ${why}`);
+      let value: unknown;
+      try {
+        value = JSON.parse(lines[i]);
+      } catch {
+        throw fail('not valid JSON');
+      }
+      if (first + i === 1) {
+        const h = value as { seed?: unknown; log?: unknown };
+        if (!Number.isInteger(h.seed) || !Number.isInteger(h.log)) throw fail('not a banking-api-sandbox snapshot header');
+        header = { seed: h.seed as number, log: h.log as number };
+        continue;
+      }
+      const problem = Array.isArray(value) ? apply(memory, value, 0) : 'not a snapshot line';
+      if (problem) throw fail(problem);
+    }
+  });
+  if (!header) throw new DataFileError(`cannot read data file ${file}: empty`);
+  return header;
+}
+
+/** Replays one log segment into `memory`; a torn last line is dropped and returned. */
+async function replaySegment(path: string, memory: Map<string, SandboxState>): Promise<{ line: number; bytes: number } | undefined> {
+  let torn: { line: number; bytes: number } | undefined;
+  await readLines(path, LOAD_CHUNK, (lines, first, final) => {
+    for (let i = 0; i < lines.length; i++) {
+      const entry = parseEntry(lines[i]);
+      const problem = typeof entry === 'string' ? entry : applyEntry(memory, entry);
+      if (!problem) continue;
+      if (final && i === lines.length - 1 && typeof entry === 'string') torn = { line: first + i, bytes: Buffer.byteLength(lines[i]) };
+      else throw new DataFileError(`cannot read data file ${path} line ${first + i}: ${problem}`);
+    }
+  });
+  return torn;
+}
+
+/** A log line: `{t, o}`, or a problem. */
+function parseEntry(text: string): { t: number; o: unknown[][] } | string {
+  let entry: { t?: unknown; o?: unknown };
+  try {
+    entry = JSON.parse(text) as typeof entry;
+  } catch {
+    return 'not valid JSON';
+  }
+  if (typeof entry !== 'object' || entry === null || typeof entry.t !== 'number' || !Array.isArray(entry.o) || !entry.o.every(Array.isArray)) {
+    return 'not a change set';
+  }
+  return entry as { t: number; o: unknown[][] };
+}
+
+function applyEntry(memory: Map<string, SandboxState>, entry: { t: number; o: unknown[][] }): string | undefined {
+  for (const op of entry.o) {
+    const problem = apply(memory, op, entry.t);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** Applies one snapshot or log op to `memory`; returns a problem for a malformed one. */
+function apply(memory: Map<string, SandboxState>, op: unknown[], at: number): string | undefined {
+  const name = op[1];
+  if (typeof name !== 'string') return 'not a change';
+  let state = memory.get(name);
+  switch (op[0]) {
+    case 'p': {
+      const [, , api, collection, key] = op;
+      if ((op.length !== 5 && op.length !== 6) || typeof api !== 'string' || typeof collection !== 'string' || typeof key !== 'string') return 'not a change';
+      if (!state) memory.set(name, (state = { changes: dict(), lastUsed: at }));
+      else if (at > state.lastUsed) state.lastUsed = at;
+      const collections = hasOwn(state.changes, api) ? state.changes[api] : (state.changes[api] = dict());
+      const rows = hasOwn(collections, collection) ? collections[collection] : (collections[collection] = dict<Row | null>());
+      if (op.length === 5) delete rows[key];
+      else rows[key] = deepFreeze(op[5] as Row | null);
+      return undefined;
+    }
+    case 'r':
+      if (!isChanges(op[2])) return 'not a change';
+      memory.set(name, { changes: ownChanges(op[2]), lastUsed: at });
+      return undefined;
+    case 'd':
+      memory.delete(name);
+      return undefined;
+    case 'u':
+      if (state && at > state.lastUsed) state.lastUsed = at;
+      return undefined;
+    case 's':
+      if (typeof op[2] !== 'number') return 'not a sandbox line';
+      if (!state) memory.set(name, (state = { changes: dict(), lastUsed: op[2] }));
+      state.lastUsed = Math.max(state.lastUsed, op[2]);
+      return undefined;
+    default:
+      return 'not a change';
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isChanges(value: unknown): value is SandboxChanges {
+  return isObject(value) && Object.values(value).every(apis => isObject(apis) && Object.values(apis).every(isObject));
+}
+
+function forEachRecord(changes: SandboxChanges, fn: (api: string, collection: string, key: string, value: Row | null) => void): void {
+  for (const api of Object.keys(changes)) {
+    for (const collection of Object.keys(changes[api])) {
+      const rows = changes[api][collection];
+      for (const key of Object.keys(rows)) fn(api, collection, key, rows[key]);
+    }
+  }
+}
+
+async function writeSandbox(out: { line(text: string): Promise<void> }, name: string, state: SandboxState): Promise<void> {
+  await out.line(JSON.stringify(['s', name, state.lastUsed]));
+  const puts: string[] = [];
+  forEachRecord(state.changes, (api, collection, key, value) => puts.push(JSON.stringify(['p', name, api, collection, key, value])));
+  for (const put of puts) await out.line(put);
+}
+
+const headerLine = (seed: number, log: number) => JSON.stringify({ format: FORMAT, seed, log });
+const temporaryOf = (file: string) => join(dirname(file), `.${basename(file)}.tmp`);
+const segmentPath = (file: string, n: number) => `${file}.log.${n}`;
+
+async function listSegments(file: string): Promise<number[]> {
+  const prefix = `${basename(file)}.log.`;
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  return names
+    .filter(name => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+    .map(name => Number(name.slice(prefix.length)))
+    .sort((a, b) => a - b);
+}
+
+async function startsWith(file: string, prefix: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(prefix.length);
+    const { bytesRead } = await handle.read(buffer, 0, prefix.length, 0);
+    return buffer.toString('utf8', 0, bytesRead) === prefix;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function mkdirFor(file: string): Promise<void> {
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(dirname(file), { recursive: true });
+}
+
+/** Keeps a format-1 file as `<file>.format1` (a hard link: the conversion then renames over `file`). */
+async function keepFormat1(file: string): Promise<void> {
+  const kept = `${file}.format1`;
+  await unlink(kept).catch(() => undefined);
+  await link(file, kept).catch(async () => {
+    const { copyFile } = await import('node:fs/promises');
+    await copyFile(file, kept);
+  });
+}
+
+/** Loads the whole-document format of earlier versions (one JSON object; read in one piece). */
+async function loadFormat1(file: string, memory: Map<string, SandboxState>): Promise<{ seed: number; log: number }> {
+  let doc: { format?: unknown; seed?: unknown; sandboxes?: unknown };
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8')) as typeof doc;
+  } catch (error) {
+    throw new DataFileError(`cannot read data file ${file}: ${describeReadError(error)}`);
+  }
+  if (!isObject(doc) || doc.format !== 1 || typeof doc.seed !== 'number' || !isObject(doc.sandboxes)) {
+    throw new DataFileError(`cannot read data file ${file}: not a banking-api-sandbox data file (format 1 or 2)`);
+  }
+  const now = Date.now();
+  for (const [name, changes] of Object.entries(doc.sandboxes)) {
+    if (!isChanges(changes)) throw new DataFileError(`cannot read data file ${file}: sandbox ${JSON.stringify(name)} is not an object of collections`);
+    memory.set(name, { changes: ownChanges(changes), lastUsed: now });
+  }
+  return { seed: doc.seed, log: 0 };
+}
+
+/** V8 quotes the start of the text in a JSON error, which may be binary: keep one printable line. */
+function describeReadError(error: unknown): string {
+  if (!(error instanceof SyntaxError)) return oneLine(error);
+  const reason = error.message.replace(/, ".*" is not valid JSON$/s, '').replace(/[^\x20-\x7e]/g, '?');
+  return `not valid JSON (${reason})`;
+}

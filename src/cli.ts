@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // The `banking-api-sandbox` command: reads flags and environment variables, starts the server,
 // prints where each API lives. Start-up problems are one line on stderr and a non-zero exit.
-import { createServer } from 'node:http';
 import { relative } from 'node:path';
-import type { Duplex } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DATA_FILE, createApp } from './app.js';
 import { DataFileError } from './core/store.js';
 import { parseInstant } from './core/clock.js';
 import { LOG_LEVELS, createLogger, type LogFormat } from './logging.js';
+import { createSandboxServer, DEFAULT_CONNECTION_LIMITS } from './server.js';
 import { adminPath, DASHBOARD_PATH, DEFAULT_JOURNAL_LIMITS, type CorsOrigins } from './controls/index.js';
 
 const TRUE = /^(1|true|yes|on)$/i;
@@ -59,6 +58,12 @@ export function buildCommand(): Command {
       new Option('--allowed-hosts <hosts>', 'comma-separated host names the admin API and dashboard answer besides localhost, 127.0.0.1 and [::1] (without --admin-token)')
         .env('SANDBOX_ALLOWED_HOSTS')
         .argParser(allowedHosts),
+    )
+    .addOption(
+      new Option('--max-connections <number>', 'concurrent connections; more are closed at once')
+        .env('SANDBOX_MAX_CONNECTIONS')
+        .default(DEFAULT_CONNECTION_LIMITS.maxConnections)
+        .argParser(integer(1, 1_000_000)),
     )
     .addOption(
       new Option('--journal-bytes <bytes>', 'bytes of request data the journal keeps over all sandboxes (each body up to 4 KiB)')
@@ -120,30 +125,6 @@ function booleanOption(command: Command, name: string, envVar: string): boolean 
   fail(`${envVar} must be 1/true/yes/on or 0/false/no/off, not "${raw}"`);
 }
 
-const MAX_HEADER_SIZE = 64 * 1024;
-
-/**
- * Requests that Node refuses before the app sees them (request line and headers over 64 KB, or not
- * HTTP at all) get a short JSON explanation rather than Node's bare status line. No API is known
- * yet at this point, so this is the sandbox's own format, as for unknown paths.
- */
-function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const [status, reason, body] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', { error: 'request_header_fields_too_large', message: `The request line and headers are larger than ${MAX_HEADER_SIZE} bytes.` }]
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', { error: 'request_timeout', message: 'The request was not received in time.' }]
-        : [400, 'Bad Request', { error: 'bad_request', message: `The request is not valid HTTP (${error.code ?? 'parse error'}).` }];
-  const text = JSON.stringify(body);
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
-  );
-}
-
 function fail(message: string): never {
   process.stderr.write(`banking-api-sandbox: ${message}\n`);
   process.exit(1);
@@ -164,6 +145,7 @@ async function main(): Promise<void> {
     journalBytes: number;
     allowedHosts?: string[];
     clock?: Date;
+    maxConnections: number;
   }>();
   const inMemory = booleanOption(command, 'inMemory', 'SANDBOX_IN_MEMORY');
   const strict = booleanOption(command, 'strict', 'SANDBOX_STRICT');
@@ -189,9 +171,7 @@ async function main(): Promise<void> {
     fail(`cannot start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
 
-  // Long URIs get the provider's 414 from the pipeline rather than Node's bare 431.
-  const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, sandbox.app);
-  server.on('clientError', answerUnparsableRequest);
+  const server = createSandboxServer(sandbox.app, { maxConnections: options.maxConnections });
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') fail(`port ${options.port} on ${options.host} is already in use; choose another with --port`);
     if (error.code === 'EACCES') fail(`not allowed to listen on ${options.host}:${options.port}`);

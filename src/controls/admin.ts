@@ -1,5 +1,6 @@
 // The admin API under /__sandbox, served by the same pipeline as the provider APIs (Prism routing
 // and validation against specs/admin.yaml): one thin handler per operationId over the controls.
+import { relative } from 'node:path';
 import { firstValue, type ApiModule, type Handler, type HttpResponse, type RequestContext } from '../core/api-module.js';
 import type { LoadedApi } from '../core/pipeline.js';
 import { problem, type HttpProblem } from '../core/problem.js';
@@ -98,7 +99,8 @@ export function adminApi(controls: Controls): ApiModule {
         status: 'ok',
         seed: store.seed,
         storage: store.file ? 'file' : 'memory',
-        ...(store.file ? { dataFile: store.file } : {}),
+        // Relative to the working folder: the host's folder layout is nobody's business.
+        ...(store.file ? { dataFile: relative(process.cwd(), store.file) || store.file } : {}),
         apis: apis.map(a => a.module.slug),
         sandboxes: sandboxNames().length,
         uptimeSeconds: Math.round((Date.now() - controls.startedAt) / 100) / 10,

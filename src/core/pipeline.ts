@@ -209,7 +209,10 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       const handler = module.handlers[context.operationId];
       const mark = env.store.changeMark();
       clocks?.catchUp(sandbox);
-      response = await handler(context);
+      const result = handler(context);
+      // A handler that awaits (a long poll of the journal) is not busy meanwhile: writes need not wait for it.
+      if (result instanceof Promise) handled();
+      response = await result;
       // A sandbox's first change stores its clock, so its fixture dates stay where they are.
       if (clocks && env.store.changeMark() !== mark) clocks.ensure(sandbox);
       handled();

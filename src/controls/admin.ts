@@ -14,8 +14,12 @@ import type { SandboxRecords, Snapshot } from './records.js';
 import { documentedStatuses } from './statuses.js';
 
 export const ADMIN_PREFIX = '__sandbox';
-/** Snapshots of large sandboxes are big. */
-const ADMIN_BODY_LIMIT = 32 * 1024 * 1024;
+/**
+ * Request bodies: snapshots of large sandboxes are big; everything else is small. Parsed JSON
+ * takes up to ~20 times its size in memory (`[{},{},…]`), so these are what bounds it.
+ */
+export const SNAPSHOT_BODY_LIMIT = 8 * 1024 * 1024;
+export const ADMIN_BODY_LIMIT = 1024 * 1024;
 
 /** What the admin API controls. */
 export interface Controls {
@@ -231,6 +235,6 @@ export function adminApi(controls: Controls): ApiModule {
     generateFixtures: () => ({}),
     handlers,
     renderProblem: renderAdminProblem,
-    bodyLimit: ADMIN_BODY_LIMIT,
+    bodyLimit: operationId => (operationId === 'importSnapshot' ? SNAPSHOT_BODY_LIMIT : ADMIN_BODY_LIMIT),
   };
 }

@@ -74,3 +74,13 @@ test('admin request bodies are bounded: 1 MiB, 8 MiB for a snapshot', async () =
   const { body: snapshot } = await request(app).get('/__sandbox/sandboxes/default/snapshot').expect(200);
   await request(app).put('/__sandbox/sandboxes/copy/snapshot').send(snapshot).expect(200);
 });
+
+test('a body denser in objects and arrays than any real request is refused before it is parsed', async () => {
+  const { app } = await testApp();
+  const dense = `[${'{},'.repeat(100_000)}{}]`; // 300 KB, ~6 MB once parsed
+  const res = await request(app).post('/upvest/payments/reference_accounts').set({ 'upvest-client-id': 'x', authorization: 'Bearer test' }).type('json').send(dense).expect(400);
+  expect(JSON.stringify(res.body)).toMatch(/one object or array per 16 bytes/);
+  await request(app).put('/__sandbox/sandboxes/x/snapshot').type('json').send(`{"apis":${dense}}`).expect(400);
+  // small bodies are never judged on it
+  await request(app).put('/__sandbox/sandboxes/x/faults').type('json').send('{"rules":[{"api":"upvest","latency":{"minMs":1,"maxMs":2}}]}').expect(200);
+});

@@ -8,9 +8,10 @@ import { DEFAULT_DATA_FILE, createApp } from './app.js';
 import { DataFileError } from './core/store.js';
 import { parseInstant } from './core/clock.js';
 import { LOG_LEVELS, createLogger, type LogFormat } from './logging.js';
+import { createSandboxServer, DEFAULT_CONNECTION_LIMITS } from './server.js';
 import { adminPath, DASHBOARD_PATH, DEFAULT_JOURNAL_LIMITS, type CorsOrigins } from './controls/index.js';
 import { packageRoot } from './paths.js';
-import { createHttpServer, originFor } from './server.js';
+import { originFor } from './server.js';
 
 const TRUE = /^(1|true|yes|on)$/i;
 const FALSE = /^(0|false|no|off|)$/i;
@@ -78,6 +79,12 @@ export function buildCommand(): Command {
       new Option('--allowed-hosts <hosts>', 'comma-separated host names the admin API and dashboard answer besides localhost, 127.0.0.1 and [::1] (without --admin-token)')
         .env('SANDBOX_ALLOWED_HOSTS')
         .argParser(allowedHosts),
+    )
+    .addOption(
+      new Option('--max-connections <number>', 'concurrent connections; more are closed at once')
+        .env('SANDBOX_MAX_CONNECTIONS')
+        .default(DEFAULT_CONNECTION_LIMITS.maxConnections)
+        .argParser(integer(1, 1_000_000)),
     )
     .addOption(
       new Option('--journal-bytes <bytes>', 'bytes of request data the journal keeps over all sandboxes (each body up to 4 KiB)')
@@ -172,6 +179,7 @@ async function main(): Promise<void> {
     clock?: Date;
     sandboxTtl: number;
     maxSandboxes: number;
+    maxConnections: number;
   }>();
   const inMemory = booleanOption(command, 'inMemory', 'SANDBOX_IN_MEMORY');
   const strict = booleanOption(command, 'strict', 'SANDBOX_STRICT');
@@ -201,7 +209,7 @@ async function main(): Promise<void> {
     fail(`cannot start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
 
-  const server = createHttpServer(sandbox.app);
+  const server = createSandboxServer(sandbox.app, { maxConnections: options.maxConnections });
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') fail(`port ${options.port} on ${options.host} is already in use; choose another with --port`);
     if (error.code === 'EACCES') fail(`not allowed to listen on ${options.host}:${options.port}`);

@@ -134,7 +134,7 @@ export class SandboxAssertionError extends Error {
 /** Starts a sandbox server in this process; resolves once it is serving. */
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   // Loaded on call: importing the package for its types costs nothing.
-  const [{ createApp }, { createHttpServer, originFor }] = await Promise.all([import('./app.js'), import('./server.js')]);
+  const [{ createApp }, { createSandboxServer, originFor }] = await Promise.all([import('./app.js'), import('./server.js')]);
   const app = await createApp({
     inMemory: options.dataFile === undefined,
     ...(options.dataFile !== undefined ? { dataFile: options.dataFile } : {}),
@@ -143,7 +143,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     adminToken: options.adminToken,
     corsOrigins: options.corsOrigins,
   });
-  const server = createHttpServer(app.app);
+  const server = createSandboxServer(app.app);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

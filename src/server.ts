@@ -1,23 +1,68 @@
-// The HTTP server around the app, shared by the command and `startSandbox`: 64 KB of request line
-// and headers, and a short JSON answer for requests Node refuses before the app sees them.
+// The HTTP server around the app, with connection-level limits set on purpose: a client that
+// sends its headers or body slowly (slowloris), holds idle connections, opens thousands of them or
+// sends thousands of headers is cut off, not served forever.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-export const MAX_HEADER_SIZE = 64 * 1024;
+export interface ConnectionLimits {
+  /** The request line and headers must arrive within this (ms). */
+  headersTimeout: number;
+  /** The whole request, body included, must arrive within this (ms); answering may take longer (long polls). */
+  requestTimeout: number;
+  /** An idle keep-alive connection is closed after this (ms). */
+  keepAliveTimeout: number;
+  /** How often the timeouts above are checked (ms): a slow client is cut off at most this late. */
+  checkInterval: number;
+  /** Concurrent connections; more are closed as soon as they open. */
+  maxConnections: number;
+  /** Headers read per request; the rest are ignored. */
+  maxHeadersCount: number;
+  /** Request line and headers together, in bytes (431 beyond). */
+  maxHeaderSize: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  checkInterval: 1_000,
+  maxConnections: 1_000,
+  maxHeadersCount: 100,
+  maxHeaderSize: 64 * 1024,
+};
+
+export function createSandboxServer(app: RequestListener, limits: Partial<ConnectionLimits> = {}): Server {
+  const l = { ...DEFAULT_CONNECTION_LIMITS, ...limits };
+  // Long URIs get the provider's 414 from the pipeline rather than Node's bare 431.
+  const server = createServer(
+    {
+      maxHeaderSize: l.maxHeaderSize,
+      headersTimeout: l.headersTimeout,
+      requestTimeout: l.requestTimeout,
+      keepAliveTimeout: l.keepAliveTimeout,
+      connectionsCheckingInterval: l.checkInterval,
+    },
+    app,
+  );
+  server.maxConnections = l.maxConnections;
+  server.maxHeadersCount = l.maxHeadersCount;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerUnparsableRequest(error, socket, l.maxHeaderSize));
+  return server;
+}
 
 /**
- * Requests that Node refuses before the app sees them (request line and headers over 64 KB, or not
- * HTTP at all) get a short JSON explanation rather than Node's bare status line. No API is known
- * yet at this point, so this is the sandbox's own format, as for unknown paths.
+ * Requests that Node refuses before the app sees them (request line and headers over the limit, not
+ * HTTP at all, or too slow) get a short JSON explanation rather than Node's bare status line. No
+ * API is known yet at this point, so this is the sandbox's own format, as for unknown paths.
  */
-function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex, maxHeaderSize: number): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
   const [status, reason, body] =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', { error: 'request_header_fields_too_large', message: `The request line and headers are larger than ${MAX_HEADER_SIZE} bytes.` }]
+      ? [431, 'Request Header Fields Too Large', { error: 'request_header_fields_too_large', message: `The request line and headers are larger than ${maxHeaderSize} bytes.` }]
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request Timeout', { error: 'request_timeout', message: 'The request was not received in time.' }]
         : [400, 'Bad Request', { error: 'bad_request', message: `The request is not valid HTTP (${error.code ?? 'parse error'}).` }];
@@ -25,13 +70,6 @@ function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): 
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
   );
-}
-
-/** An HTTP server for the app (long URIs get the provider's 414 from the pipeline rather than Node's bare 431). */
-export function createHttpServer(app: RequestListener): Server {
-  const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app);
-  server.on('clientError', answerUnparsableRequest);
-  return server;
 }
 
 /** The URL a browser or client on this machine uses for a server listening on `host`. */

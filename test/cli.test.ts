@@ -28,6 +28,8 @@ test('--help explains every option with its environment variable', async () => {
     ['--admin-token', 'SANDBOX_ADMIN_TOKEN'],
     ['--cors-origins', 'SANDBOX_CORS_ORIGINS'],
     ['--journal-bytes', 'SANDBOX_JOURNAL_BYTES'],
+    ['--allowed-hosts', 'SANDBOX_ALLOWED_HOSTS'],
+    ['--max-connections', 'SANDBOX_MAX_CONNECTIONS'],
   ]) {
     expect(stdout).toMatch(new RegExp(`${flag}[^]*?env:\\s+${env}\\)`));
   }

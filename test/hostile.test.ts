@@ -65,7 +65,7 @@ function attacksOn(module: ApiModule, operations: IHttpOperation[], app: Paramet
     const post = (contentType: string) => request(app)[bodyOp.method as 'post'](url).set(example.headers).set('content-type', contentType);
     const json = (body: string | Buffer) => post('application/json').send(body);
     const exampleBody = (example.body?.value ?? {}) as Record<string, unknown>;
-    const limit = module.bodyLimit ?? 1024 * 1024;
+    const limit = typeof module.bodyLimit === 'function' ? module.bodyLimit(bodyOp.iid ?? '') : (module.bodyLimit ?? 1024 * 1024);
     add('malformed JSON', () => json('{"a": [1, 2'));
     add('JSON with trailing garbage', () => json('{"a": 1} {"b": 2}'));
     add('a body with the wrong content type', () => post('text/plain').send('hello'));

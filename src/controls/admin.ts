@@ -1,5 +1,6 @@
 // The admin API under /__sandbox, served by the same pipeline as the provider APIs (Prism routing
 // and validation against specs/admin.yaml): one thin handler per operationId over the controls.
+import { relative } from 'node:path';
 import { firstValue, type ApiModule, type Handler, type HttpResponse, type RequestContext } from '../core/api-module.js';
 import type { LoadedApi } from '../core/pipeline.js';
 import { problem, type FieldProblem, type HttpProblem } from '../core/problem.js';
@@ -13,8 +14,12 @@ import type { SandboxRecords, Snapshot } from './records.js';
 import { documentedStatuses } from './statuses.js';
 
 export const ADMIN_PREFIX = '__sandbox';
-/** Snapshots of large sandboxes are big. */
-const ADMIN_BODY_LIMIT = 32 * 1024 * 1024;
+/**
+ * Request bodies: snapshots of large sandboxes are big; everything else is small. Parsed JSON
+ * takes up to ~20 times its size in memory (`[{},{},…]`), so these are what bounds it.
+ */
+export const SNAPSHOT_BODY_LIMIT = 8 * 1024 * 1024;
+export const ADMIN_BODY_LIMIT = 1024 * 1024;
 
 /** What the admin API controls. */
 export interface Controls {
@@ -118,7 +123,8 @@ export function adminApi(controls: Controls): ApiModule {
         status: 'ok',
         seed: store.seed,
         storage: store.file ? 'file' : 'memory',
-        ...(store.file ? { dataFile: store.file } : {}),
+        // Relative to the working folder: the host's folder layout is nobody's business.
+        ...(store.file ? { dataFile: relative(process.cwd(), store.file) || store.file } : {}),
         apis: apis.map(a => a.module.slug),
         sandboxes: sandboxNames().length,
         uptimeSeconds: Math.round((Date.now() - controls.startedAt) / 100) / 10,
@@ -253,6 +259,6 @@ export function adminApi(controls: Controls): ApiModule {
     handlers,
     sandboxOf: ctx => ctx.params.sandbox,
     renderProblem: renderAdminProblem,
-    bodyLimit: ADMIN_BODY_LIMIT,
+    bodyLimit: operationId => (operationId === 'importSnapshot' ? SNAPSHOT_BODY_LIMIT : ADMIN_BODY_LIMIT),
   };
 }

@@ -31,6 +31,11 @@ type Counts = Map<string, Map<number, number>>;
 
 /** Per-sandbox counts are kept for this many of the most recently active sandboxes. */
 export const COVERAGE_SANDBOXES = 1000;
+/**
+ * …and for at most this many (sandbox, operation, status) counts in all (a few MB): `Prefer:
+ * code=…` can ask for any status an operation documents as `default` or `5XX`.
+ */
+export const COVERAGE_COUNTS = 100_000;
 
 export class Coverage {
   /**
@@ -41,9 +46,13 @@ export class Coverage {
   private readonly counts = new Map<string, Map<string, Counts>>();
   private readonly total = new Map<string, Counts>();
 
+  /** (sandbox, operation, status) counts kept in `counts`. */
+  private cells = 0;
+
   constructor(
     private readonly apis: readonly LoadedApi[],
     private readonly maxSandboxes = COVERAGE_SANDBOXES,
+    private readonly maxCounts = COVERAGE_COUNTS,
   ) {}
 
   record(record: RequestRecord): void {
@@ -52,17 +61,28 @@ export class Coverage {
     if (apis) this.counts.delete(record.sandbox); // re-insert: now the most recently active
     else apis = new Map();
     this.counts.set(record.sandbox, apis);
-    count(apis, record, 1);
+    this.cells += count(apis, record, 1);
     count(this.total, record, 1);
-    if (this.counts.size > this.maxSandboxes) this.counts.delete(this.counts.keys().next().value!);
+    while (this.counts.size > this.maxSandboxes || (this.cells > this.maxCounts && this.counts.size > 1)) {
+      const [oldest, counts] = this.counts.entries().next().value!;
+      this.cells -= cellsOf(counts);
+      this.counts.delete(oldest);
+    }
+  }
+
+  /** (sandbox, operation, status) counts kept (at most `maxCounts`, unless one sandbox alone has more). */
+  countCells(): number {
+    return this.cells;
   }
 
   clear(sandbox?: string): void {
     if (sandbox === undefined) {
       this.counts.clear();
       this.total.clear();
+      this.cells = 0;
       return;
     }
+    this.cells -= cellsOf(this.counts.get(sandbox) ?? new Map());
     for (const [api, operations] of this.counts.get(sandbox) ?? []) {
       for (const [operationId, statuses] of operations) {
         for (const [status, calls] of statuses) count(this.total, { api, operationId, status }, -calls);
@@ -108,13 +128,24 @@ export class Coverage {
   }
 }
 
-/** Adds `calls` to the count of the record's api, operation and status (dropping counts that reach 0). */
-function count(apis: Map<string, Counts>, record: { api: string; operationId?: string; status: number }, calls: number): void {
+function cellsOf(apis: Map<string, Counts>): number {
+  let cells = 0;
+  for (const operations of apis.values()) for (const statuses of operations.values()) cells += statuses.size;
+  return cells;
+}
+
+/**
+ * Adds `calls` to the count of the record's api, operation and status (dropping counts that reach
+ * 0); returns how many counts that added (1) or removed (-1).
+ */
+function count(apis: Map<string, Counts>, record: { api: string; operationId?: string; status: number }, calls: number): number {
   let operations = apis.get(record.api);
   if (!operations) apis.set(record.api, (operations = new Map()));
   let statuses = operations.get(record.operationId!);
   if (!statuses) operations.set(record.operationId!, (statuses = new Map()));
+  const before = statuses.size;
   const next = (statuses.get(record.status) ?? 0) + calls;
   if (next > 0) statuses.set(record.status, next);
   else statuses.delete(record.status);
+  return statuses.size - before;
 }

@@ -6,11 +6,13 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { FaultInjector, Injection, InjectionRequest, LoadedApi } from '../core/pipeline.js';
 import type { Operation } from '../core/prism.js';
-import { HttpProblem, invalidField, problemFor } from '../core/problem.js';
+import { HttpProblem, invalidField, problem, problemFor } from '../core/problem.js';
 import { documentedStatuses, documents } from './statuses.js';
 
 /** The longest delay the `Prefer` header or a rule may ask for. */
 export const MAX_DELAY_MS = 30_000;
+/** Sandboxes that may have fault rules at once (each has at most 100 rules, and a rate-limit window per rule). */
+export const MAX_SANDBOXES_WITH_RULES = 1000;
 
 /** One rule of a sandbox, for a whole API or one of its operations. */
 export interface FaultRule {
@@ -61,6 +63,9 @@ export class Faults implements FaultInjector {
     if (!settings.rules.length) {
       this.sandboxesWithRules.delete(sandbox);
       return;
+    }
+    if (!this.sandboxesWithRules.has(sandbox) && this.sandboxesWithRules.size >= MAX_SANDBOXES_WITH_RULES) {
+      throw problem('conflict', `${MAX_SANDBOXES_WITH_RULES} sandboxes already have fault rules; clear some (DELETE /__sandbox/sandboxes/{sandbox}/faults) first`);
     }
     this.sandboxesWithRules.set(sandbox, { settings, random: xoroshiro128plus(settings.seed), windows: new Map() });
   }

@@ -3,7 +3,7 @@
 // most `bodyBytes` of its body (as received, secrets redacted; larger bodies are cut and marked),
 // and all entries together at most `totalBytes`. Bodies are kept as text and parsed when read, so
 // an entry costs the bytes it keeps, whatever the shape of its JSON.
-import type { FieldProblem } from '../core/problem.js';
+import { problem, type FieldProblem } from '../core/problem.js';
 import type { RequestRecord } from '../core/pipeline.js';
 import { redactHeader, redactText } from './redact.js';
 
@@ -49,6 +49,8 @@ export interface JournalFilter {
 
 /** The longest a reader may wait for a new entry. */
 export const MAX_WAIT_MS = 30_000;
+/** Readers that may wait at once, per server (a dashboard tab holds one); more get a 429. */
+export const MAX_WAITING = 64;
 
 export interface JournalLimits {
   /** Entries kept per sandbox (default 1,000); older ones are dropped. */
@@ -123,10 +125,11 @@ export class RequestJournal {
   private size = 0;
   private bytes = 0;
   private seq = 0;
-  /** Readers waiting for the next entry (long polling). */
+  /** Readers waiting for the next entry (long polling), and how many requests wait. */
   private readonly waiters = new Set<() => void>();
   /** Live followers (the Server-Sent Events stream), each told of every new entry. */
   private readonly subscribers = new Set<(entry: JournalEntry) => void>();
+  private waiting = 0;
 
   private readonly limits: JournalLimits;
 
@@ -221,9 +224,18 @@ export class RequestJournal {
   async listWhenAny(sandbox: string | undefined, filter: JournalFilter, waitMs: number): Promise<JournalEntry[]> {
     const deadline = Date.now() + Math.min(waitMs, MAX_WAIT_MS);
     let found = this.list(sandbox, filter);
-    while (!found.length && Date.now() < deadline) {
-      await this.next(deadline - Date.now());
-      found = this.list(sandbox, filter);
+    if (found.length || waitMs <= 0) return found;
+    if (this.waiting >= MAX_WAITING) {
+      throw problem('too_many_requests', `${MAX_WAITING} requests are already waiting for the journal; try again shortly`, { headers: { 'retry-after': '1' } });
+    }
+    this.waiting++;
+    try {
+      while (!found.length && Date.now() < deadline) {
+        await this.next(deadline - Date.now());
+        found = this.list(sandbox, filter);
+      }
+    } finally {
+      this.waiting--;
     }
     return found;
   }

@@ -97,8 +97,8 @@ export interface ApiModule {
   ignoreTrailingSlash?: boolean;
   /** Answer 406 when the request's `Accept` allows none of the operation's response media types. */
   negotiateAccept?: boolean;
-  /** Largest accepted request body in bytes (default 1 MiB). */
-  bodyLimit?: number;
+  /** Largest accepted request body in bytes (default 1 MiB), or per operation. */
+  bodyLimit?: number | ((operationId: string) => number);
   /** Longest accepted request URI in characters (default 8,192). */
   uriLimit?: number;
   /** A few requests against fixture data, printed at start-up as `curl` commands. */

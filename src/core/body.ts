@@ -6,6 +6,13 @@ import secureJson from 'secure-json-parse';
 import { invalidField, problem } from './problem.js';
 
 const MAX_DEPTH = 64;
+/**
+ * Parsed JSON can take ~20 times its size in memory (`[{},{},…]`: 3 bytes of text, ~60 of heap per
+ * object). Bodies over 16 KB may hold at most one object or array per 16 bytes, which no real
+ * request comes near, so a body costs at most a few times its size.
+ */
+const DENSE_FROM_BYTES = 16 * 1024;
+const MIN_BYTES_PER_CONTAINER = 16;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function isJsonMediaType(contentType: string | undefined): boolean {
@@ -40,6 +47,9 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Req
     throw invalidField('body', 'is not valid UTF-8');
   }
   if (!isJsonMediaType(req.headers['content-type'])) return { text, value: text };
+  if (text.length > DENSE_FROM_BYTES && containers(text) > text.length / MIN_BYTES_PER_CONTAINER) {
+    throw invalidField('body', `holds more than one object or array per ${MIN_BYTES_PER_CONTAINER} bytes`, 'density');
+  }
   let value: unknown;
   try {
     value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
@@ -63,4 +73,14 @@ function depthExceeds(value: unknown, max: number): boolean {
     for (const child of Object.values(node)) stack.push([child, depth + 1]);
   }
   return false;
+}
+
+/** `{` and `[` in the text (inside strings too: an over-count only matters for absurd bodies). */
+function containers(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 || c === 91) count++;
+  }
+  return count;
 }

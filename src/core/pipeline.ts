@@ -124,7 +124,8 @@ export async function loadApi(module: ApiModule, specFile = join(specsDir, `${mo
 export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
   const { module } = api;
   const { clocks } = env;
-  const bodyLimit = module.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const bodyLimit = (operationId: string) =>
+    typeof module.bodyLimit === 'function' ? module.bodyLimit(operationId) : (module.bodyLimit ?? DEFAULT_BODY_LIMIT);
   const uriLimit = module.uriLimit ?? DEFAULT_URI_LIMIT;
 
   return async function handleApiRequest(req: Request, res: Response): Promise<void> {
@@ -171,7 +172,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
           throw problem('not_acceptable', `Accept: ${req.headers.accept} allows none of ${offered.join(', ')}`);
         }
       }
-      const body = await readBody(req, bodyLimit);
+      const body = await readBody(req, bodyLimit(operation.iid ?? ''));
       prismRequest.body = body.value;
       if (body.text !== undefined) requestBody = { text: body.text, json: isJsonMediaType(req.headers['content-type']) };
       try {

@@ -79,7 +79,8 @@ export function loadOperations(specFile: string): Promise<Operation[]> {
 const verdicts = new LRUCache<string, object>({
   max: 20_000,
   maxSize: 64 * 1024 * 1024,
-  sizeCalculation: (_value, key) => key.length + 100,
+  // A verdict listing problems costs about as much as their texts (a body with 20,000 unknown keys has 20,000).
+  sizeCalculation: (value, key) => key.length + 100 + (Array.isArray(value) ? value.length * 200 : 0),
 });
 /** How many verdicts are remembered, and the size the bound applies to (for soak tests and stats). */
 export function verdictCacheStats(): { entries: number; size: number; maxEntries: number; maxSize: number } {

@@ -6,7 +6,7 @@ import { HttpProblem, invalidField, problem } from '../../core/problem.js';
 import { issueToken, readBearer } from '../../core/tokens.js';
 
 /** Throws 401 without a bearer token, and for a sandbox token that expired or was altered. */
-export function authorize(ctx: RequestContext): void {
+export function authorize(ctx: Pick<RequestContext, 'apiSlug' | 'headers' | 'now'>): void {
   const bearer = readBearer(ctx.apiSlug, ctx.headers.authorization, ctx.now());
   if (bearer.kind === 'missing') throw problem('unauthorized', 'an Authorization: Bearer token is required');
   if (bearer.kind === 'rejected') throw new HttpProblem(401, 'invalid_token', bearer.reason);

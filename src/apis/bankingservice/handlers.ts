@@ -1,11 +1,14 @@
-// bankingservice.ai HTTP handlers, keyed by operationId: read the validated request, call the state, shape the response.
-import { firstValue, type Handler, type RequestContext } from '../../core/api-module.js';
+// bankingservice.ai HTTP handlers, keyed by operationId and typed by the spec
+// (src/generated/bankingservice.ts): read the validated request, call the state, shape the response.
+import { firstValue, type RequestContext } from '../../core/api-module.js';
+import { typedHandlers } from '../../core/typed-handlers.js';
+import type { operations } from '../../generated/bankingservice.js';
 import { authorize, grantToken, tokenParameters } from './auth.js';
-import { Customers, type CustomerInput } from './state.js';
+import { Customers } from './state.js';
 
-const customers = (ctx: RequestContext) => new Customers(ctx.data, () => ctx.now(), ctx.ids);
+const customers = (ctx: Pick<RequestContext, 'data' | 'now' | 'ids'>) => new Customers(ctx.data, () => ctx.now(), ctx.ids);
 
-export const handlers: Record<string, Handler> = {
+export const handlers = typedHandlers<operations>({
   listCustomers(ctx) {
     authorize(ctx);
     const page = Number(firstValue(ctx.query.page) ?? 0);
@@ -15,7 +18,7 @@ export const handlers: Record<string, Handler> = {
 
   createCustomer(ctx) {
     authorize(ctx);
-    return { status: 200, body: customers(ctx).create(ctx.params.profileId, ctx.body as CustomerInput) };
+    return { status: 200, body: customers(ctx).create(ctx.params.profileId, ctx.body) };
   },
 
   getCustomer(ctx) {
@@ -25,7 +28,7 @@ export const handlers: Record<string, Handler> = {
 
   updateCustomer(ctx) {
     authorize(ctx);
-    return { status: 200, body: customers(ctx).replace(ctx.params.profileId, ctx.params.customerId, ctx.body as CustomerInput) };
+    return { status: 200, body: customers(ctx).replace(ctx.params.profileId, ctx.params.customerId, ctx.body) };
   },
 
   deleteCustomer(ctx) {
@@ -37,4 +40,4 @@ export const handlers: Record<string, Handler> = {
     const grant = grantToken(ctx.apiSlug, tokenParameters(ctx.body), ctx.headers.authorization, ctx.now());
     return { status: 200, headers: { 'cache-control': 'no-store' }, body: grant };
   },
-};
+});

@@ -6,44 +6,18 @@ import countries from 'i18n-iso-countries/index.js';
 import type { AdminWrite } from '../../core/api-module.js';
 import { invalidField, problem } from '../../core/problem.js';
 import type { ApiData, Collection } from '../../core/store.js';
+import type { components } from '../../generated/bankingservice.js';
 
-export interface Address {
-  premise?: number;
-  sub_premise?: string;
-  building?: string;
-  postal_code?: string;
-  thoroughfare?: string;
-  locality?: string;
-  state?: string;
-  country?: string;
-}
+type Schemas = components['schemas'];
 
+export type Address = Schemas['Address'];
 /** The writable fields of a customer, as POST and PUT take them. */
-export interface CustomerInput {
-  company?: string;
-  first_name?: string;
-  last_name?: string;
-  email?: string;
-  phone?: string;
-  address?: Address;
-}
-
-export interface Customer extends CustomerInput {
-  id: string;
-  created: string;
-}
-
+export type CustomerInput = Schemas['CustomerInput'];
+export type Customer = Schemas['Customer'];
 /** A customer as stored: with the profile it belongs to. */
-export interface StoredCustomer extends Customer {
-  profile_id: string;
-}
-
+export type StoredCustomer = Schemas['CustomerRecord'];
 /** A profile of the partner (sandbox only: the profiles API is not part of this page). */
-export interface Profile {
-  id: string;
-  name: string;
-  created: string;
-}
+export type Profile = Schemas['ProfileRecord'];
 
 export interface PageOptions {
   /** 0-based. */
@@ -51,13 +25,7 @@ export interface PageOptions {
   size: number;
 }
 
-export interface CustomerPage {
-  page: number;
-  pages: number;
-  size: number;
-  count: number;
-  data: Customer[];
-}
+export type CustomerPage = Schemas['CustomerPage'];
 
 const ADDRESS_FIELDS = ['premise', 'sub_premise', 'building', 'postal_code', 'thoroughfare', 'locality', 'state', 'country'] as const;
 const WRITABLE_FIELDS = ['company', 'first_name', 'last_name', 'email', 'phone'] as const;

@@ -6,82 +6,27 @@ import { ValidationErrorsIBAN, validateIBAN } from 'ibantools';
 import type { AdminWrite } from '../../core/api-module.js';
 import { invalidField, problem, type FieldProblem } from '../../core/problem.js';
 import type { ApiData, Collection } from '../../core/store.js';
+import type { components } from '../../generated/masstack.js';
 import { fieldProblems, mcusProblem, type McusFieldRule } from './errors.js';
 
-export type Modality = 'RECURRING_PREPAID' | 'POSTPAID';
-export type PaymentType = 'BANK_TRANSFER' | 'DIRECT_DEBIT' | 'CREDIT_CARD' | 'TECI';
-export type PaymentDetail = 'iban' | 'token_id';
+type Schemas = components['schemas'];
 
-export interface PaymentMethod {
-  type: PaymentType;
-  details?: Partial<Record<PaymentDetail, string>> | null;
-}
-
-export interface BillingAddress {
-  address_lines: string[];
-  postal_code: string;
-  city: string;
-  province?: string;
-  country: string;
-}
-
-export interface InvoiceCycle {
-  name: string;
-  day: number;
-  type: 'ARREARS' | 'ADVANCE';
-  frequency: 'MONTHLY';
-}
-
-export interface PendingCharges {
-  count: number;
-  amount: string;
-  currency: 'EUR';
-}
-
+export type Modality = Schemas['Modality'];
+export type PaymentType = Schemas['PatchPaymentType'];
+export type PaymentDetail = keyof NonNullable<Schemas['PaymentDetails']>;
+export type PaymentMethod = Schemas['PaymentMethod'];
+export type BillingAddress = Schemas['BillingAddress'];
+export type InvoiceCycle = Schemas['InvoiceCycle'];
+export type PendingCharges = Schemas['PendingCharges'];
 /** An account as the API shows it (`GetAccount`). */
-export interface Account {
-  id: string;
-  customer_id: string;
-  modality: Modality;
-  payment_method: PaymentMethod;
-  billing_address?: BillingAddress;
-  invoice: { cycle: InvoiceCycle };
-  pending_charges: PendingCharges;
-  created_at: string;
-  updated_at: string;
-}
-
+export type Account = Schemas['GetAccount'];
 /** An account as stored: with the organization it belongs to. */
-export interface StoredAccount extends Account {
-  org_id: string;
-}
-
-export interface Customer {
-  id: string;
-  org_id: string;
-  first_name: string;
-  last_name: string;
-  created_at: string;
-}
-
-export interface Organization {
-  id: string;
-  name: string;
-}
-
+export type StoredAccount = Schemas['AccountRecord'];
+export type Customer = Schemas['CustomerRecord'];
+export type Organization = Schemas['OrganizationRecord'];
 /** The body of a create (`PostAccount`). */
-export interface NewAccount {
-  modality: Modality;
-  payment_method: PaymentMethod;
-  billing_address?: BillingAddress;
-}
-
-export interface AvailablePaymentMethods {
-  account_id: string;
-  modality: Modality;
-  current: PaymentType;
-  payment_methods: Array<{ type: PaymentType; required_details: PaymentDetail[] }>;
-}
+export type NewAccount = Schemas['PostAccount'];
+export type AvailablePaymentMethods = Schemas['AvailablePaymentMethods'];
 
 /** Every payment method type: the provider restricts none of them by modality. */
 export const PAYMENT_TYPES: readonly PaymentType[] = ['DIRECT_DEBIT', 'BANK_TRANSFER', 'CREDIT_CARD', 'TECI'];

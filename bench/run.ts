@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { benchFleet } from './fleet.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -321,6 +322,21 @@ async function main() {
     results.singleWriteSmallSandboxesMs = await singleWriteMs(small.url, USER, 200);
     console.log(`single write: ${results.singleWriteEmptyMs} ms on an empty store, ${results.singleWriteSmallSandboxesMs} ms with ${k(SMALL_SANDBOXES)} one-record sandboxes (medians of 200)`);
     await stop(small);
+
+    // A fleet: three servers on one Redis (and nginx) against one embedded server (bench/fleet.ts).
+    results.fleet = await benchFleet({
+      duration: DURATION,
+      warmup: WARMUP,
+      connections: CONNECTIONS,
+      headers: UPVEST_HEADERS,
+      accountPath,
+      createBody: () => createBody(USER),
+      record,
+      async start(extra) {
+        const server = await start(['node', 'dist/cli.js', '--port', '0', ...extra], accountPath);
+        return { url: server.url, stop: () => stop(server) };
+      },
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -359,6 +375,17 @@ async function main() {
   results.targets = targets;
   console.log('\n| target | result | met |\n|---|---|---|');
   for (const r of table) console.log(`| ${r.target} | ${r.value} | ${r.met} |`);
+  console.log('\nfleet (3 servers on Redis vs 1 embedded):');
+  const fleetKeys = ['fleet: get-by-id upvest', 'fleet: create upvest'];
+  for (const key of fleetKeys) {
+    const row = s[key];
+    for (const server of ['3 on Redis', '3 + nginx']) {
+      if (row?.[server]) console.log(`  ${`${key.slice(7)}: ${server} ÷ 1 embedded`.padEnd(40)} ${ratio(row[server].rps, row['1 embedded'].rps)}`);
+    }
+  }
+  for (const [name, value] of Object.entries(results.fleet as Record<string, number>)) console.log(`  ${name.padEnd(40)} ${value}`);
+  console.log('\ntargets:');
+  for (const [name, value] of Object.entries(targets)) console.log(`  ${name.padEnd(40)} ${value}`);
 
   const out = args.out ?? join('bench', 'results', `${results.commit}.json`);
   await mkdir(join(out, '..'), { recursive: true });

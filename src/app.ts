@@ -8,7 +8,8 @@ import type { ApiModule } from './core/api-module.js';
 import { DEFAULT_SEED, loadFixtures } from './core/fixtures.js';
 import { apiRequestHandler, loadApi, type LoadedApi, type PipelineEnvironment, type RequestRecord } from './core/pipeline.js';
 import { docsRouter, documentedApis, landingPage } from './docs/index.js';
-import { SANDBOX_META_API, Store, type RecordCheck } from './core/store.js';
+import { DEFAULT_MAX_SANDBOXES, DEFAULT_SANDBOX, DEFAULT_SANDBOX_TTL_MS, SANDBOX_META_API, Store, type RecordCheck } from './core/store.js';
+import { redisBackend } from './core/redis/backend.js';
 import { SandboxClocks, type ClockEvent } from './core/clock.js';
 import { FixtureView } from './core/fixture-view.js';
 import { SandboxIds } from './core/ids.js';
@@ -22,6 +23,10 @@ export interface SandboxOptions extends ControlsOptions {
   dataFile?: string;
   /** Keep everything in memory; nothing is written. */
   inMemory?: boolean;
+  /** A Redis URL (`redis://…` or `rediss://…`): the sandboxes live there, shared by a fleet of servers. */
+  store?: string;
+  /** Prefix of every Redis key (default `bas:`), so deployments can share one Redis. */
+  storePrefix?: string;
   /** Named sandboxes idle for longer are deleted (ms; 0 = never; default 7 days). */
   sandboxTtlMs?: number;
   /** At most this many named sandboxes hold changes (0 = no limit; default 10,000). */
@@ -89,6 +94,15 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
     sandboxTtlMs: options.sandboxTtlMs,
     maxSandboxes: options.maxSandboxes,
     log: { compactBytes: options.compactBytes },
+    backend: options.store
+      ? redisBackend({
+          url: options.store,
+          keyPrefix: options.storePrefix,
+          sandboxTtlMs: options.sandboxTtlMs ?? DEFAULT_SANDBOX_TTL_MS,
+          maxSandboxes: options.maxSandboxes ?? DEFAULT_MAX_SANDBOXES,
+          defaultSandbox: DEFAULT_SANDBOX,
+        })
+      : undefined,
   });
   const events = new EventEmitter();
   const { logger } = options;

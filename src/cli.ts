@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DATA_FILE, createApp } from './app.js';
+import { DEFAULT_KEY_PREFIX, parseRedisUrl, StoreUrlError } from './core/redis/connection.js';
 import { DataFileError } from './core/store.js';
 import { parseInstant } from './core/clock.js';
 import { LOG_LEVELS, createLogger, type LogFormat } from './logging.js';
@@ -38,6 +39,17 @@ export function buildCommand(): Command {
     .addOption(new Option('--host <address>', 'address to listen on (0.0.0.0 for all)').env('HOST').default('127.0.0.1'))
     .addOption(new Option('--data <file>', 'data file holding every change').env('SANDBOX_DATA').default(DEFAULT_DATA_FILE))
     .addOption(new Option('--in-memory', 'keep all data in memory; write nothing').env('SANDBOX_IN_MEMORY'))
+    .addOption(
+      new Option('--store <url>', 'keep the sandboxes in Redis, shared by a fleet of servers: redis://[:password@]host[:port][/db] or rediss://… (TLS)')
+        .env('SANDBOX_STORE')
+        .argParser(storeUrl),
+    )
+    .addOption(
+      new Option('--store-prefix <prefix>', 'prefix of every Redis key, so several deployments can share one Redis')
+        .env('SANDBOX_STORE_PREFIX')
+        .default(DEFAULT_KEY_PREFIX)
+        .argParser(storePrefix),
+    )
     .addOption(
       new Option('--seed <number>', 'fixture seed (default: the data file\'s, or 1)').env('SANDBOX_SEED').argParser(integer(0, 2 ** 31 - 1)),
     )
@@ -115,6 +127,22 @@ function duration(value: string): number {
   return Number(match[1]) * UNITS[match[2]];
 }
 
+/** A `redis://` or `rediss://` URL (checked here; connected to at start). */
+function storeUrl(value: string): string {
+  try {
+    parseRedisUrl(value);
+  } catch (error) {
+    if (error instanceof StoreUrlError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+  return value;
+}
+
+function storePrefix(value: string): string {
+  if (!/^[\x21-\x7e]{0,64}$/.test(value)) throw new InvalidArgumentError('expected up to 64 printable characters without spaces');
+  return value;
+}
+
 /** `*`, or origins such as `http://localhost:3000,https://demo.example.com`. */
 function corsOrigins(value: string): CorsOrigins {
   if (value.trim() === '*') return '*';
@@ -180,6 +208,8 @@ async function main(): Promise<void> {
     sandboxTtl: number;
     maxSandboxes: number;
     maxConnections: number;
+    store?: string;
+    storePrefix: string;
   }>();
   const inMemory = booleanOption(command, 'inMemory', 'SANDBOX_IN_MEMORY');
   const strict = booleanOption(command, 'strict', 'SANDBOX_STRICT');
@@ -191,6 +221,8 @@ async function main(): Promise<void> {
     sandbox = await createApp({
       dataFile: options.data,
       inMemory,
+      store: options.store,
+      storePrefix: options.storePrefix,
       seed: options.seed,
       sandboxTtlMs: options.sandboxTtl,
       maxSandboxes: options.maxSandboxes,
@@ -235,8 +267,8 @@ async function main(): Promise<void> {
         url: origin,
         port,
         version: packageVersion(),
-        storage: inMemory ? 'memory' : 'file',
-        ...(inMemory ? {} : { dataFile: sandbox.store.file }),
+        storage: sandbox.store.kind === 'redis' ? 'redis' : inMemory ? 'memory' : 'file',
+        ...(inMemory || sandbox.store.kind === 'redis' ? {} : { dataFile: sandbox.store.file }),
         seed: sandbox.store.seed,
         apis: sandbox.apis.map(({ module }) => ({ slug: module.slug, title: module.title, url: `${origin}/${module.slug}`, provider: module.providerBaseUrl })),
         docs: `${origin}/docs`,
@@ -249,7 +281,12 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify(line)}\n`);
       return;
     }
-    const storage = inMemory ? 'in memory (nothing is written)' : `data file ${relative(process.cwd(), sandbox.store.file!) || sandbox.store.file}`;
+    const storage =
+      sandbox.store.kind === 'redis'
+        ? `Redis ${sandbox.store.storage.location}`
+        : inMemory
+          ? 'in memory (nothing is written)'
+          : `data file ${relative(process.cwd(), sandbox.store.file!) || sandbox.store.file}`;
     const lines = [`banking-api-sandbox listening on ${origin} — ${storage}, fixture seed ${sandbox.store.seed}`];
     const width = Math.max(...sandbox.apis.map(a => a.module.slug.length));
     for (const { module } of sandbox.apis) {

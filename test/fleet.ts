@@ -67,6 +67,9 @@ export async function startNginx(servers: string[]): Promise<LoadBalancer | unde
   };
 }
 
+/** Servers start in about a second; on a busy shared machine, much later. */
+export const START_TIMEOUT_MS = 90_000;
+
 export interface Fleet {
   redis: RedisServer;
   servers: Running[];
@@ -99,14 +102,14 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     url: '',
     async stop() {
       await lb?.stop();
-      await Promise.all(servers.map(s => stop(s, 'SIGKILL')));
+      await Promise.all(servers.filter(s => s.proc.exitCode === null && s.proc.signalCode === null).map(s => stop(s, 'SIGKILL')));
       await redis.destroy();
     },
   };
   try {
     const started = await Promise.all(
       Array.from({ length: options.servers ?? 3 }, () =>
-        startServer(['--port', '0', '--store', redis.url, ...(options.args ?? [])], options.env ?? {}, options.command),
+        startServer(['--port', '0', '--store', redis.url, ...(options.args ?? [])], options.env ?? {}, options.command, undefined, START_TIMEOUT_MS),
       ),
     );
     servers.push(...started);

@@ -1,9 +1,12 @@
 // Shared test set-up: an in-memory, strict app (response violations are 500s), rebuilt per test.
-import { createApp, type SandboxOptions } from '../src/app.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Express } from 'express';
+import { createApp, type SandboxApp, type SandboxOptions } from '../src/app.js';
 import { HttpProblem } from '../src/core/problem.js';
 
 export async function testApp(options: SandboxOptions = {}) {
   const errors: unknown[] = [];
+  if (fleetRedis && !options.dataFile && options.inMemory !== false) return fleetApp(options, errors);
   const sandbox = await createApp({
     inMemory: true,
     strict: true,
@@ -11,6 +14,37 @@ export async function testApp(options: SandboxOptions = {}) {
     ...options,
   });
   return { ...sandbox, errors };
+}
+
+/** Set by the "redis fleet" test project (jest.config.js): testApp() then builds a fleet. */
+let fleetRedis: string | undefined;
+let fleetApps: SandboxApp[] = [];
+let fleets = 0;
+
+export function enableFleetMode(redisUrl: string): void {
+  fleetRedis = redisUrl;
+}
+
+export async function closeFleetApps(): Promise<void> {
+  const apps = fleetApps;
+  fleetApps = [];
+  await Promise.all(apps.map(a => a.close()));
+}
+
+/**
+ * Three app instances sharing one Redis under a key prefix of their own (a fresh, isolated
+ * deployment per test), behind a round-robin dispatcher: consecutive requests go to different
+ * instances, as through a load balancer. The rest (store, controls, …) is the first instance's.
+ */
+async function fleetApp(options: SandboxOptions, errors: unknown[]) {
+  const prefix = `test:${process.pid}:${++fleets}:`;
+  const apps = await Promise.all(
+    [0, 1, 2].map(() => createApp({ strict: true, onError: error => errors.push(error), ...options, store: fleetRedis, storePrefix: prefix })),
+  );
+  fleetApps.push(...apps);
+  let next = 0;
+  const roundRobin = ((req: IncomingMessage, res: ServerResponse) => apps[next++ % apps.length].app(req as never, res as never)) as unknown as Express;
+  return { ...apps[0], app: roundRobin, errors };
 }
 
 /** The HttpProblem that `fn` throws (anything else fails the test). */

@@ -30,7 +30,7 @@ export async function runCli(args: string[], env: Record<string, string> = {}, c
 }
 
 /** Starts the server and resolves once it prints where it listens. */
-export function startServer(args: string[], env: Record<string, string> = {}, command = TSX, cwd?: string): Promise<Running> {
+export function startServer(args: string[], env: Record<string, string> = {}, command = TSX, cwd?: string, timeoutMs = 20_000): Promise<Running> {
   const proc = spawn(process.execPath, [...command, ...args], { env: { ...process.env, NODE_OPTIONS: '', ...env }, cwd });
   return new Promise((resolve, reject) => {
     let stdout = '';
@@ -38,7 +38,7 @@ export function startServer(args: string[], env: Record<string, string> = {}, co
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
       reject(new Error(`server did not start: ${stdout}${stderr}`));
-    }, 20_000);
+    }, timeoutMs);
     proc.stderr.on('data', d => (stderr += d));
     proc.stdout.on('data', d => {
       stdout += d;

@@ -1,6 +1,7 @@
 // The store URL (redis://, rediss://, passwords) and the connection to a real Redis
 // (Debian's redis-server, installed when missing and started on a loopback port).
 import { connectOrFail, createConnection, parseRedisUrl, StoreUrlError } from '../src/core/redis/connection.js';
+import { runCli } from './process.js';
 import { freePort, RedisServer } from './redis.js';
 
 test('redis:// and rediss:// URLs: host, port, database, user and password (percent-decoded), TLS', () => {
@@ -55,3 +56,14 @@ test('connecting to a real Redis, with and without its password; nothing listeni
   await expect(connectOrFail(createConnection(nobody, 'test'), nobody)).rejects.toThrow(/^cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+\/0: .*ECONNREFUSED/);
   expect(Date.now() - started).toBeLessThan(6000);
 });
+
+test('the CLI: an unreachable Redis or a bad store URL is a one-line error and a non-zero exit', async () => {
+  const port = await freePort();
+  const unreachable = await runCli(['--store', `redis://:secret@127.0.0.1:${port}/0`, '--port', '0'], {}, undefined);
+  expect(unreachable.code).toBe(1);
+  expect(unreachable.stderr).toMatch(new RegExp(`^banking-api-sandbox: cannot start: cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}/0: .*ECONNREFUSED.*\n$`));
+  const bad = await runCli(['--port', '0'], { SANDBOX_STORE: 'http://localhost:6379' });
+  expect(bad.code).toBe(1);
+  expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  expect(bad.stderr).toMatch(/must start with redis:\/\/ or rediss:\/\//);
+}, 120_000);

@@ -122,9 +122,10 @@ export function adminApi(controls: Controls): ApiModule {
       json({
         status: 'ok',
         seed: store.seed,
-        storage: store.file ? 'file' : 'memory',
+        storage: store.kind === 'redis' ? 'redis' : store.file ? 'file' : 'memory',
         // Relative to the working folder: the host's folder layout is nobody's business.
         ...(store.file ? { dataFile: relative(process.cwd(), store.file) || store.file } : {}),
+        ...(store.kind === 'redis' ? { store: store.storage.location, storeConnected: (store.storage as { connected?: boolean }).connected === true } : {}),
         apis: apis.map(a => a.module.slug),
         sandboxes: sandboxNames().length,
         uptimeSeconds: Math.round((Date.now() - controls.startedAt) / 100) / 10,
@@ -257,7 +258,7 @@ export function adminApi(controls: Controls): ApiModule {
     collections: {},
     generateFixtures: () => ({}),
     handlers,
-    sandboxOf: ctx => ctx.params.sandbox,
+    sandboxOf: ctx => (ctx.operationId === 'getHealth' ? null : ctx.params.sandbox),
     renderProblem: renderAdminProblem,
     bodyLimit: operationId => (operationId === 'importSnapshot' ? SNAPSHOT_BODY_LIMIT : ADMIN_BODY_LIMIT),
   };

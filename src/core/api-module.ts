@@ -90,9 +90,10 @@ export interface ApiModule {
   beforeAdminWrite?(write: AdminWrite, data: ApiData): object | null;
   /**
    * The sandbox a request reads and writes, when it is not the `X-Sandbox-Id` one (the admin API
-   * names it in the path): the store makes that one current before the handler runs.
+   * names it in the path): the store makes that one current before the handler runs. `null`: the
+   * operation reads no sandbox (a health check), so it needs no round trip to a shared store.
    */
-  sandboxOf?(ctx: RequestContext): string | undefined;
+  sandboxOf?(ctx: RequestContext): string | null | undefined;
   /** Route `/a/b/` as `/a/b` (for providers whose documentation writes paths with a trailing slash). */
   ignoreTrailingSlash?: boolean;
   /** Answer 406 when the request's `Accept` allows none of the operation's response media types. */

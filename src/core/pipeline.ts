@@ -25,6 +25,8 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const DEFAULT_URI_LIMIT = 8192;
 /** Retry-After when --max-sandboxes is reached: idle sandboxes expire, or someone deletes one. */
 const SANDBOX_LIMIT_RETRY_SECONDS = 60;
+/** Retry-After when the store is unavailable (a full disk, Redis lost): it may be back any moment. */
+const UNAVAILABLE_RETRY_SECONDS = 1;
 
 /** An API with its parsed spec, ready to serve. */
 export interface LoadedApi {
@@ -214,15 +216,19 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       };
       const handler = module.handlers[context.operationId];
       // The handler's writes (and the clock's catching up) are one change set; the response waits
-      // until it is durable.
-      response = await env.store.transact(module.sandboxOf?.(context) ?? sandbox, () => {
-        const mark = env.store.changeMark();
-        clocks?.catchUp(sandbox);
-        const result = handler(context);
-        // A sandbox's first change stores its clock, so its fixture dates stay where they are.
-        if (clocks && env.store.changeMark() !== mark) clocks.ensure(sandbox);
-        return result;
-      });
+      // until it is durable. A handler that names no sandbox (`null`) writes nothing.
+      const target = module.sandboxOf?.(context);
+      response =
+        target === null
+          ? await handler(context)
+          : await env.store.transact(target ?? sandbox, () => {
+              const mark = env.store.changeMark();
+              clocks?.catchUp(sandbox);
+              const result = handler(context);
+              // A sandbox's first change stores its clock, so its fixture dates stay where they are.
+              if (clocks && env.store.changeMark() !== mark) clocks.ensure(sandbox);
+              return result;
+            });
     } catch (error) {
       if (!problemContext.requestId) problemContext.requestId = randomUUID();
       response = renderError(error);
@@ -289,7 +295,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
           headers: { 'retry-after': String(SANDBOX_LIMIT_RETRY_SECONDS) },
         });
       } else if (error instanceof StoreUnavailableError) {
-        httpProblem = problem('unavailable', 'The sandbox could not store the change; nothing was changed. Try again later.');
+        httpProblem = problem('unavailable', `${error.detail} Try again later.`, { headers: { 'retry-after': String(UNAVAILABLE_RETRY_SECONDS) } });
         env.onError(error, `${module.slug} ${req.method} ${path}`);
       } else {
         env.onError(error, `${module.slug} ${req.method} ${path}`);

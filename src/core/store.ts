@@ -10,6 +10,7 @@ import {
   DataFileError,
   SandboxLimitError,
   StoreConflictError,
+  StoreUnavailableError,
   deepFreeze,
   dict,
   hasOwn,
@@ -22,6 +23,7 @@ import {
   type SandboxState,
   type StoreBackend,
 } from './store/backend.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { openLog, type LogOptions } from './store/log.js';
 import { memoryBackend } from './store/memory.js';
 
@@ -180,6 +182,8 @@ export interface SandboxLife {
 
 export class Store {
   private readonly views = new Map<string, Sandbox>();
+  /** Per sandbox, the last request holding it (shared backends only). */
+  private readonly locks = new Map<string, Promise<void>>();
   /** The transaction of the handler running right now (handlers write synchronously). */
   private current: Transaction | null = null;
   /** Writes made outside a request (tests, admin sweeps) commit together at the next microtask. */
@@ -216,7 +220,7 @@ export class Store {
     const { backend, seed } = await factory(context);
     const store = new Store(memory, backend, new BaseData(await options.loadFixtures(seed)), seed, options);
     store.expire();
-    if (store.sandboxTtlMs > 0) {
+    if (store.sandboxTtlMs > 0 && !store.backend.shared) {
       store.sweeper = setInterval(() => store.expire(), Math.min(60_000, store.sandboxTtlMs)).unref();
     }
     return store;
@@ -333,39 +337,74 @@ export class Store {
     for (let attempt = 1; ; attempt++) {
       const preparing = this.backend.prepare(sandbox, this.memory);
       if (preparing) await preparing;
-      const tx = new Transaction();
-      const outer = this.current;
-      this.current = tx;
-      let result: T | Promise<T> | undefined;
-      let failure: { error: unknown } | undefined;
+      // With a shared backend, a sandbox's handlers run one at a time on this server while their
+      // change sets are on their way (a conflict then re-runs one request, not a chain of them).
+      const release = this.backend.shared ? await this.exclusive(sandbox) : undefined;
       try {
-        result = handler();
-      } catch (error) {
-        failure = { error };
-      } finally {
-        this.current = outer;
-      }
-      // Handlers write synchronously: the change set is complete once the handler returns.
-      let committing: Promise<void> | undefined;
-      try {
-        committing = this.commit(tx, sandbox);
-        if (result instanceof Promise) {
-          try {
-            result = await result;
-          } catch (error) {
-            failure = { error };
-          }
-          // Writes after the handler's first await went to an ambient change set.
-          await this.ambientDurable;
+        const tx = new Transaction();
+        const outer = this.current;
+        this.current = tx;
+        let result: T | Promise<T> | undefined;
+        let failure: { error: unknown } | undefined;
+        try {
+          result = handler();
+        } catch (error) {
+          failure = { error };
+        } finally {
+          this.current = outer;
         }
-        if (committing) await committing;
-      } catch (error) {
-        if (error instanceof StoreConflictError && attempt < MAX_ATTEMPTS) continue;
-        throw error;
+        // Handlers write synchronously: the change set is complete once the handler returns.
+        let committing: Promise<void> | undefined;
+        try {
+          committing = this.commit(tx, sandbox);
+          if (result instanceof Promise) {
+            try {
+              result = await result;
+            } catch (error) {
+              failure = { error };
+            }
+            // Writes after the handler's first await went to an ambient change set.
+            await this.ambientDurable;
+          }
+          if (committing) await committing;
+        } catch (error) {
+          if (error instanceof StoreConflictError) {
+            if (attempt < MAX_ATTEMPTS) {
+              release?.();
+              // Other servers are writing the same sandbox: back off a random while before re-running.
+              await sleep(Math.random() * Math.min(50, 2 ** attempt));
+              continue;
+            }
+            throw new StoreUnavailableError(
+              `${error.message}, ${MAX_ATTEMPTS} times in a row`,
+              'Other requests changed this sandbox at the same time, too often for this one to complete.',
+            );
+          }
+          throw error;
+        }
+        if (failure) throw failure.error;
+        return result as T;
+      } finally {
+        release?.();
       }
-      if (failure) throw failure.error;
-      return result as T;
     }
+  }
+
+  /** Waits for this server's previous request on `sandbox` that holds it; returns the release. */
+  private async exclusive(sandbox: string): Promise<() => void> {
+    const previous = this.locks.get(sandbox);
+    let release!: () => void;
+    const mine = new Promise<void>(resolve => (release = resolve));
+    const tail = previous ? previous.then(() => mine) : mine;
+    this.locks.set(sandbox, tail);
+    if (previous) await previous;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      release();
+      if (this.locks.get(sandbox) === tail) this.locks.delete(sandbox);
+    };
   }
 
   /** Waits until every change made so far is durable (or rolled back). */
@@ -383,7 +422,7 @@ export class Store {
 
   /** Deletes named sandboxes idle for longer than the TTL; returns their names. */
   expire(now = this.clock()): string[] {
-    if (this.sandboxTtlMs <= 0) return [];
+    if (this.sandboxTtlMs <= 0 || this.backend.shared) return [];
     const expired: string[] = [];
     for (const [name, state] of this.memory) {
       if (name !== DEFAULT_SANDBOX && state.lastUsed + this.sandboxTtlMs <= now) expired.push(name);
@@ -448,7 +487,7 @@ export class Store {
       }
       return undefined;
     }
-    if (tx.createsSandbox && this.maxSandboxes > 0 && this.namedCount() > this.maxSandboxes) {
+    if (tx.createsSandbox && !this.backend.shared && this.maxSandboxes > 0 && this.namedCount() > this.maxSandboxes) {
       this.expire(now);
       if (this.namedCount() > this.maxSandboxes) {
         const error = new SandboxLimitError(this.maxSandboxes);
@@ -476,7 +515,7 @@ export class Store {
   }
 }
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 12;
 
 /** Throws a DataFileError naming the first stored record that fails `check`. */
 function checkMemory(memory: Map<string, SandboxState>, check: RecordCheck, where: string): void {

@@ -51,8 +51,12 @@ function redact(text: string): string {
   return text.replace(/:[^:/@\s]*@/g, ':***@').replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
 }
 
-/** How long one command may take before it fails (and its request gets a 503). */
-export const COMMAND_TIMEOUT_MS = 2000;
+/**
+ * How long one command may take before it fails (and its request gets a 503). A lost connection
+ * fails commands at once; this catches a Redis that stopped answering, generously, since a busy
+ * machine can delay a reply for seconds.
+ */
+export const COMMAND_TIMEOUT_MS = 10_000;
 
 /**
  * A connection to Redis that never queues commands while disconnected: they fail at once (the

@@ -43,6 +43,11 @@ export interface StoreBackend {
   readonly kind: string;
   /** Where the data lives, for the start-up line and the health endpoint. */
   readonly location?: string;
+  /**
+   * Shared by a fleet of servers (Redis): the store's memory is a cache of it, and the backend
+   * itself expires idle sandboxes and enforces the sandbox limit over the fleet.
+   */
+  readonly shared?: boolean;
   /** What it recovered from at start-up (e.g. a torn last log line), one line each, to report. */
   readonly notes?: readonly string[];
   /**
@@ -79,6 +84,13 @@ export class DataFileError extends Error {
 /** A change could not be made durable; it was rolled back. */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
+  constructor(
+    message: string,
+    /** What the client is told (the message is for the log). */
+    readonly detail = 'The sandbox could not store the change; nothing was changed.',
+  ) {
+    super(message);
+  }
 }
 
 /** Another server changed a sandbox this change set read; it was rolled back and may be re-run. */

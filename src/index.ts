@@ -104,7 +104,33 @@ export interface SandboxHandle {
   verify(filter: RequestFilter, options?: { count?: number }): Promise<JournalEntry[]>;
   /** Deletes the sandbox: its data, journal, coverage and fault rules. */
   delete(): Promise<void>;
-  // Issue 16 (the clock) adds `clock` here.
+  /** The sandbox's clock: every timestamp its APIs produce comes from it; it never moves backwards. */
+  readonly clock: SandboxClockHandle;
+}
+
+/** A sandbox's clock as the admin API reports it. */
+export interface SandboxClock {
+  sandbox: string;
+  /** The sandbox's time (ISO 8601). */
+  now: string;
+  /** `real` follows the server's time; `frozen` stands still; `running` ticks at an offset. */
+  mode: 'real' | 'frozen' | 'running';
+  offsetSeconds?: number;
+  /** The day the sandbox's fixture dates are placed relative to. */
+  fixturesPlacedAt: string;
+}
+
+export interface SandboxClockHandle {
+  get(): Promise<SandboxClock>;
+  /** Stops the clock at `at` (never before the sandbox's time), or where it stands now. */
+  freeze(at?: string | Date): Promise<SandboxClock>;
+  /**
+   * Moves the clock forward by an ISO 8601 duration (`P1D`, `PT6H`, `P1M`) or to an instant,
+   * running what happens on each day crossed (bills, reminders, autogiro payments, …).
+   */
+  advance(by: string | { to: string | Date }): Promise<SandboxClock>;
+  /** Lets a frozen clock tick again from where it stands. */
+  resume(): Promise<SandboxClock>;
 }
 
 export interface RunningSandbox {
@@ -215,6 +241,13 @@ export function connectSandbox(url: string, options: { adminToken?: string } = {
       journal: filter => journal(filter),
       clearJournal: async () => void (await call('DELETE', `${base}/journal`)),
       delete: async () => void (await call('DELETE', base)),
+      clock: {
+        get: async () => (await call('GET', `${base}/clock`)) as SandboxClock,
+        freeze: async at => (await call('POST', `${base}/clock/freeze`, at === undefined ? {} : { at: at instanceof Date ? at.toISOString() : at })) as SandboxClock,
+        advance: async by =>
+          (await call('POST', `${base}/clock/advance`, typeof by === 'string' ? { by } : { to: by.to instanceof Date ? by.to.toISOString() : by.to })) as SandboxClock,
+        resume: async () => (await call('POST', `${base}/clock/resume`)) as SandboxClock,
+      },
 
       async waitFor(filter, { timeoutMs = 5000 } = {}) {
         const deadline = Date.now() + timeoutMs;

@@ -51,17 +51,17 @@ test('at most 1,000 sandboxes have fault rules (409 beyond); each has at most 10
 test('concurrent long polls are capped per server: beyond it, a 429 with Retry-After', async () => {
   const { app, controls } = await testApp();
   const journal: RequestJournal = controls.journal;
-  const waiting = Array.from({ length: MAX_WAITING }, () => journal.listWhenAny(undefined, { api: 'nope' }, 30_000));
-  await expect(journal.listWhenAny(undefined, { api: 'nope' }, 1000)).rejects.toMatchObject({ status: 429 });
-  const res = await request(app).get('/__sandbox/journal?api=nope&wait=5').expect(429);
+  const waiting = Array.from({ length: MAX_WAITING }, () => journal.listWhenAny(undefined, { pathPrefix: '/nope' }, 30_000));
+  await expect(journal.listWhenAny(undefined, { pathPrefix: '/nope' }, 1000)).rejects.toMatchObject({ status: 429 });
+  const res = await request(app).get('/__sandbox/journal?path=/nope&wait=5').expect(429);
   expect(res.headers['retry-after']).toBe('1');
   expect(res.body.error).toBe('too_many_requests');
   // without wait, and when something matches, there is no waiting: no cap
-  const now = await request(app).get('/__sandbox/journal?api=nope');
+  const now = await request(app).get('/__sandbox/journal?path=/nope');
   expect([now.status, now.body]).toEqual([200, { data: [] }]);
-  journal.record({ ...record('s', 200), api: 'nope' });
+  journal.record({ ...record('s', 200), path: '/nope' });
   expect((await Promise.all(waiting)).every(found => found.length === 1)).toBe(true);
-  await request(app).get('/__sandbox/journal?api=nope&wait=5').expect(200);
+  await request(app).get('/__sandbox/journal?path=/nope&wait=5').expect(200);
 });
 
 test('admin request bodies are bounded: 1 MiB, 8 MiB for a snapshot', async () => {

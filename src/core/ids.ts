@@ -58,9 +58,12 @@ export class SandboxIds {
 
   /**
    * The id of the sandbox's next request: the n-th since its record-id counter last moved (or since
-   * the sandbox was reset), so the same requests in the same order get the same ids.
+   * the sandbox was reset), so the same requests in the same order get the same ids. On a shared
+   * store (a fleet), random.
    */
   requestId(sandbox: string): string {
+    // The count is each server's own: servers sharing a store would repeat each other's ids.
+    if (this.store.shared) return randomUUID();
     const base = this.meta(sandbox).get(IDS_KEY)?.next ?? 0;
     let count = this.requests.get(sandbox);
     if (!count || count.base !== base) {

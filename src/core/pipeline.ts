@@ -157,8 +157,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         throw problem('uri_too_long', `the request URI is longer than ${uriLimit} characters`);
       }
       sandbox = sandboxName(req.headers[SANDBOX_HEADER]);
-      // Request ids replay per server; a fleet's servers would repeat each other's, so there they are random.
-      problemContext.requestId = env.ids && env.store.kind !== 'redis' ? env.ids.requestId(sandbox) : randomUUID();
+      problemContext.requestId = env.ids ? env.ids.requestId(sandbox) : randomUUID();
       const prismRequest: PrismRequest = {
         method: method as PrismRequest['method'],
         url: { path, query: req.query as Record<string, string | string[]> },

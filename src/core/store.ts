@@ -231,6 +231,11 @@ export class Store {
     return this.backend.kind;
   }
 
+  /** Whether other servers share this store's data (a fleet on Redis). */
+  get shared(): boolean {
+    return this.backend.shared === true;
+  }
+
   /** What the backend recovered from at start-up, one line each. */
   get notes(): readonly string[] {
     return this.backend.notes ?? [];

@@ -357,4 +357,15 @@ describe('sandbox lifecycle', () => {
     await store.deleteSandbox('one');
     await store.transact('three', () => store.sandbox('three').collection('demo', 'things').put('d', { id: 'd' }));
   });
+
+  test('over the limit (a data file from a larger limit), the default sandbox still takes its first write', async () => {
+    const file = join(dir, 'data.json');
+    const roomy = await track(open(file));
+    for (const name of ['one', 'two', 'three']) await roomy.transact(name, () => roomy.sandbox(name).collection('demo', 'things').put('d', { id: 'd' }));
+    await roomy.close();
+    const store = await track(open(file, undefined, { maxSandboxes: 2 }));
+    await store.transact('default', () => store.sandbox().collection('demo', 'things').put('d', { id: 'd' }));
+    expect(store.sandbox().collection('demo', 'things').get('d')).toEqual({ id: 'd' });
+    await expect(store.transact('four', () => store.sandbox('four').collection('demo', 'things').put('d', { id: 'd' }))).rejects.toBeInstanceOf(SandboxLimitError);
+  });
 });

@@ -303,7 +303,7 @@ export class Store {
     const previous = this.memory.get(name);
     const next = ownChanges(changes);
     this.memory.set(name, { changes: next, lastUsed: this.clock() });
-    if (!previous) tx.createsSandbox = true;
+    if (!previous && name !== DEFAULT_SANDBOX) tx.createsSandbox = true;
     tx.undos.push(() => this.restore(name, previous));
     tx.ops.push({ kind: 'replace', sandbox: name, changes: next });
     return tx.durable;
@@ -443,7 +443,8 @@ export class Store {
     if (!state) {
       state = { changes: dict(), lastUsed: this.clock() };
       this.memory.set(sandbox, state);
-      tx.createsSandbox = true;
+      // The default sandbox is not counted against --max-sandboxes: it is always there.
+      if (sandbox !== DEFAULT_SANDBOX) tx.createsSandbox = true;
       tx.undos.push(() => this.memory.delete(sandbox));
     }
     const changes = state.changes;

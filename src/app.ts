@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { apis as allApis } from './apis/index.js';
-import type { ApiModule } from './core/api-module.js';
+import { firstTryCurl, type ApiModule } from './core/api-module.js';
 import { DEFAULT_SEED, loadFixtures } from './core/fixtures.js';
 import { apiRequestHandler, loadApi, type LoadedApi, type PipelineEnvironment, type RequestRecord } from './core/pipeline.js';
 import { docsRouter, documentedApis, landingPage } from './docs/index.js';
@@ -148,13 +148,8 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
       res.json({ name: 'banking-api-sandbox', apis: list, docs: `${origin}/docs`, dashboard: `${origin}${adminPath}/ui` });
       return;
     }
-    const tries = (module: ApiModule) => {
-      const example = module.tryIt?.(store.sandbox().api(module.slug))[0];
-      if (!example) return undefined;
-      const flags = Object.entries(example.headers ?? {}).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
-      return `curl${example.method === 'GET' ? '' : ` -X ${example.method}`}${flags} '${origin}/${module.slug}${example.path}'`;
-    };
-    res.type('html').send(landingPage(origin, list.map((api, i) => ({ ...api, tryCurl: tries(apis[i].module) }))));
+    const tryCurl = (module: ApiModule) => firstTryCurl(module, store.sandbox().api(module.slug), origin);
+    res.type('html').send(landingPage(origin, list.map((api, i) => ({ ...api, tryCurl: tryCurl(apis[i].module) }))));
   });
   app.use(docsRouter([...documentedApis(apis), { slug: 'admin', title: 'Sandbox admin API', specFile: controls.adminApi.specFile, prefix: adminPath }]));
   app.use(adminPath, ...controls.admin);

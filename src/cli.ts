@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DATA_FILE, createApp } from './app.js';
 import { DEFAULT_KEY_PREFIX, parseRedisUrl, StoreUrlError } from './core/redis/connection.js';
+import { firstTryCurl } from './core/api-module.js';
 import { DataFileError } from './core/store.js';
 import { parseInstant } from './core/clock.js';
 import { LOG_LEVELS, createLogger, type LogFormat } from './logging.js';
@@ -255,12 +256,7 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : options.port;
     const origin = originFor(options.host, port);
     const dashboard = `${origin}${adminPath}${DASHBOARD_PATH}`;
-    const tries = sandbox.apis.flatMap(({ module }) =>
-      (module.tryIt?.(sandbox.store.sandbox().api(module.slug)) ?? []).slice(0, 1).map(({ method, path, headers = {} }) => {
-        const flags = Object.entries(headers).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
-        return `curl${method === 'GET' ? '' : ` -X ${method}`}${flags} '${origin}/${module.slug}${path}'`;
-      }),
-    );
+    const tries = sandbox.apis.flatMap(({ module }) => firstTryCurl(module, sandbox.store.sandbox().api(module.slug), origin) ?? []);
     if (jsonStartup) {
       const line = {
         event: 'listening',

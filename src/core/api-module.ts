@@ -132,6 +132,14 @@ export interface TryIt {
   headers?: Record<string, string>;
 }
 
+/** The API's first `tryIt` request against `data`, as a `curl` command for a server at `origin`. */
+export function firstTryCurl(module: ApiModule, data: ApiData, origin: string): string | undefined {
+  const example = module.tryIt?.(data)[0];
+  if (!example) return undefined;
+  const flags = Object.entries(example.headers ?? {}).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
+  return `curl${example.method === 'GET' ? '' : ` -X ${example.method}`}${flags} '${origin}/${module.slug}${example.path}'`;
+}
+
 /** The subset of the request context that is known even when routing failed. */
 export interface ProblemContext {
   readonly requestId: string;

@@ -122,10 +122,10 @@ export function adminApi(controls: Controls): ApiModule {
       json({
         status: 'ok',
         seed: store.seed,
-        storage: store.kind === 'redis' ? 'redis' : store.file ? 'file' : 'memory',
+        storage: store.kind,
         // Relative to the working folder: the host's folder layout is nobody's business.
         ...(store.file ? { dataFile: relative(process.cwd(), store.file) || store.file } : {}),
-        ...(store.kind === 'redis' ? { store: store.storage.location, storeConnected: (store.storage as { connected?: boolean }).connected === true } : {}),
+        ...(store.kind === 'redis' ? { store: store.storage.location, storeConnected: store.storage.connected === true } : {}),
         apis: apis.map(a => a.module.slug),
         sandboxes: sandboxNames().length,
         uptimeSeconds: Math.round((Date.now() - controls.startedAt) / 100) / 10,

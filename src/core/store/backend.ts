@@ -48,6 +48,8 @@ export interface StoreBackend {
    * itself expires idle sandboxes and enforces the sandbox limit over the fleet.
    */
   readonly shared?: boolean;
+  /** For a backend on another server (Redis): whether it is reachable right now. */
+  readonly connected?: boolean;
   /** What it recovered from at start-up (e.g. a torn last log line), one line each, to report. */
   readonly notes?: readonly string[];
   /**

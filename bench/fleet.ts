@@ -12,7 +12,8 @@ import { Redis } from 'ioredis';
 import { RedisServer } from '../test/redis.js';
 import { startNginx } from '../test/fleet.js';
 
-export interface FleetFigures {
+/** What one load run measured (shared with bench/run.ts). */
+export interface Figures {
   rps: number;
   p50: number;
   p99: number;
@@ -26,13 +27,13 @@ export interface FleetBenchOptions {
   connections: number;
   /** Starts `node dist/cli.js` with these arguments; resolves with its URL. */
   start(args: string[]): Promise<{ url: string; stop(): Promise<void> }>;
-  record(scenario: string, server: string, figures: FleetFigures): void;
+  record(scenario: string, server: string, figures: Figures): void;
   headers: Record<string, string>;
   accountPath: string;
   createBody(): string;
 }
 
-async function cannon(urls: string[], options: FleetBenchOptions, requests?: autocannon.Request[], connections = options.connections): Promise<FleetFigures> {
+async function cannon(urls: string[], options: FleetBenchOptions, requests?: autocannon.Request[], connections = options.connections): Promise<Figures> {
   const run = (duration: number, conns: number) =>
     Promise.all(
       urls.map(url =>

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { benchFleet } from './fleet.js';
+import { benchFleet, type Figures } from './fleet.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,14 +44,6 @@ interface Server {
   proc: ChildProcess;
   url: string;
   startupMs: number;
-}
-
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
 }
 
 /** Starts a process and waits until `probe` answers 2xx; the time to that is its start-up time. */

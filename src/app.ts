@@ -13,8 +13,7 @@ import { redisBackend } from './core/redis/backend.js';
 import { SandboxClocks, type ClockEvent } from './core/clock.js';
 import { FixtureView } from './core/fixture-view.js';
 import { SandboxIds } from './core/ids.js';
-import { SpecSchemas } from './core/schemas.js';
-import { keyOf } from './controls/records.js';
+import { storedRecordProblems } from './controls/records.js';
 import { adminPath, createControls, type ControlsOptions, type SandboxControls } from './controls/index.js';
 import { requestLogger } from './logging.js';
 
@@ -173,18 +172,14 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
  * Records of APIs this server does not serve are kept as they are, unchecked (and unreachable).
  */
 function storedRecordCheck(apis: readonly LoadedApi[]): RecordCheck {
-  const schemas = new Map<string, SpecSchemas>();
   return (api, collection, key, record) => {
     const loaded = apis.find(a => a.module.slug === api);
     if (!loaded || api === SANDBOX_META_API) return undefined;
     if (!Object.hasOwn(loaded.module.collections, collection)) return `${api} has no collection ${collection}`;
     const spec = loaded.module.collections[collection];
-    let specSchemas = schemas.get(api);
-    if (!specSchemas) schemas.set(api, (specSchemas = new SpecSchemas(loaded.specFile)));
-    const problems = specSchemas.validate(spec.schema, record);
-    if (problems.length) return `does not follow schema ${spec.schema}: ${problems.slice(0, 3).join('; ')}`;
-    const derived = keyOf(spec, record as Record<string, unknown>);
-    if (derived !== undefined && derived !== key) return `is stored under key ${JSON.stringify(key)} but its key is ${JSON.stringify(derived)}`;
+    const { schemaProblems, keyedAs } = storedRecordProblems(spec, loaded.specFile, key, record as Record<string, unknown>);
+    if (schemaProblems.length) return `does not follow schema ${spec.schema}: ${schemaProblems.slice(0, 3).join('; ')}`;
+    if (keyedAs !== undefined) return `is stored under key ${JSON.stringify(key)} but its key is ${JSON.stringify(keyedAs)}`;
     return undefined;
   };
 }

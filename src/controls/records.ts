@@ -43,7 +43,6 @@ export interface Page {
 }
 
 export class SandboxRecords {
-  private readonly schemas = new Map<string, SpecSchemas>();
 
   constructor(
     private readonly store: Store,
@@ -218,16 +217,12 @@ export class SandboxRecords {
   private recordProblems(api: string, collection: string, key: string, record: unknown, field: string): FieldProblem[] {
     const spec = this.collectionSpec(api, collection);
     if (typeof record !== 'object' || record === null || Array.isArray(record)) return [{ field, message: 'must be an object', rule: 'type' }];
-    const problems: FieldProblem[] = this.schemasOf(api)
-      .validate(spec.schema, record)
-      .map(line => {
-        const [path, ...rest] = line.split(' ');
-        return { field: path === '/' ? field : `${field}${path.replaceAll('/', '.')}`, message: rest.join(' '), rule: spec.schema };
-      });
-    if (!problems.length) {
-      const derived = keyOf(spec, record as JsonObject);
-      if (derived !== undefined && derived !== key) problems.push({ field, message: `is stored under key "${derived}", not "${key}"`, rule: 'key' });
-    }
+    const { schemaProblems, keyedAs } = storedRecordProblems(spec, this.api(api).specFile, key, record as JsonObject);
+    const problems: FieldProblem[] = schemaProblems.map(line => {
+      const [path, ...rest] = line.split(' ');
+      return { field: path === '/' ? field : `${field}${path.replaceAll('/', '.')}`, message: rest.join(' '), rule: spec.schema };
+    });
+    if (keyedAs !== undefined) problems.push({ field, message: `is stored under key "${keyedAs}", not "${key}"`, rule: 'key' });
     return problems;
   }
 
@@ -245,12 +240,6 @@ export class SandboxRecords {
     return api;
   }
 
-  private schemasOf(slug: string): SpecSchemas {
-    let schemas = this.schemas.get(slug);
-    if (!schemas) this.schemas.set(slug, (schemas = new SpecSchemas(this.api(slug).specFile)));
-    return schemas;
-  }
-
   private slugs = () => this.apis.map(a => a.module.slug).join(', ');
   private collectionNames = (api: string) => Object.keys(this.api(api).module.collections).join(', ');
 }
@@ -264,3 +253,15 @@ export function keyOf(spec: CollectionSpec, record: JsonObject): string | undefi
   return typeof record.id === 'string' || typeof record.id === 'number' ? String(record.id) : undefined;
 }
 
+
+/**
+ * Whether a record may be stored under `key` in a collection (admin writes, snapshots, and the
+ * stored data at start-up): its problems against the collection's schema, as `path message`
+ * lines, and — when it follows the schema — the key it belongs under if that is not `key`.
+ */
+export function storedRecordProblems(spec: CollectionSpec, specFile: string, key: string, record: JsonObject): { schemaProblems: string[]; keyedAs?: string } {
+  const schemaProblems = SpecSchemas.of(specFile).validate(spec.schema, record);
+  if (schemaProblems.length) return { schemaProblems };
+  const derived = keyOf(spec, record);
+  return { schemaProblems, ...(derived !== undefined && derived !== key ? { keyedAs: derived } : {}) };
+}

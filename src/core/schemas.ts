@@ -6,6 +6,15 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
 export class SpecSchemas {
+  private static readonly bySpecFile = new Map<string, SpecSchemas>();
+
+  /** The schemas of a spec file, parsed and compiled once per process, however many callers. */
+  static of(specFile: string): SpecSchemas {
+    let schemas = SpecSchemas.bySpecFile.get(specFile);
+    if (!schemas) SpecSchemas.bySpecFile.set(specFile, (schemas = new SpecSchemas(specFile)));
+    return schemas;
+  }
+
   private readonly ajv: Ajv2020;
   private readonly compiled = new Map<string, ValidateFunction>();
   readonly document: Record<string, unknown>;

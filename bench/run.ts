@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { benchFleet, type Figures } from './fleet.js';
@@ -273,17 +274,20 @@ async function main() {
     record(`create upvest (fsync) @${k(SCALE_RECORDS)}`, 'sandbox', await cannon({ url: scaled.url, connections: CONNECTIONS, requests: [createRequest(USER)] }));
     await stop(scaled);
 
-    // 5. Compaction under load: the same data, compacting every 2 MB of log while gets and creates run.
-    const compacting = await start(['node', 'dist/cli.js', '--port', '0', '--data', scaleFile, '--log-level', 'silent'], `/upvest/payments/reference_accounts/${deep.account}`, { SANDBOX_COMPACT_BYTES: String(2 << 20) }, deepHeaders);
+    // 5. Compaction under load: the same data (a 39 MB snapshot at 100k), compacting every 64 KB of
+    // log, while four writers create accounts and 50 connections read; then the compactions begun
+    // meanwhile are let finish (they run in the background) and counted.
+    const compacting = await start(['node', 'dist/cli.js', '--port', '0', '--data', scaleFile, '--log-level', 'silent'], `/upvest/payments/reference_accounts/${deep.account}`, { SANDBOX_COMPACT_BYTES: String(64 << 10) }, deepHeaders);
     const headerOf = async () => JSON.parse((await readFile(scaleFile, 'utf8').then(t => t.slice(0, 200))).split('\n', 1)[0]) as { log: number };
     const before = (await headerOf()).log;
     let writing = true;
-    const writer = (async () => {
+    const writers = Array.from({ length: 4 }, async () => {
       while (writing) await createAccounts(compacting.url, USER, 20).catch(() => undefined);
-    })();
+    });
     const reads = await autocannon({ url: `${compacting.url}/upvest/payments/reference_accounts/${deep.account}`, headers: deepHeaders, connections: CONNECTIONS, duration: DURATION });
     writing = false;
-    await writer;
+    await Promise.all(writers);
+    for (let waited = 0; (await headerOf()).log === before && waited < 60_000; waited += 500) await sleep(500);
     results.compactionsDuringReads = (await headerOf()).log - before;
     results.readMaxMsDuringCompaction = reads.latency.max;
     results.readP99MsDuringCompaction = reads.latency.p99;
@@ -360,7 +364,12 @@ async function main() {
     row(`get-by-id @${scale} flat (÷ @0 ≥ 0.9)`, ratio(s[`get-by-id upvest @${scale}`].sandbox.rps, s['get-by-id upvest'].sandbox.rps), s[`get-by-id upvest @${scale}`].sandbox.rps >= 0.9 * s['get-by-id upvest'].sandbox.rps),
     row('get-by-id ≥ 2× Prism mock', ratio(s['get-by-id upvest'].sandbox.rps, s['get-by-id upvest'].prism.rps), s['get-by-id upvest'].sandbox.rps >= 2 * s['get-by-id upvest'].prism.rps),
     row('list (100) ≥ 0.5× bare Express', ratio(s[`list upvest (${LIST_ITEMS} items)`].sandbox.rps, s[`list upvest (${LIST_ITEMS} items)`].express.rps), s[`list upvest (${LIST_ITEMS} items)`].sandbox.rps >= 0.5 * s[`list upvest (${LIST_ITEMS} items)`].express.rps),
-    row(`get-by-id max latency while compacting @${scale} (ms; p99 ${results.readP99MsDuringCompaction})`, results.readMaxMsDuringCompaction as number, true),
+    // A measurement rather than a target: "met" only says that compaction did run during it.
+    row(
+      `get-by-id max latency while compacting @${scale} (ms; p99 ${results.readP99MsDuringCompaction}; ${results.compactionsDuringReads} segments folded)`,
+      results.readMaxMsDuringCompaction as number,
+      (results.compactionsDuringReads as number) > 0,
+    ),
   ];
   const targets = Object.fromEntries(table.map(r => [r.target, r.value]));
   results.scenarios = scenarios;

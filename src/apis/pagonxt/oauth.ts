@@ -2,22 +2,14 @@
 import jwt from 'jsonwebtoken';
 import { invalidField } from '../../core/problem.js';
 import { issueToken } from '../../core/tokens.js';
+import type { components } from '../../generated/pagonxt.js';
 
 export const ACCOUNTS_READ = 'accounts.read';
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-export interface TokenRequest {
-  client_assertion: string;
-  client_id?: string;
-  scope?: string;
-}
-
-export interface IssuedToken {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  scope: string;
-}
+/** What the token endpoint reads of the form (the spec's TokenRequest; the grant and assertion types are validated by Prism). */
+export type TokenRequest = Pick<components['schemas']['TokenRequest'], 'client_assertion' | 'client_id' | 'scope'>;
+export type IssuedToken = components['schemas']['TokenResponse'];
 
 /**
  * Issues a token for a client that authenticated with a signed JWT. The sandbox cannot know the

@@ -4,56 +4,20 @@ import { isValidBBAN, isValidIBAN } from 'ibantools';
 import type { AdminWrite } from '../../core/api-module.js';
 import { HttpProblem, invalidField, problem } from '../../core/problem.js';
 import type { ApiData, Collection } from '../../core/store.js';
+import type { components } from '../../generated/pagonxt.js';
 
-export type AccountIdType = 'iban' | 'bban' | 'uuid';
-export type ReconciliationModel = 'PS-VA' | 'PS-REF' | 'COL-VA' | 'COL-REF';
+type Schemas = components['schemas'];
 
-export interface AccountIdentifier {
-  accountId: string;
-  accountIdType: AccountIdType;
-  country: string;
-}
-
-export interface RealAccountIdentifier {
-  realAccountId: string;
-  realAccountIdType: AccountIdType;
-  country: string;
-}
-
-export interface LegalEntity {
-  bic: string;
-  legalEntityId: string;
-  legalEntityName: string;
-}
-
-export interface Balances {
-  available: {
-    amount: { amount: number; currency: string };
-    lastChangeDateTime: string;
-  };
-}
-
-/** An account as stored, keyed by its uuid; `_links` is added per request. */
-export interface AccountRecord {
-  accountIdentifiers: AccountIdentifier[];
-  customerId: string;
-  baseCurrency: string;
-  productName?: string;
-  nickName?: string;
-  reconciliationModel?: ReconciliationModel;
-  supplementaryId?: string;
-  virtualAccountStructureId?: string;
-  legalEntity: LegalEntity;
-  /** Only on virtual accounts: the identifiers of their real account. */
-  realAccountIdentifiers?: RealAccountIdentifier[];
-  balances: Balances;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Account extends AccountRecord {
-  _links: { self: { href: string } };
-}
+export type AccountIdType = Schemas['AccountIdType'];
+export type ReconciliationModel = Schemas['ReconciliationModel'];
+export type AccountIdentifier = Schemas['AccountIdentifier'];
+export type RealAccountIdentifier = Schemas['RealAccountIdentifier'];
+export type LegalEntity = Schemas['LegalEntity'];
+export type Balances = Schemas['Balances'];
+/** An account as stored, keyed by its uuid; virtual accounts have `realAccountIdentifiers`. */
+export type AccountRecord = Schemas['AccountRecord'];
+/** An account as Get account shows it: the record with its `_links`, made per request. */
+export type Account = Schemas['Account'];
 
 /** What Get account asks for: `accountId` is in the form `accountIdType` names (default uuid). */
 export interface AccountLookup {

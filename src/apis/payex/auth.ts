@@ -14,7 +14,7 @@ export function issueLedgerToken(api: string, ledgerNo: string, clientId: string
  * Throws 401 unless the request's bearer token may be used on the ledger in the path: any token the
  * sandbox did not issue is accepted; a sandbox token only on its own ledger and while valid.
  */
-export function authorizeLedger(ctx: RequestContext): void {
+export function authorizeLedger(ctx: Pick<RequestContext, 'apiSlug' | 'headers' | 'now'> & { readonly params: { readonly ledgerNo: string } }): void {
   const bearer = authenticate(ctx.apiSlug, ctx.headers.authorization, ctx.now());
   if (bearer.kind === 'sandbox' && bearer.claims.ledgerNo !== ctx.params.ledgerNo) {
     throw problem('unauthorized', `the token was issued for ledger ${String(bearer.claims.ledgerNo)}, not ledger ${ctx.params.ledgerNo}`);

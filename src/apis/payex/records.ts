@@ -1,131 +1,30 @@
-// What the PayEx ledger stores: one record type per collection (schemas `*Record` in specs/payex.yaml)
-// and the keys records are stored under. Account figures are never stored: they are derived.
+// What the PayEx ledger stores: one record type per collection (schemas `*Record` in specs/payex.yaml,
+// generated into src/generated/payex.ts) and the keys records are stored under. Account figures are
+// never stored: they are derived.
+import type { components } from '../../generated/payex.js';
 
-export type AccountStatus = 'Open' | 'PendingClose' | 'Closed';
-export type BillType = 'bill' | 'reminder1' | 'reminder2' | 'collection';
-export type BillStatus = 'open' | 'closed';
-export type TransactionType =
-  | 'payment'
-  | 'purchase'
-  | 'credit'
-  | 'administrationFee'
-  | 'billingFee'
-  | 'collectionFee'
-  | 'deduction'
-  | 'disbursement'
-  | 'disbursementReturned'
-  | 'interest'
-  | 'lateFee'
-  | 'reminderFee'
-  | 'migratedBalance';
-export type PaymentScope = 'fixedRecurring' | 'totalDebt' | 'billedAmount';
+type Schemas = components['schemas'];
+
+export type AccountStatus = Schemas['AccountStatus'];
+export type BillType = Schemas['BillType'];
+export type BillStatus = Schemas['BillStatus'];
+export type TransactionType = Schemas['TransactionType'];
+export type PaymentScope = Schemas['PaymentScope'];
 
 /** Transaction types that lower the debt: their amounts are negative (`migratedBalance` may be either). */
 export const DEBT_LOWERING_TYPES: ReadonlySet<TransactionType> = new Set(['payment', 'credit', 'deduction', 'disbursementReturned']);
 
-export interface BankPayment {
-  bankAccountNo: string;
-  bankAccountType: 'BGSE' | 'PGSE' | 'BKNO';
-  bic: string;
-  iban: string;
-  paymentReference: string;
-}
-
-export interface AccountRecord {
-  ledgerNo: string;
-  accountNo: string;
-  startDate: string;
-  description: string | null;
-  accountProfileType: string;
-  accountAlias: string;
-  customerNo: string;
-  status: AccountStatus;
-  creditLimit: number;
-  charityDonation: boolean;
-  interestRate: { debtInterest: number; penaltyInterest: number };
-  bankPayment: BankPayment;
-  currency: string;
-}
-
-export interface BillPaymentDetails {
-  bankAccountNo: string;
-  bankAccountType: 'BKSE' | 'PKSE' | 'BGSE' | 'PGSE';
-  bic: string;
-  iban: string;
-  paymentReference: string;
-}
-
-export interface BillRecord {
-  ledgerNo: string;
-  accountNo: string;
-  /** `bill-<billNo>`, `reminder-<billNo>` (reminder1, reminder2) or `collection-<billNo>`. */
-  billId: string;
-  billNo: string;
-  billType: BillType;
-  billDate: string;
-  dueDate: string;
-  billAmount: number;
-  status: BillStatus;
-  externalBillId: string | null;
-  minimumAmountToBePayed: number;
-  /** How much of `minimumAmountToBePayed` has been paid; the bill closes when all of it is. */
-  amountPaid: number;
-  paymentDetails: BillPaymentDetails;
-}
-
-export interface CardHolder {
-  number: string;
-  name: string;
-  nationalConsumerIdentifier: { value: string; countryCode: string };
-}
-
-export interface CardRecord {
-  ledgerNo: string;
-  accountNo: string;
-  token: string;
-  PanTrunc: string;
-  deleted: boolean;
-  mainCard: boolean;
-  cardHolder: CardHolder;
-}
-
-export interface TransactionRecord {
-  id: string;
-  ledgerNo: string;
-  accountNo: string;
-  type: TransactionType;
-  description: string;
-  amount: number;
-  initiatedFromPointOfSale: boolean;
-  date: string;
-  sourcePspPaymentTransactionId?: string;
-}
-
-export interface ReservationRecord {
-  id: string;
-  ledgerNo: string;
-  accountNo: string;
-  amount: number;
-  description: string;
-  date: string;
-}
-
-export interface RecurringConfigurationRecord {
-  ledgerNo: string;
-  accountNo: string;
-  paymentMethod: 'autogiro';
-  paymentScope: PaymentScope;
-  fixedAmount: number | null;
-}
-
-export interface RecurringConsentRecord {
-  ledgerNo: string;
-  accountNo: string;
-  paymentMethod: 'autogiro';
-  status: 'active' | 'revoked';
-  bankAccountNo: string;
-  bankAccountType: 'BKSE' | 'PKSE';
-}
+export type BankPayment = Schemas['BankPayment'];
+export type AccountRecord = Schemas['AccountRecord'];
+export type BillPaymentDetails = Schemas['BillPaymentDetails'];
+/** `billId` is `bill-<billNo>`, `reminder-<billNo>` (reminder1, reminder2) or `collection-<billNo>`; `amountPaid` of `minimumAmountToBePayed` is paid. */
+export type BillRecord = Schemas['BillRecord'];
+export type CardHolder = Schemas['CardHolder'];
+export type CardRecord = Schemas['CardRecord'];
+export type TransactionRecord = Schemas['TransactionRecord'];
+export type ReservationRecord = Schemas['ReservationRecord'];
+export type RecurringConfigurationRecord = Schemas['RecurringPaymentConfigurationRecord'];
+export type RecurringConsentRecord = Schemas['RecurringPaymentConsentRecord'];
 
 /** Collection names, as in the fixture file and the admin data API. */
 export const COLLECTIONS = {

@@ -10,6 +10,13 @@ import type {
   TransactionRecord,
 } from './records.js';
 import { fromCents } from './money.js';
+import type { components } from '../../generated/payex.js';
+
+type Schemas = components['schemas'];
+export type Operation = Schemas['Operation'];
+export type AccountResource = Schemas['Account'];
+export type BillResource = Schemas['Bill'];
+export type CardResource = Schemas['Card'];
 
 export const ledgerPath = (ledgerNo: string) => `/ledger/account/v1/${ledgerNo}`;
 export const accountPath = (ledgerNo: string, accountNo: string) => `${ledgerPath(ledgerNo)}/accounts/${accountNo}`;
@@ -17,12 +24,6 @@ export const billPath = (bill: Pick<BillRecord, 'ledgerNo' | 'accountNo' | 'bill
   `${accountPath(bill.ledgerNo, bill.accountNo)}/bills/${bill.billId}`;
 export const cardPath = (card: Pick<CardRecord, 'ledgerNo' | 'accountNo' | 'token'>) =>
   `${accountPath(card.ledgerNo, card.accountNo)}/cards/${card.token}`;
-
-export interface Operation {
-  rel: string;
-  method: 'get' | 'post' | 'patch' | 'delete';
-  href: string;
-}
 
 /** Account figures in cents, derived from transactions and reservations. */
 export interface AccountFigures {
@@ -53,7 +54,7 @@ function accountOperations(account: AccountRecord): Operation[] {
   ];
 }
 
-export function presentAccount(account: AccountRecord, figures: AccountFigures, openBill: BillRecord | undefined) {
+export function presentAccount(account: AccountRecord, figures: AccountFigures, openBill: BillRecord | undefined): AccountResource {
   const path = accountPath(account.ledgerNo, account.accountNo);
   return {
     '@id': path,
@@ -85,13 +86,11 @@ export function presentAccount(account: AccountRecord, figures: AccountFigures, 
   };
 }
 
-export type AccountResource = ReturnType<typeof presentAccount>;
-
 /** What is left to pay of a bill's minimum amount, in cents. */
 export const remainingCents = (bill: BillRecord): number =>
   Math.max(0, Math.round(bill.minimumAmountToBePayed * 100) - Math.round(bill.amountPaid * 100));
 
-export function presentBill(bill: BillRecord, paymentOrderExists: boolean) {
+export function presentBill(bill: BillRecord, paymentOrderExists: boolean): BillResource {
   const path = billPath(bill);
   return {
     '@id': path,
@@ -114,9 +113,7 @@ export function presentBill(bill: BillRecord, paymentOrderExists: boolean) {
   };
 }
 
-export type BillResource = ReturnType<typeof presentBill>;
-
-export function presentCardListItem(card: CardRecord) {
+export function presentCardListItem(card: CardRecord): Schemas['CardListItem'] {
   return {
     token: card.token,
     PanTrunc: card.PanTrunc,
@@ -127,7 +124,7 @@ export function presentCardListItem(card: CardRecord) {
   };
 }
 
-export function presentCard(card: CardRecord) {
+export function presentCard(card: CardRecord): CardResource {
   const path = cardPath(card);
   const operation: Operation[] = card.deleted
     ? []
@@ -138,9 +135,7 @@ export function presentCard(card: CardRecord) {
   return { ...presentCardListItem(card), parentHREF: accountPath(card.ledgerNo, card.accountNo), operation };
 }
 
-export type CardResource = ReturnType<typeof presentCard>;
-
-export const presentTransaction = (t: TransactionRecord) => ({
+export const presentTransaction = (t: TransactionRecord): Schemas['Transaction'] => ({
   type: t.type,
   description: t.description,
   amount: t.amount,
@@ -148,9 +143,9 @@ export const presentTransaction = (t: TransactionRecord) => ({
   date: t.date,
 });
 
-export const presentReservation = (r: ReservationRecord) => ({ amount: r.amount, description: r.description, date: r.date });
+export const presentReservation = (r: ReservationRecord): Schemas['Reservation'] => ({ amount: r.amount, description: r.description, date: r.date });
 
-export function presentConfiguration(configuration: RecurringConfigurationRecord) {
+export function presentConfiguration(configuration: RecurringConfigurationRecord): Schemas['RecurringPaymentConfiguration'] {
   const path = accountPath(configuration.ledgerNo, configuration.accountNo);
   return {
     '@id': `${path}/recurring-payment-configuration`,
@@ -160,11 +155,11 @@ export function presentConfiguration(configuration: RecurringConfigurationRecord
     parentHREF: path,
     operation: [
       { rel: 'partially-update-recurring-payment-consent', method: 'patch', href: `${path}/recurring-payment-consent` },
-    ] satisfies Operation[],
+    ],
   };
 }
 
-export function presentConsent(consent: RecurringConsentRecord) {
+export function presentConsent(consent: RecurringConsentRecord): Schemas['RecurringPaymentConsent'] {
   const path = accountPath(consent.ledgerNo, consent.accountNo);
   return {
     '@id': `${path}/recurring-payment-consent`,
@@ -177,8 +172,8 @@ export function presentConsent(consent: RecurringConsentRecord) {
 }
 
 /** One page of a `$top`/`$skip` list, with the provider's `view` links. */
-export function pageOf<T>(items: T[], path: string, top: number, skip: number) {
-  const view: { '@id': string; next?: string } = { '@id': `${path}${queryString([['$top', top], ['$skip', skip]])}` };
+export function pageOf<T>(items: T[], path: string, top: number, skip: number): { items: T[]; view: Schemas['View'] } {
+  const view: Schemas['View'] = { '@id': `${path}${queryString([['$top', top], ['$skip', skip]])}` };
   if (skip + top < items.length) view.next = `${path}${queryString([['$top', top], ['$skip', skip + top]])}`;
   return { items: items.slice(skip, skip + top), view };
 }

@@ -5,6 +5,7 @@ import type { AdminWrite } from '../../core/api-module.js';
 import type { TimelineEntry } from '../../core/clock.js';
 import { HttpProblem, invalidField, problem, type FieldProblem } from '../../core/problem.js';
 import type { ApiData, Collection } from '../../core/store.js';
+import type { components } from '../../generated/payex.js';
 import { addDays, isRealDay, isoDay, monthDays } from './days.js';
 import { fromCents, hasAtMostTwoDecimals, sumCents, toCents } from './money.js';
 import {
@@ -76,6 +77,8 @@ export const MINIMUM_PAYMENT_SHARE = 0.03;
 const NEXT_REMINDER: Partial<Record<BillType, BillType>> = { bill: 'reminder1', reminder1: 'reminder2', reminder2: 'collection' };
 
 /** PayEx problem codes beyond the core's generic kinds (the provider's table, plus a few inferred ones). */
+type Schemas = components['schemas'];
+
 const notFound = (code: string, message: string) => new HttpProblem(404, code, message);
 const conflict = (code: string, message: string) => new HttpProblem(409, code, message);
 
@@ -85,44 +88,19 @@ export interface AccountFilter {
   skip: number;
 }
 
-export interface AccountPatch {
-  charityDonation?: boolean;
-  creditLimit?: number;
-  [other: string]: unknown;
-}
-
-export interface PspPayment {
-  Amount: number;
-  PaymentDate: string;
-  sourcePspPaymentTransactionId: string;
-}
-
-export interface CardInput {
-  token: string;
-  PanTrunc: string;
-  deleted?: boolean;
-  mainCard: boolean;
-  cardHolder: CardHolder;
-}
+/** What the request bodies carry, as the spec (src/generated/payex.ts) describes them. */
+export type AccountPatch = Schemas['AccountPatch'];
+export type PspPayment = Schemas['PspPayment'];
+export type CardInput = Schemas['CardInput'];
+export type CardPatch = Schemas['CardPatch'];
+export type ConfigurationInput = Schemas['RecurringPaymentConfigurationInput'];
+export type ConfigurationPatch = Schemas['RecurringPaymentConfigurationPatch'];
+export type ConsentPatch = Schemas['RecurringPaymentConsentPatch'];
 
 export interface TransactionFilter {
   fromDate?: string;
   todate?: string;
   month?: string;
-}
-
-export interface ConfigurationInput {
-  paymentMethod?: 'autogiro';
-  paymentScope?: PaymentScope;
-  fixedAmount?: number | null;
-  [other: string]: unknown;
-}
-
-export interface ConsentPatch {
-  status?: 'active' | 'revoked';
-  bankAccountNo?: string;
-  bankAccountType?: 'BKSE' | 'PKSE';
-  [other: string]: unknown;
 }
 
 export interface Paging {
@@ -188,7 +166,7 @@ export class Ledger {
    * own an account on the ledger; with both filters, the account must be the customer's
    * (else `customer-not-found`).
    */
-  listAccounts(ledgerNo: string, filter: AccountFilter) {
+  listAccounts(ledgerNo: string, filter: AccountFilter): Schemas['AccountList'] {
     let accounts = this.accounts.where('ledgerNo', ledgerNo);
     // Inferred: a ledger number with no account is not a ledger at PayEx (404, documented for listing).
     if (!accounts.length) throw notFound('not-found', `ledger ${ledgerNo} not found`);
@@ -207,7 +185,7 @@ export class Ledger {
     const link = (skip: number) =>
       `${base}${queryString([['accountNo', filter.accountNo], ['customerNo', filter.customerNo], ['skip', skip]])}`;
     const { skip } = filter;
-    const navigation: { '@id': string; first: string; previous: string; next?: string } = {
+    const navigation: Schemas['AccountList']['navigation'] = {
       '@id': link(skip),
       first: link(0),
       previous: link(Math.max(0, skip - ACCOUNT_PAGE_SIZE)),
@@ -313,7 +291,7 @@ export class Ledger {
 
   // ---- bills ----------------------------------------------------------------------------------
 
-  listBills(ledgerNo: string, accountNo: string, status?: 'open' | 'closed') {
+  listBills(ledgerNo: string, accountNo: string, status?: Schemas['BillStatus']): Schemas['BillList'] {
     const account = this.requireAccount(ledgerNo, accountNo);
     const ordered = this.paymentOrderBills(account);
     const items = this.billsOf(account)
@@ -323,7 +301,7 @@ export class Ledger {
     return { '@id': `${accountPath(ledgerNo, accountNo)}/bills${queryString([['status', status]])}`, items };
   }
 
-  getBill(ledgerNo: string, accountNo: string, billId: string) {
+  getBill(ledgerNo: string, accountNo: string, billId: string): Schemas['Bill'] {
     const account = this.requireAccount(ledgerNo, accountNo);
     const bill = this.requireBill(account, billId);
     return presentBill(bill, this.paymentOrderBills(account).has(bill.billId));
@@ -339,14 +317,14 @@ export class Ledger {
 
   // ---- cards ----------------------------------------------------------------------------------
 
-  listCards(ledgerNo: string, accountNo: string, paging: Paging) {
+  listCards(ledgerNo: string, accountNo: string, paging: Paging): Schemas['CardList'] {
     const account = this.requireAccount(ledgerNo, accountNo);
     const path = `${accountPath(ledgerNo, accountNo)}/cards`;
     const { items, view } = pageOf(this.cardsOf(account).map(presentCardListItem), path, paging.top, paging.skip);
     return { operations: null, items, '@id': path, view };
   }
 
-  getCard(ledgerNo: string, accountNo: string, token: string) {
+  getCard(ledgerNo: string, accountNo: string, token: string): Schemas['Card'] {
     return presentCard(this.requireCard(this.requireAccount(ledgerNo, accountNo), token));
   }
 
@@ -355,7 +333,7 @@ export class Ledger {
    * limit on main cards nor who holds one, so neither refuses a card (its own example adds a main
    * card to an account that has one).
    */
-  addCard(ledgerNo: string, accountNo: string, input: CardInput) {
+  addCard(ledgerNo: string, accountNo: string, input: CardInput): Schemas['Card'] {
     const account = this.requireAccount(ledgerNo, accountNo);
     this.refuseUnlessOpen(account, 'takes no new cards');
     this.checkNewCard(account, input);
@@ -363,7 +341,7 @@ export class Ledger {
   }
 
   /** Deletes a card (`deleted: true`); a deleted card cannot be undeleted. */
-  updateCard(ledgerNo: string, accountNo: string, token: string, patch: { deleted?: unknown; [other: string]: unknown }): void {
+  updateCard(ledgerNo: string, accountNo: string, token: string, patch: CardPatch): void {
     const account = this.requireAccount(ledgerNo, accountNo);
     const card = this.requireCard(account, token);
     const unknown = Object.keys(patch).filter(k => k !== 'deleted');
@@ -379,7 +357,7 @@ export class Ledger {
    * Replaces a card: the old one is deleted and the new one added. A body with the replaced card's
    * own token (as in the provider's example) re-issues the card under that token.
    */
-  replaceCard(ledgerNo: string, accountNo: string, token: string, input: CardInput) {
+  replaceCard(ledgerNo: string, accountNo: string, token: string, input: CardInput): Schemas['Card'] {
     const account = this.requireAccount(ledgerNo, accountNo);
     const replaced = this.requireCard(account, token);
     this.refuseUnlessOpen(account, 'takes no new cards');
@@ -393,7 +371,7 @@ export class Ledger {
   // ---- transactions and reservations ----------------------------------------------------------
 
   /** Transactions newest first: a `fromDate`–`todate` range, a `month`, or by default the last 30 days. */
-  listTransactions(ledgerNo: string, accountNo: string, filter: TransactionFilter) {
+  listTransactions(ledgerNo: string, accountNo: string, filter: TransactionFilter): Schemas['TransactionList'] {
     const account = this.requireAccount(ledgerNo, accountNo);
     const { first, last } = this.transactionRange(filter);
     const items = this.transactionsOf(account)
@@ -433,7 +411,7 @@ export class Ledger {
     return { first, last };
   }
 
-  listReservations(ledgerNo: string, accountNo: string) {
+  listReservations(ledgerNo: string, accountNo: string): Schemas['ReservationList'] {
     const account = this.requireAccount(ledgerNo, accountNo);
     const items = this.reservationsOf(account)
       .sort((a, b) => compare(b.date, a.date))
@@ -443,11 +421,11 @@ export class Ledger {
 
   // ---- recurring payments ---------------------------------------------------------------------
 
-  getRecurringConfiguration(ledgerNo: string, accountNo: string) {
+  getRecurringConfiguration(ledgerNo: string, accountNo: string): Schemas['RecurringPaymentConfiguration'] {
     return presentConfiguration(this.requireConfiguration(this.requireAccount(ledgerNo, accountNo)));
   }
 
-  createRecurringConfiguration(ledgerNo: string, accountNo: string, input: ConfigurationInput) {
+  createRecurringConfiguration(ledgerNo: string, accountNo: string, input: ConfigurationInput): Schemas['RecurringPaymentConfiguration'] {
     const account = this.requireAccount(ledgerNo, accountNo);
     this.refuseIfClosed(account, 'given recurring payments');
     const key = accountKey(ledgerNo, accountNo);
@@ -465,7 +443,7 @@ export class Ledger {
   }
 
   /** Changes the given properties; leaving `fixedRecurring` drops the fixed amount. */
-  updateRecurringConfiguration(ledgerNo: string, accountNo: string, patch: ConfigurationInput): void {
+  updateRecurringConfiguration(ledgerNo: string, accountNo: string, patch: ConfigurationPatch): void {
     const account = this.requireAccount(ledgerNo, accountNo);
     const current = this.requireConfiguration(account);
     const unknown = Object.keys(patch).filter(k => !['paymentMethod', 'paymentScope', 'fixedAmount'].includes(k));
@@ -484,7 +462,7 @@ export class Ledger {
     this.configurations.remove(accountKey(ledgerNo, accountNo));
   }
 
-  getRecurringConsent(ledgerNo: string, accountNo: string) {
+  getRecurringConsent(ledgerNo: string, accountNo: string): Schemas['RecurringPaymentConsent'] {
     return presentConsent(this.requireConsent(this.requireAccount(ledgerNo, accountNo)));
   }
 
@@ -503,7 +481,7 @@ export class Ledger {
     });
   }
 
-  listActivePaymentOrders(ledgerNo: string, accountNo: string, paging: Paging) {
+  listActivePaymentOrders(ledgerNo: string, accountNo: string, paging: Paging): Schemas['ActivePaymentOrderList'] {
     const account = this.requireAccount(ledgerNo, accountNo);
     const orders = this.paymentOrders(account).map(o => ({
       paymentMethod: 'autogiro' as const,

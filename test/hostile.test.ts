@@ -54,8 +54,11 @@ function attacksOn(module: ApiModule, operations: IHttpOperation[], app: Paramet
   const withBody = operations.filter(op => op.request?.body?.required && op.request.body.contents?.length);
   const bodyOp = withBody.find(op => op.request!.body!.contents!.some(c => c.mediaType.includes('json'))) ?? withBody[0];
   const getOp = operations.find(op => op.method === 'get') ?? operations[0];
-  const paramOp = operations.find(op => op.method === 'get' && op.request?.path?.length) ?? operations.find(op => op.request?.path?.length);
-  const queryOp = operations.find(op => (op.request?.query ?? []).some(q => (q.schema as { type?: string } | undefined)?.type !== 'array'));
+  // Hostile parameters go to operations that can refuse them: one that documents no 400 or 404 (such
+  // as bankingservice's list, which the provider documents with 200 only) answers them as any other.
+  const canRefuse = (op: IHttpOperation) => op.responses.some(r => r.code === '400' || r.code === '404');
+  const paramOp = operations.find(op => op.method === 'get' && op.request?.path?.length && canRefuse(op)) ?? operations.find(op => op.request?.path?.length && canRefuse(op));
+  const queryOp = operations.find(op => canRefuse(op) && (op.request?.query ?? []).some(q => (q.schema as { type?: string } | undefined)?.type !== 'array'));
   const attacks: Attack[] = [];
   const add = (name: string, send: () => Test) => attacks.push({ name, send });
 

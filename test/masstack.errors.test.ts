@@ -17,7 +17,6 @@ describe('the MasStack envelope', () => {
     ['an unknown route', problem('not_found', 'x'), 404, ['MCUS.999.995']],
     ['a generic conflict', problem('conflict', 'x'), 409, ['MCUS.999.989']],
     ['a body too large', problem('payload_too_large', 'x'), 413, ['MCUS.999.994']],
-    ['rate limiting', problem('too_many_requests', 'x'), 429, ['MCUS.999.992']],
     ['a store failure', problem('unavailable', 'x'), 503, ['MCUS.999.990']],
     ['a forced 504 of any kind', new HttpProblem(504, 'forced', 'x'), 504, ['MCUS.999.991']],
     ['a forced 500 of any kind', new HttpProblem(500, 'forced', 'x'), 500, ['MCUS.999.999']],

@@ -6,7 +6,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The id of the profile (`profile_…`).
+                 * @description The id of the profile (`profile_…`). Any id is accepted; one that names no profile is not found.
                  * @example profile_5c2e9a71d04b8f36a1e7c9d2
                  */
                 profileId: components["parameters"]["ProfileId"];
@@ -16,14 +16,19 @@ export interface paths {
         /**
          * Returns a paged list of all the customers
          * @description The profile's customers, newest first, one page at a time. A page past the last one is
-         *     empty. (The provider's page also lists a `partnerId` path parameter; the path has no such
-         *     segment, so the sandbox leaves it out.)
+         *     empty. The provider documents only 200 for this operation, so it never refuses a request
+         *     (inferred, the lenient reading): a profile that does not exist lists no customers, and
+         *     `page` and `size` values it cannot use count as their defaults. (The provider's page also
+         *     lists a `partnerId` path parameter; the path has no such segment, so the sandbox leaves it
+         *     out.)
          */
         get: operations["listCustomers"];
         put?: never;
         /**
          * Creates a customer
          * @description Creates a customer of the profile and answers 200 with it, its new `id` and `created` set.
+         *     A profile that does not exist is a 400 `not_found` (inferred: the provider documents 200
+         *     and 400 for this operation, no 404).
          */
         post: operations["createCustomer"];
         delete?: never;
@@ -38,12 +43,12 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The id of the profile (`profile_…`).
+                 * @description The id of the profile (`profile_…`). Any id is accepted; one that names no profile is not found.
                  * @example profile_5c2e9a71d04b8f36a1e7c9d2
                  */
                 profileId: components["parameters"]["ProfileId"];
                 /**
-                 * @description The id of the customer (`customer_…`).
+                 * @description The id of the customer (`customer_…`). Any id is accepted; one that names no customer is not found.
                  * @example customer_3a9f5e1c7b2d4086f1e8a5c3
                  */
                 customerId: components["parameters"]["CustomerId"];
@@ -52,19 +57,24 @@ export interface paths {
         };
         /**
          * Returns the data of the customer
-         * @description The customer, if it belongs to this profile; another profile's customer is a 404.
+         * @description The customer, if it belongs to this profile; another profile's customer, and an id that
+         *     names no customer (whatever its form), is a 404 (the provider documents 200 and 404 for
+         *     this operation, no 400).
          */
         get: operations["getCustomer"];
         /**
          * Updates a customer
          * @description Replaces every writable field of the customer with the body's: a field left out is removed.
-         *     `id` and `created` do not change.
+         *     `id` and `created` do not change. A customer that does not exist in this profile is a 400
+         *     `not_found` (inferred: the provider documents 200 and 400 for this operation, no 404).
          */
         put: operations["updateCustomer"];
         post?: never;
         /**
          * Deletes the customer
-         * @description Deletes the customer and answers 200 with it as it was; afterwards it is a 404 and no longer listed.
+         * @description Deletes the customer and answers 200 with it as it was; afterwards it is a 404 and no longer
+         *     listed. A customer that does not exist in this profile is a 400 `not_found` (inferred: the
+         *     provider documents 200 and 400 for this operation, no 404).
          */
         delete: operations["deleteCustomer"];
         options?: never;
@@ -235,7 +245,7 @@ export interface components {
              * @description A stable code for the kind of error.
              * @enum {string}
              */
-            error: "invalid_request" | "unsupported_grant_type" | "unauthorized" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable_entity" | "too_many_requests" | "internal_error" | "service_unavailable";
+            error: "invalid_request" | "unsupported_grant_type" | "unauthorized" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable_entity" | "internal_error" | "service_unavailable";
             /** @description What went wrong, for people. */
             message: string;
             /** @description Each offending field (empty when the error is not about a field). */
@@ -312,7 +322,11 @@ export interface components {
                 "application/json": components["schemas"]["Customer"];
             };
         };
-        /** @description Invalid request (`invalid_request`; `unsupported_grant_type` from the token endpoint). */
+        /**
+         * @description Invalid request (`invalid_request`; `unsupported_grant_type` from the token endpoint). From
+         *     `POST`, `PUT` and `DELETE` also `not_found` (inferred): the profile or customer does not
+         *     exist, and the provider documents 400 (no 404) for these operations.
+         */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -336,7 +350,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description No bearer token (`unauthorized`), or a sandbox token that expired or was altered (`invalid_token`). */
+        /**
+         * @description No bearer token (`unauthorized`), or a sandbox token that expired or was altered
+         *     (`invalid_token`). Inferred: the provider's page shows OAuth 2 authorization on every
+         *     operation but documents no status for a request without it; RFC 6750 answers 401.
+         */
         Unauthorized: {
             headers: {
                 /** @description The bearer challenge of RFC 6750, e.g. `Bearer realm="bankingservice", error="invalid_token"`. */
@@ -347,7 +365,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description No such profile, or no such customer in this profile (`not_found`). */
+        /** @description No such profile, or no such customer in this profile (`not_found`); the provider documents it for getting a customer. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -374,18 +392,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Rate limited (`too_many_requests`, inferred). */
-        TooManyRequests: {
-            headers: {
-                /** @description Seconds to wait before retrying. */
-                "retry-after"?: string;
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error"];
-            };
-        };
-        /** @description Internal error (`internal_error`). */
+        /** @description Internal error (`internal_error`, inferred; the provider documents none, and the sandbox answers it only for its own bug). */
         InternalError: {
             headers: {
                 [name: string]: unknown;
@@ -408,12 +415,12 @@ export interface components {
     };
     parameters: {
         /**
-         * @description The id of the profile (`profile_…`).
+         * @description The id of the profile (`profile_…`). Any id is accepted; one that names no profile is not found.
          * @example profile_5c2e9a71d04b8f36a1e7c9d2
          */
         ProfileId: string;
         /**
-         * @description The id of the customer (`customer_…`).
+         * @description The id of the customer (`customer_…`). Any id is accepted; one that names no customer is not found.
          * @example customer_3a9f5e1c7b2d4086f1e8a5c3
          */
         CustomerId: string;
@@ -454,20 +461,23 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description The page to return, 0-based (inferred name).
+                 * @description The page to return, 0-based (inferred name: the provider's page documents no query
+                 *     parameters, only the `page` of its example response). A value that is not a whole
+                 *     number of at least 0 counts as 0.
                  * @example 0
                  */
-                page?: number;
+                page?: string;
                 /**
-                 * @description Customers per page (inferred name; the bounds are the sandbox's).
+                 * @description Customers per page (inferred name), 1 to 100 (the sandbox's bound): a value above 100
+                 *     counts as 100, one below 1 as 1, one that is not a whole number as the default 20.
                  * @example 20
                  */
-                size?: number;
+                size?: string;
             };
             header?: never;
             path: {
                 /**
-                 * @description The id of the profile (`profile_…`).
+                 * @description The id of the profile (`profile_…`). Any id is accepted; one that names no profile is not found.
                  * @example profile_5c2e9a71d04b8f36a1e7c9d2
                  */
                 profileId: components["parameters"]["ProfileId"];
@@ -514,12 +524,9 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -530,7 +537,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The id of the profile (`profile_…`).
+                 * @description The id of the profile (`profile_…`). Any id is accepted; one that names no profile is not found.
                  * @example profile_5c2e9a71d04b8f36a1e7c9d2
                  */
                 profileId: components["parameters"]["ProfileId"];
@@ -542,10 +549,8 @@ export interface operations {
             200: components["responses"]["Customer"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -556,12 +561,12 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The id of the profile (`profile_…`).
+                 * @description The id of the profile (`profile_…`). Any id is accepted; one that names no profile is not found.
                  * @example profile_5c2e9a71d04b8f36a1e7c9d2
                  */
                 profileId: components["parameters"]["ProfileId"];
                 /**
-                 * @description The id of the customer (`customer_…`).
+                 * @description The id of the customer (`customer_…`). Any id is accepted; one that names no customer is not found.
                  * @example customer_3a9f5e1c7b2d4086f1e8a5c3
                  */
                 customerId: components["parameters"]["CustomerId"];
@@ -571,12 +576,10 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["Customer"];
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -587,12 +590,12 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The id of the profile (`profile_…`).
+                 * @description The id of the profile (`profile_…`). Any id is accepted; one that names no profile is not found.
                  * @example profile_5c2e9a71d04b8f36a1e7c9d2
                  */
                 profileId: components["parameters"]["ProfileId"];
                 /**
-                 * @description The id of the customer (`customer_…`).
+                 * @description The id of the customer (`customer_…`). Any id is accepted; one that names no customer is not found.
                  * @example customer_3a9f5e1c7b2d4086f1e8a5c3
                  */
                 customerId: components["parameters"]["CustomerId"];
@@ -604,10 +607,8 @@ export interface operations {
             200: components["responses"]["Customer"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -618,12 +619,12 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The id of the profile (`profile_…`).
+                 * @description The id of the profile (`profile_…`). Any id is accepted; one that names no profile is not found.
                  * @example profile_5c2e9a71d04b8f36a1e7c9d2
                  */
                 profileId: components["parameters"]["ProfileId"];
                 /**
-                 * @description The id of the customer (`customer_…`).
+                 * @description The id of the customer (`customer_…`). Any id is accepted; one that names no customer is not found.
                  * @example customer_3a9f5e1c7b2d4086f1e8a5c3
                  */
                 customerId: components["parameters"]["CustomerId"];
@@ -635,10 +636,8 @@ export interface operations {
             200: components["responses"]["Customer"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -685,7 +684,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -8,11 +8,20 @@ import { Customers } from './state.js';
 
 const customers = (ctx: Pick<RequestContext, 'data' | 'now' | 'ids'>) => new Customers(ctx.data, () => ctx.now(), ctx.ids);
 
+/**
+ * A paging value as a whole number ≥ 0, or undefined when it is not one: the list documents no 400,
+ * so a value it cannot use counts as the default (see the spec's `page` and `size`).
+ */
+function wholeNumber(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\s*\d{1,9}\s*$/.test(value)) return undefined;
+  return Number(value);
+}
+
 export const handlers = typedHandlers<operations>({
   listCustomers(ctx) {
     authorize(ctx);
-    const page = Number(firstValue(ctx.query.page) ?? 0);
-    const size = Number(firstValue(ctx.query.size) ?? 20);
+    const page = wholeNumber(firstValue(ctx.query.page)) ?? 0;
+    const size = Math.min(100, Math.max(1, wholeNumber(firstValue(ctx.query.size)) ?? 20));
     return { status: 200, body: customers(ctx).list(ctx.params.profileId, { page, size }) };
   },
 

@@ -4,7 +4,7 @@
 import { randomIds, type IdSource } from '../../core/ids.js';
 import countries from 'i18n-iso-countries/index.js';
 import type { AdminWrite } from '../../core/api-module.js';
-import { invalidField, problem } from '../../core/problem.js';
+import { HttpProblem, invalidField, problem } from '../../core/problem.js';
 import type { ApiData, Collection } from '../../core/store.js';
 import type { components } from '../../generated/bankingservice.js';
 
@@ -82,9 +82,11 @@ export class Customers {
     this.customers = data.collection<StoredCustomer>('customers');
   }
 
-  /** One page of the profile's customers, newest first (`created`, then `id`, descending). */
+  /**
+   * One page of the profile's customers, newest first (`created`, then `id`, descending). A profile
+   * that does not exist has none: the provider documents no status but 200 for the list.
+   */
   list(profileId: string, { page, size }: PageOptions): CustomerPage {
-    this.requireProfile(profileId);
     const all = newestFirst(this.customers.where('profile_id', profileId));
     const start = page * size;
     return {
@@ -97,11 +99,12 @@ export class Customers {
   }
 
   get(profileId: string, customerId: string): Customer {
-    return present(this.requireCustomer(profileId, customerId));
+    return present(this.requireCustomer(profileId, customerId, 404));
   }
 
+  /** Creates a customer; in a profile that does not exist, a 400 (the operation documents no 404). */
   create(profileId: string, input: CustomerInput): Customer {
-    this.requireProfile(profileId);
+    this.requireProfile(profileId, 400);
     checkCustomerFields(input);
     const customer: StoredCustomer = { id: newId('customer', this.ids), profile_id: profileId, ...writable(input), created: this.now().toISOString() };
     void this.customers.put(customer.id, customer);
@@ -110,7 +113,7 @@ export class Customers {
 
   /** Replaces every writable field: one left out of `input` is removed. `id` and `created` stay. */
   replace(profileId: string, customerId: string, input: CustomerInput): Customer {
-    const current = this.requireCustomer(profileId, customerId);
+    const current = this.requireCustomer(profileId, customerId, 400);
     checkCustomerFields(input);
     const customer: StoredCustomer = { id: current.id, profile_id: current.profile_id, ...writable(input), created: current.created };
     void this.customers.put(customer.id, customer);
@@ -119,7 +122,7 @@ export class Customers {
 
   /** Deletes the customer and returns it as it was. */
   delete(profileId: string, customerId: string): Customer {
-    const customer = this.requireCustomer(profileId, customerId);
+    const customer = this.requireCustomer(profileId, customerId, 400);
     this.customers.remove(customer.id);
     return present(customer);
   }
@@ -143,20 +146,28 @@ export class Customers {
     return write.record;
   }
 
-  private requireProfile(profileId: string): Profile {
+  /**
+   * The profile, or a `not_found` problem with the status the operation documents for it: 404 where
+   * the provider documents one (get), else 400 (post, put, delete document 200 and 400 only).
+   */
+  private requireProfile(profileId: string, status: NotFoundStatus): Profile {
     const profile = this.profiles.get(profileId);
-    if (!profile) throw problem('not_found', `profile ${profileId} not found`);
+    if (!profile) throw notFound(status, `profile ${profileId} not found`);
     return profile;
   }
 
   /** The customer, if it belongs to this profile: another profile's customer is not found. */
-  private requireCustomer(profileId: string, customerId: string): StoredCustomer {
-    this.requireProfile(profileId);
+  private requireCustomer(profileId: string, customerId: string, status: NotFoundStatus): StoredCustomer {
+    this.requireProfile(profileId, status);
     const customer = this.customers.get(customerId);
-    if (!customer || customer.profile_id !== profileId) throw problem('not_found', `customer ${customerId} not found in profile ${profileId}`);
+    if (!customer || customer.profile_id !== profileId) throw notFound(status, `customer ${customerId} not found in profile ${profileId}`);
     return customer;
   }
 }
+
+type NotFoundStatus = 400 | 404;
+
+const notFound = (status: NotFoundStatus, message: string) => new HttpProblem(status, 'not_found', message);
 
 /** `created` descending, then `id` descending; timestamps compare as instants, whatever their precision. */
 function newestFirst(customers: StoredCustomer[]): StoredCustomer[] {

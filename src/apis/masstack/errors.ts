@@ -30,7 +30,6 @@ export const MCUS = {
   conflict: { code: 'MCUS.999.989', status: 409, title: 'Conflict' },
   payload_too_large: { code: 'MCUS.999.994', status: 413, title: 'Payload too large' },
   uri_too_long: { code: 'MCUS.999.993', status: 414, title: 'URI too long' },
-  too_many_requests: { code: 'MCUS.999.992', status: 429, title: 'Too many requests' },
   internal: { code: 'MCUS.999.999', status: 500, title: 'Internal server error' },
   unavailable: { code: 'MCUS.999.990', status: 503, title: 'Service unavailable' },
   gateway_timeout: { code: 'MCUS.999.991', status: 504, title: 'Repository timeout' },

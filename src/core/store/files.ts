@@ -1,7 +1,41 @@
 // File helpers for the embedded backend: reading a file of lines in bounded chunks (no single
 // string holds the file), writing a file through a temporary one, fsync of a file's folder.
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import * as nodeFs from 'node:fs/promises';
 import { dirname } from 'node:path';
+
+/** What the embedded backend does with files: an open file. */
+export interface FileHandle {
+  read(buffer: Buffer, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }>;
+  /** Writes `data` from `offset` on (a string from its start), at the end of a file opened with 'a'. */
+  write(data: Buffer, offset: number): Promise<{ bytesWritten: number }>;
+  write(data: string): Promise<{ bytesWritten: number }>;
+  /** fsync */
+  sync(): Promise<void>;
+  /** fdatasync */
+  datasync(): Promise<void>;
+  truncate(length: number): Promise<void>;
+  stat(): Promise<{ size: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The file system the embedded backend runs on: Node's (`nodeFs`), or in tests a simulation that
+ * forgets, at a power cut, whatever no fsync made durable (test/powercut-fs.ts).
+ */
+export interface FileSystem {
+  /** 'r' also opens a folder (for its fsync); 'w' creates or truncates; 'a' creates or appends. */
+  open(path: string, flags: 'r' | 'w' | 'a'): Promise<FileHandle>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  link(existing: string, path: string): Promise<void>;
+  copyFile(from: string, to: string): Promise<void>;
+  readdir(folder: string): Promise<string[]>;
+  stat(path: string): Promise<{ size: number }>;
+  mkdir(folder: string, options: { recursive: true }): Promise<unknown>;
+  readFile(path: string, encoding: 'utf8'): Promise<string>;
+}
+
+export const realFileSystem: FileSystem = nodeFs as FileSystem;
 
 /**
  * Calls `onLines` with the lines of a file, a chunk at a time; `final` marks the last call, whose
@@ -9,11 +43,12 @@ import { dirname } from 'node:path';
  * the 1-based number of the first line passed.
  */
 export async function readLines(
+  fs: FileSystem,
   file: string,
   chunkBytes: number,
   onLines: (lines: string[], firstLine: number, final: boolean) => void | Promise<void>,
 ): Promise<{ unterminated: boolean; lines: number }> {
-  const handle = await open(file, 'r');
+  const handle = await fs.open(file, 'r');
   try {
     let carry = Buffer.alloc(0);
     let pending: string[] | undefined;
@@ -80,8 +115,8 @@ export class FileWriter {
  * renamed over `file`, then the folder is fsync'd, so after a power cut the folder names either
  * the old file or the complete new one.
  */
-export async function replaceFile(file: string, temporary: string, write: (out: FileWriter) => Promise<void>): Promise<void> {
-  const handle = await open(temporary, 'w');
+export async function replaceFile(fs: FileSystem, file: string, temporary: string, write: (out: FileWriter) => Promise<void>): Promise<void> {
+  const handle = await fs.open(temporary, 'w');
   try {
     const out = new FileWriter(handle);
     await write(out);
@@ -89,17 +124,17 @@ export async function replaceFile(file: string, temporary: string, write: (out: 
     await handle.sync();
   } catch (error) {
     await handle.close().catch(() => undefined);
-    await unlink(temporary).catch(() => undefined);
+    await fs.unlink(temporary).catch(() => undefined);
     throw error;
   }
   await handle.close();
-  await rename(temporary, file);
-  await syncFolder(file);
+  await fs.rename(temporary, file);
+  await syncFolder(fs, file);
 }
 
 /** fsync of the folder holding `file`: makes a created, renamed or deleted name durable. */
-export async function syncFolder(file: string): Promise<void> {
-  const handle = await open(dirname(file), 'r');
+export async function syncFolder(fs: FileSystem, file: string): Promise<void> {
+  const handle = await fs.open(dirname(file), 'r');
   try {
     await handle.sync();
   } finally {

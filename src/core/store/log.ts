@@ -11,7 +11,6 @@
 // move to a new segment, the old snapshot and the closed segments are merged line by line into a
 // temporary file, fsync'd and renamed over the snapshot (then the folder is fsync'd), and only then
 // are the folded segments deleted. Start-up streams the snapshot and replays the segments.
-import { link, open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BackendContext } from '../store.js';
@@ -30,7 +29,7 @@ import {
   type SandboxState,
   type StoreBackend,
 } from './backend.js';
-import { readLines, replaceFile, syncFolder } from './files.js';
+import { readLines, realFileSystem, replaceFile, syncFolder, type FileHandle, type FileSystem } from './files.js';
 
 const FORMAT = 2;
 /** A read-only request writes its sandbox's last use at most this often. */
@@ -43,6 +42,8 @@ const DEFAULT_COMPACT_BYTES = 16 << 20;
 export interface LogOptions {
   /** Compact once the log holds more than this many bytes (default: 16 MB, or the snapshot's size if larger). */
   compactBytes?: number;
+  /** The file system (default: Node's; tests pass a simulation of power cuts). */
+  fs?: FileSystem;
 }
 
 /** What compaction did, for tests and the benchmark. */
@@ -63,12 +64,13 @@ interface Queued {
 
 export async function openLog(file: string, context: BackendContext, options: LogOptions = {}): Promise<{ backend: LogBackend; seed: number }> {
   const { memory } = context;
+  const fs = options.fs ?? realFileSystem;
   const notes: string[] = [];
   let header: { seed: number; log: number } | undefined;
   let migrateFrom: string | undefined;
   let snapshotBytes = 0;
 
-  const exists = await stat(file).then(
+  const exists = await fs.stat(file).then(
     s => s,
     (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
@@ -77,10 +79,10 @@ export async function openLog(file: string, context: BackendContext, options: Lo
   );
   if (exists) {
     snapshotBytes = exists.size;
-    if (await startsWith(file, `{"format":${FORMAT},`)) {
-      header = await loadSnapshot(file, memory);
+    if (await startsWith(fs, file, `{"format":${FORMAT},`)) {
+      header = await loadSnapshot(fs, file, memory);
     } else {
-      header = await loadFormat1(file, memory);
+      header = await loadFormat1(fs, file, memory);
       migrateFrom = file;
     }
     if (context.seed !== undefined && context.seed !== header.seed) {
@@ -89,27 +91,27 @@ export async function openLog(file: string, context: BackendContext, options: Lo
   }
   const seed = header?.seed ?? context.seed ?? context.defaultSeed;
 
-  const segments = await listSegments(file);
+  const segments = await listSegments(fs, file);
   const from = header?.log ?? 0;
   const live = segments.filter(n => n >= from);
   let logBytes = 0;
   for (const n of live) {
     const path = segmentPath(file, n);
-    const torn = await replaySegment(path, memory);
+    const torn = await replaySegment(fs, path, memory);
     if (torn) notes.push(`${path} line ${torn.line}: dropped a change set that was being written when the server stopped (${torn.bytes} bytes; never acknowledged)`);
-    logBytes += (await stat(path)).size;
+    logBytes += (await fs.stat(path)).size;
   }
   for (const [name, state] of memory) if (!Object.keys(state.changes).length) memory.delete(name);
   context.validate();
 
   // Nothing was written before this point: a file that fails to load or validate is untouched.
   try {
-    await mkdirFor(file);
+    await fs.mkdir(dirname(file), { recursive: true });
     if (!header) {
-      await replaceFile(file, temporaryOf(file), out => out.line(headerLine(seed, 0)));
+      await replaceFile(fs, file, temporaryOf(file), out => out.line(headerLine(seed, 0)));
     } else if (migrateFrom) {
-      await keepFormat1(file);
-      await replaceFile(file, temporaryOf(file), async out => {
+      await keepFormat1(fs, file);
+      await replaceFile(fs, file, temporaryOf(file), async out => {
         await out.line(headerLine(seed, live.length ? Math.max(...live) + 1 : from));
         for (const [name, state] of memory) await writeSandbox(out, name, state);
       });
@@ -117,12 +119,12 @@ export async function openLog(file: string, context: BackendContext, options: Lo
       live.length = 0;
       logBytes = 0;
     }
-    for (const n of segments) if (n < from) await unlink(segmentPath(file, n)); // already in the snapshot
+    for (const n of segments) if (n < from) await fs.unlink(segmentPath(file, n)); // already in the snapshot
   } catch (error) {
     throw new DataFileError(`cannot write data file ${file}: ${oneLine(error)}`);
   }
   const next = Math.max(from, ...segments.map(n => n + 1));
-  const backend = new LogBackend(file, seed, next, live, logBytes, Math.max(snapshotBytes, 0), options, notes);
+  const backend = new LogBackend(fs, file, seed, next, live, logBytes, Math.max(snapshotBytes, 0), options, notes);
   return { backend, seed };
 }
 
@@ -139,6 +141,7 @@ export class LogBackend implements StoreBackend {
   private readonly touched = new Map<string, number>();
 
   constructor(
+    private readonly fs: FileSystem,
     readonly location: string,
     private readonly seed: number,
     /** The segment appends go to (created on the first append). */
@@ -184,6 +187,11 @@ export class LogBackend implements StoreBackend {
     while (this.compaction) await this.compaction;
     await this.handle?.close();
     this.handle = undefined;
+  }
+
+  /** Whether a compaction is running (tests). */
+  get compacting(): boolean {
+    return this.compaction !== null;
   }
 
   /** Waits for a running compaction (tests). */
@@ -236,9 +244,9 @@ export class LogBackend implements StoreBackend {
   private async append(bytes: Buffer): Promise<void> {
     if (!this.handle) {
       const path = segmentPath(this.location, this.segment);
-      const handle = await open(path, 'a');
+      const handle = await this.fs.open(path, 'a');
       try {
-        await syncFolder(path); // the new segment's name survives a power cut
+        await syncFolder(this.fs, path); // the new segment's name survives a power cut
         this.size = (await handle.stat()).size;
       } catch (error) {
         await handle.close();
@@ -283,7 +291,7 @@ export class LogBackend implements StoreBackend {
     if (!this.closed.length) return;
     const folded = [...this.closed];
     const started = performance.now();
-    this.compaction = compact(this.location, this.seed, folded, this.stats)
+    this.compaction = compact(this.fs, this.location, this.seed, folded, this.stats)
       .then(bytes => {
         this.closed.splice(0, folded.length);
         this.snapshotBytes = bytes;
@@ -328,7 +336,7 @@ interface Folded {
  * Merges the snapshot and the closed segments `folded` into a new snapshot, a chunk at a time
  * (the file is never one string, and the event loop is never held for long). Returns its size.
  */
-async function compact(file: string, seed: number, folded: number[], stats: CompactionStats): Promise<number> {
+async function compact(fs: FileSystem, file: string, seed: number, folded: number[], stats: CompactionStats): Promise<number> {
   let slice = performance.now();
   const yielded = () => {
     const now = performance.now();
@@ -347,7 +355,7 @@ async function compact(file: string, seed: number, folded: number[], stats: Comp
   };
   for (const n of folded) {
     const path = segmentPath(file, n);
-    await readLines(path, COMPACT_CHUNK, (lines, first, final) => {
+    await readLines(fs, path, COMPACT_CHUNK, (lines, first, final) => {
       yielded();
       lines.forEach((text, i) => {
         const entry = parseEntry(text);
@@ -379,13 +387,13 @@ async function compact(file: string, seed: number, folded: number[], stats: Comp
 
   const temporary = temporaryOf(file);
   let bytes = 0;
-  await replaceFile(file, temporary, async out => {
+  await replaceFile(fs, file, temporary, async out => {
     const line = (text: string) => {
       bytes += Buffer.byteLength(text) + 1;
       return out.line(text);
     };
     await line(headerLine(seed, Math.max(...folded) + 1));
-    await readLines(file, COMPACT_CHUNK, async (lines, first) => {
+    await readLines(fs, file, COMPACT_CHUNK, async (lines, first) => {
       yielded();
       for (let i = first === 1 ? 1 : 0; i < lines.length; i++) {
         const op = JSON.parse(lines[i]) as unknown[];
@@ -416,15 +424,15 @@ async function compact(file: string, seed: number, folded: number[], stats: Comp
       yielded();
     }
   });
-  for (const n of folded) await unlink(segmentPath(file, n));
-  await syncFolder(file);
+  for (const n of folded) await fs.unlink(segmentPath(file, n));
+  await syncFolder(fs, file);
   return bytes;
 }
 
 /** Loads a format-2 snapshot into `memory`; returns its header. */
-async function loadSnapshot(file: string, memory: Map<string, SandboxState>): Promise<{ seed: number; log: number }> {
+async function loadSnapshot(fs: FileSystem, file: string, memory: Map<string, SandboxState>): Promise<{ seed: number; log: number }> {
   let header: { seed: number; log: number } | undefined;
-  await readLines(file, LOAD_CHUNK, (lines, first) => {
+  await readLines(fs, file, LOAD_CHUNK, (lines, first) => {
     for (let i = 0; i < lines.length; i++) {
       const fail = (why: string) => new DataFileError(`cannot read data file ${file} line ${first + i}: ${why}`);
       let value: unknown;
@@ -448,9 +456,9 @@ async function loadSnapshot(file: string, memory: Map<string, SandboxState>): Pr
 }
 
 /** Replays one log segment into `memory`; a torn last line is dropped and returned. */
-async function replaySegment(path: string, memory: Map<string, SandboxState>): Promise<{ line: number; bytes: number } | undefined> {
+async function replaySegment(fs: FileSystem, path: string, memory: Map<string, SandboxState>): Promise<{ line: number; bytes: number } | undefined> {
   let torn: { line: number; bytes: number } | undefined;
-  await readLines(path, LOAD_CHUNK, (lines, first, final) => {
+  await readLines(fs, path, LOAD_CHUNK, (lines, first, final) => {
     for (let i = 0; i < lines.length; i++) {
       const entry = parseEntry(lines[i]);
       const problem = typeof entry === 'string' ? entry : applyEntry(memory, entry);
@@ -549,17 +557,17 @@ const headerLine = (seed: number, log: number) => JSON.stringify({ format: FORMA
 const temporaryOf = (file: string) => join(dirname(file), `.${basename(file)}.tmp`);
 const segmentPath = (file: string, n: number) => `${file}.log.${n}`;
 
-async function listSegments(file: string): Promise<number[]> {
+async function listSegments(fs: FileSystem, file: string): Promise<number[]> {
   const prefix = `${basename(file)}.log.`;
-  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  const names = await fs.readdir(dirname(file)).catch(() => [] as string[]);
   return names
     .filter(name => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
     .map(name => Number(name.slice(prefix.length)))
     .sort((a, b) => a - b);
 }
 
-async function startsWith(file: string, prefix: string): Promise<boolean> {
-  const handle = await open(file, 'r');
+async function startsWith(fs: FileSystem, file: string, prefix: string): Promise<boolean> {
+  const handle = await fs.open(file, 'r');
   try {
     const buffer = Buffer.alloc(prefix.length);
     const { bytesRead } = await handle.read(buffer, 0, prefix.length, 0);
@@ -569,26 +577,26 @@ async function startsWith(file: string, prefix: string): Promise<boolean> {
   }
 }
 
-async function mkdirFor(file: string): Promise<void> {
-  const { mkdir } = await import('node:fs/promises');
-  await mkdir(dirname(file), { recursive: true });
-}
-
 /** Keeps a format-1 file as `<file>.format1` (a hard link: the conversion then renames over `file`). */
-async function keepFormat1(file: string): Promise<void> {
+async function keepFormat1(fs: FileSystem, file: string): Promise<void> {
   const kept = `${file}.format1`;
-  await unlink(kept).catch(() => undefined);
-  await link(file, kept).catch(async () => {
-    const { copyFile } = await import('node:fs/promises');
-    await copyFile(file, kept);
-  });
+  await fs.unlink(kept).catch(() => undefined);
+  await fs.link(file, kept).catch(() => fs.copyFile(file, kept));
+  // Durable before the conversion renames over the original.
+  const handle = await fs.open(kept, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await syncFolder(fs, kept);
 }
 
 /** Loads the whole-document format of earlier versions (one JSON object; read in one piece). */
-async function loadFormat1(file: string, memory: Map<string, SandboxState>): Promise<{ seed: number; log: number }> {
+async function loadFormat1(fs: FileSystem, file: string, memory: Map<string, SandboxState>): Promise<{ seed: number; log: number }> {
   let doc: { format?: unknown; seed?: unknown; sandboxes?: unknown };
   try {
-    doc = JSON.parse(await readFile(file, 'utf8')) as typeof doc;
+    doc = JSON.parse(await fs.readFile(file, 'utf8')) as typeof doc;
   } catch (error) {
     throw new DataFileError(`cannot read data file ${file}: ${describeReadError(error)}`);
   }

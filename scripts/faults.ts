@@ -3,14 +3,14 @@
 // of mixed traffic watching memory. Each scenario prints what it did and its figures, and the
 // script exits non-zero if any check failed. Bounded in time; traffic goes to 127.0.0.1 only.
 //
-//   tsx scripts/faults.ts [kill9] [compaction] [datafile] [diskfull] [soak] [--minutes N] [--rate N] [--seed N]
+//   tsx scripts/faults.ts [kill9] [compaction] [datafile] [diskfull] [soak] [--minutes N] [--rate N] [--seed N] [--rounds N]
 //
 // Without scenario names it runs kill9, compaction, datafile and diskfull. Ports 4161-4165.
 import { execFileSync, fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,7 @@ const { values: options, positionals } = parseArgs({
     minutes: { type: 'string', default: '10' },
     rate: { type: 'string', default: '40' },
     seed: { type: 'string', default: '42' },
+    rounds: { type: 'string', default: '20' },
   },
 });
 const scenarios = positionals.length ? positionals : ['kill9', 'compaction', 'datafile', 'diskfull'];
@@ -146,65 +147,153 @@ async function kill9(): Promise<void> {
   log(`  figures: ${sent} creates sent, ${answered} answered, ${acked.length} acknowledged (2xx), ${refused} cut off by the kill; ops: ${creates.map(c => label(c.create)).join(', ')}`);
 }
 
+/** Rejects with `what` once `ms` have passed (the timer is cleared when `promise` settles). */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s: ${what}`)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
 /**
- * kill -9 at random points of compaction, 20 times: the log is compacted every few KB, so a storm of
- * creates keeps a compaction running nearly all the time (reading the segments, writing the
- * temporary snapshot, renaming it, deleting segments). After each kill, a restart must read back
- * every create acknowledged in every round so far.
+ * kill -9 at random points of compaction, 20 times. The data file holds ~10,000 records first, so
+ * each compaction rewrites a snapshot of a few MB (in 64 KB slices) and takes a while; the log is
+ * compacted every 16 KB, so under a storm of creates one compaction follows another. A compaction
+ * begins by moving appends to a new log segment: the script watches the data folder, and kills the
+ * server at a random delay (0-1.5 s) after a new segment appears. Afterwards the folder tells where the kill
+ * fell: a temporary snapshot newer than the server (writing the new snapshot), segments the snapshot
+ * already holds (deleting them), or two or more segments past the snapshot (reading the log). After
+ * each kill, a restart must read back every create acknowledged in every round so far. Each round
+ * has its own time limit, so a hang fails with the step that hung instead of stalling the script.
  */
 async function compaction(): Promise<void> {
-  log('\n## kill -9 during compaction, 20 times');
-  const file = join(work, 'compaction', 'sandbox.json');
+  const rounds = Number(options.rounds);
+  log(`\n## kill -9 during compaction, ${rounds} times`);
+  const folder = join(work, 'compaction');
+  const file = join(folder, 'sandbox.json');
   const random = seededRandom(Number(options.seed) + 1);
   const acked: Array<{ create: CreateOperation; sandbox: string; id?: string }> = [];
   const env = { SANDBOX_COMPACT_BYTES: String(16 * 1024) };
+  // One sandbox per create (an example create repeated in one sandbox may be a 409 duplicate).
+  const server = () =>
+    startServer(['--port', String(PORTS.kill9), '--data', file, '--log-level', 'silent', '--max-sandboxes', '0'], env, BUILT, undefined, 60_000);
+
+  // A few MB of snapshot: one create of each kind in a template sandbox, copied into 2,000 sandboxes.
+  await mkdir(folder, { recursive: true });
+  {
+    const running = await server();
+    try {
+      for (const create of creates) {
+        const answer = await send(running.url, createCall(create, 'template'));
+        if (answer.status >= 300) failures.push(`compaction set-up: ${label(create.create)} answered ${answer.status}`);
+      }
+    } finally {
+      await stop(running);
+    }
+    const { store, close } = await createApp({ dataFile: file });
+    const template = store.changesOf('template')!;
+    await Promise.all(Array.from({ length: 2_000 }, (_, i) => store.replaceChanges(`bulk-${i}`, template)));
+    await close();
+  }
+
+  const segmentsOf = async () =>
+    (await readdir(folder)).flatMap(name => (/^sandbox\.json\.log\.(\d+)$/.exec(name) ? [Number(/\d+$/.exec(name)![0])] : []));
+  const where = { reading: 0, writing: 0, deleting: 0, between: 0 };
+  const times: number[] = [];
   let compactions = 0;
   let lastLog = -1;
-  for (let round = 1; round <= 20; round++) {
-    const server = await startServer(['--port', String(PORTS.kill9), '--data', file, '--log-level', 'silent'], env, BUILT);
-    // One create first, so the kill falls in the storm rather than in start-up.
-    const first = await send(server.url, createCall(creates[0], `compact-${round}-first`));
-    if (first.status < 300) acked.push({ create: creates[0], sandbox: `compact-${round}-first`, id: idOf(first) as string | undefined });
+  for (let round = 1; round <= rounds; round++) {
+    const roundStarted = Date.now();
+    let step = 'starting the server';
+    let running: Running | undefined;
+    let watcher: FSWatcher | undefined;
     let killed = false;
-    const worker = async (w: number) => {
-      for (let i = 0; !killed; i++) {
-        const create = creates[(w + i) % creates.length];
-        const sandbox = `compact-${round}-${w}-${i}`;
-        try {
-          const answer = await send(server.url, createCall(create, sandbox));
-          if (answer.status >= 200 && answer.status < 300) {
-            const id = idOf(answer);
-            acked.push({ create, sandbox, id: typeof id === 'string' ? id : undefined });
-          } else if (!killed) failures.push(`compaction round ${round}: ${label(create.create)} answered ${answer.status}`);
-        } catch {
-          // the connection died with the server
+    let workers: Promise<void>[] = [];
+    const attempt = async () => {
+      running = await server();
+      const { url, proc } = running;
+      step = 'the first create';
+      const first = await send(url, createCall(creates[0], `compact-${round}-first`));
+      if (first.status < 300) acked.push({ create: creates[0], sandbox: `compact-${round}-first`, id: idOf(first) as string | undefined });
+      // A compaction begins when appends move to a new segment: watch for one beyond those there now.
+      const known = Math.max(...(await segmentsOf()));
+      const begun = new Promise<void>(resolve => {
+        watcher = watch(folder, (_, name) => {
+          const n = /^sandbox\.json\.log\.(\d+)$/.exec(String(name ?? ''))?.[1];
+          if (n !== undefined && Number(n) > known) resolve();
+        });
+      });
+      const worker = async (w: number) => {
+        for (let i = 0; !killed; i++) {
+          const create = creates[(w + i) % creates.length];
+          const sandbox = `compact-${round}-${w}-${i}`;
+          try {
+            const answer = await send(url, createCall(create, sandbox));
+            if (answer.status >= 200 && answer.status < 300) {
+              const id = idOf(answer);
+              acked.push({ create, sandbox, id: typeof id === 'string' ? id : undefined });
+            } else if (!killed) failures.push(`compaction round ${round}: ${label(create.create)} answered ${answer.status}`);
+          } catch {
+            // the connection died with the server
+          }
         }
-      }
+      };
+      workers = Array.from({ length: 8 }, (_, w) => worker(w));
+      step = 'waiting for a compaction to begin (a new log segment)';
+      await begun;
+      const delay = Math.floor(random() * 1500);
+      step = `waiting ${delay} ms into the compaction`;
+      await new Promise(resolve => setTimeout(resolve, delay));
+      killed = true;
+      proc.kill('SIGKILL');
+      step = 'the storm ending after the kill';
+      await Promise.all(workers);
+      watcher?.close();
+
+      step = 'reading the folder';
+      const header = JSON.parse((await readFile(file, 'utf8')).split('\n', 1)[0]) as { log: number };
+      const segments = await segmentsOf();
+      const temporary = join(folder, '.sandbox.json.tmp');
+      const fresh = existsSync(temporary) && (await stat(temporary)).mtimeMs >= roundStarted;
+      const phase = segments.some(n => n < header.log)
+        ? 'deleting'
+        : fresh
+          ? 'writing'
+          : segments.filter(n => n >= header.log).length >= 2
+            ? 'reading'
+            : 'between';
+      where[phase]++;
+      if (header.log !== lastLog) compactions++;
+      lastLog = header.log;
+
+      step = 'reading the data back';
+      const missing = missingFrom(await readBack(file), acked);
+      check(
+        missing.length === 0,
+        `round ${round}: killed ${delay} ms after a compaction began (${phase === 'between' ? 'it had finished' : `${phase} ${phase === 'reading' ? 'the log' : phase === 'writing' ? 'the new snapshot' : 'folded segments'}`}; snapshot reaches segment ${header.log}): ${acked.length - missing.length} of ${acked.length} acknowledged creates read back`,
+      );
     };
-    const killAfter = 300 + Math.floor(random() * 1200);
-    const workers = Array.from({ length: 8 }, (_, w) => worker(w));
-    await new Promise(resolve => setTimeout(resolve, killAfter));
-    killed = true;
-    server.proc.kill('SIGKILL');
-    await Promise.all(workers);
-    // The snapshot's header says which log segment it reaches: it moves on with each compaction.
-    const header = JSON.parse((await readFile(file, 'utf8')).split('\n', 1)[0]) as { log: number };
-    if (header.log !== lastLog) compactions++;
-    lastLog = header.log;
-    let missing: unknown[] = acked;
     try {
-      missing = missingFrom(await readBack(file), acked);
+      await within(attempt(), 120_000, `round ${round}`);
+      times.push(Date.now() - roundStarted);
     } catch (error) {
-      check(false, `round ${round}: the data loads after kill -9 (${(error as Error).message})`);
+      check(false, `round ${round} failed while ${step}: ${(error as Error).message.split('\n')[0]}`);
+      killed = true;
+      watcher?.close();
+      if (running) await stop(running, 'SIGKILL');
       return;
     }
-    const leftovers = (await readdir(join(work, 'compaction'))).filter(f => f.startsWith('.sandbox.json.tmp')).length;
-    check(
-      missing.length === 0,
-      `round ${round}: killed after ${killAfter} ms (snapshot reaches segment ${header.log}${leftovers ? ', a temporary snapshot was being written' : ''}): ${acked.length - missing.length} of ${acked.length} acknowledged creates read back`,
-    );
   }
-  check(acked.length > 0 && compactions >= 5, `${acked.length} creates acknowledged; the snapshot moved on in ${compactions} of 20 rounds (the others were killed before a compaction finished)`);
+  const mid = where.reading + where.writing + where.deleting;
+  log(`  where the kills fell: ${where.reading} reading the log, ${where.writing} writing the new snapshot, ${where.deleting} deleting folded segments, ${where.between} between compactions`);
+  log(`  rounds: ${times.length}, median ${(median(times) / 1000).toFixed(1)} s per round (start, storm, kill, read back)`);
+  check(acked.length > 0 && compactions >= rounds / 4, `${acked.length} creates acknowledged; the snapshot moved on in ${compactions} of ${rounds} rounds`);
+  check(mid >= rounds / 2, `${mid} of ${rounds} kills fell inside a compaction`);
 }
 
 /** Unusable data files at start-up: one line on stderr, a non-zero exit, the file untouched. */

@@ -161,7 +161,7 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 /**
- * kill -9 at random points of compaction, 20 times. The data file holds ~10,000 records first, so
+ * kill -9 at random points of compaction, 20 times. The data file holds 8,000 records first, so
  * each compaction rewrites a snapshot of a few MB (in 64 KB slices) and takes a while; the log is
  * compacted every 16 KB, so under a storm of creates one compaction follows another. A compaction
  * begins by moving appends to a new log segment: the script watches the data folder, and kills the
@@ -183,7 +183,7 @@ async function compaction(): Promise<void> {
   const server = () =>
     startServer(['--port', String(PORTS.kill9), '--data', file, '--log-level', 'silent', '--max-sandboxes', '0'], env, BUILT, undefined, 60_000);
 
-  // A few MB of snapshot: one create of each kind in a template sandbox, copied into 2,000 sandboxes.
+  // A few MB of snapshot: one create of each kind (4) in a template sandbox, copied into 2,000 sandboxes.
   await mkdir(folder, { recursive: true });
   {
     const running = await server();

@@ -1,6 +1,8 @@
 // The Prism adapter remembers verdicts; these tests pin down that remembering never changes one.
+import { createRequire } from 'node:module';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkSecurity, loadOperations, route, validateRequest, validateResponse, type Operation, type PrismRequest } from '../src/core/prism.js';
+import { checkSecurity, documentedResponse, loadOperations, route, validateRequest, validateResponse, type Operation, type PrismRequest } from '../src/core/prism.js';
 import { HttpProblem } from '../src/core/problem.js';
 import { specsDir } from '../src/paths.js';
 import { UPVEST } from './helpers.js';
@@ -81,4 +83,20 @@ test('a remembered response verdict never hides a violation', () => {
   expect(validateResponse(getAccount, { ...ok('0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9'), statusCode: 418 }, body)).toEqual([
     expect.stringMatching(/Unable to match the returned status code/),
   ]);
+});
+
+test("the remembered documented response for a status is Prism's own choice, for every operation of every spec", async () => {
+  const prismSpec = createRequire(import.meta.url)('@stoplight/prism-http/dist/validator/utils/spec.js') as {
+    findOperationResponse: typeof documentedResponse;
+  };
+  const statuses = [200, 201, 204, 299, 301, 400, 401, 404, 409, 418, 422, 429, 499, 500, 503, 599];
+  for (const file of readdirSync(specsDir).filter(f => f.endsWith('.yaml'))) {
+    for (const op of await loadOperations(join(specsDir, file))) {
+      for (let round = 0; round < 2; round++) {
+        for (const status of statuses) {
+          expect(documentedResponse(op.responses, status)).toEqual(prismSpec.findOperationResponse(op.responses, status));
+        }
+      }
+    }
+  }
 });

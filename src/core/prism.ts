@@ -197,7 +197,7 @@ export function validateRequest(operation: Operation, request: PrismRequest, raw
  * per exact body text), and its headers (checked every time: they carry fresh ids).
  */
 export function validateResponse(operation: Operation, response: IHttpResponse, bodyText?: string): string[] {
-  const spec = prismSpecUtils.findOperationResponse(operation.responses, response.statusCode);
+  const spec = documentedResponse(operation.responses, response.statusCode);
   if (spec._tag === 'None') {
     return [`Unable to match the returned status code with those defined in the document: ${operation.responses.map(r => r.code).join(',')}`];
   }
@@ -229,6 +229,29 @@ export function validateResponse(operation: Operation, response: IHttpResponse, 
   return headerViolations.length ? [...bodyViolations, ...headerViolations] : bodyViolations;
 }
 
+type ResponseMatch = ReturnType<typeof prismSpecUtils.findOperationResponse>;
+const responseMatches = new WeakMap<IHttpOperationResponse[], Map<number, ResponseMatch>>();
+
+/**
+ * Prism's choice of the documented response for a status (exact code, then `4XX`, then
+ * `default`), remembered per operation and status: Prism builds a RegExp per documented response
+ * on every call, and an operation's responses never change once loaded.
+ */
+export function documentedResponse(responses: IHttpOperationResponse[], status: number): ResponseMatch {
+  let byStatus = responseMatches.get(responses);
+  if (!byStatus) {
+    byStatus = new Map();
+    responseMatches.set(responses, byStatus);
+  }
+  let match = byStatus.get(status);
+  if (!match) {
+    match = prismSpecUtils.findOperationResponse(responses, status);
+    // Statuses come from handlers and fault rules (a documented code, or any code of a documented range).
+    if (byStatus.size < 1000) byStatus.set(status, match);
+  }
+  return match;
+}
+
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -238,10 +261,24 @@ const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
  */
 function verdictInput(header: { schema?: object }, value: string | undefined): string {
   if (value === undefined) return '\u0001absent';
-  const schema = header.schema as Record<string, unknown> | undefined;
-  const onlyUuid =
-    schema && schema.type === 'string' && schema.format === 'uuid' && Object.keys(schema).every(k => ['type', 'format', 'description', 'example', 'examples', '$schema', 'x-stoplight'].includes(k));
-  return onlyUuid && CANONICAL_UUID.test(value) ? '\u0001uuid' : value;
+  return onlyUuid(header) && CANONICAL_UUID.test(value) ? '\u0001uuid' : value;
+}
+
+const onlyUuidHeaders = new WeakMap<object, boolean>();
+
+/** Whether a header's schema is only `type: string, format: uuid` (decided once per header spec). */
+function onlyUuid(header: { schema?: object }): boolean {
+  let only = onlyUuidHeaders.get(header);
+  if (only === undefined) {
+    const schema = header.schema as Record<string, unknown> | undefined;
+    only =
+      !!schema &&
+      schema.type === 'string' &&
+      schema.format === 'uuid' &&
+      Object.keys(schema).every(k => ['type', 'format', 'description', 'example', 'examples', '$schema', 'x-stoplight'].includes(k));
+    onlyUuidHeaders.set(header, only);
+  }
+  return only;
 }
 
 const securityInputCache = new WeakMap<Operation, { headers: string[]; query: string[] }>();

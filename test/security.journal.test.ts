@@ -2,8 +2,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import request from 'supertest';
-import { RequestJournal, type JournalEntry } from '../src/controls/journal.js';
-import { REDACTED, redactHeaders, redactText, redactValue } from '../src/controls/redact.js';
+import { cut, RequestJournal, type JournalEntry } from '../src/controls/journal.js';
+import { isSecretName, MAX_REMEMBERED_NAMES, REDACTED, redactHeaders, redactText, redactValue, rememberedSecretNames } from '../src/controls/redact.js';
 import type { RequestRecord } from '../src/core/pipeline.js';
 import { testApp, UPVEST } from './helpers.js';
 
@@ -141,4 +141,27 @@ describe('the journal is bounded by bytes', () => {
     expect(entry.requestProblems.length).toBe(20);
     expect(journal.byteSize()).toBeLessThan(60_000);
   });
+});
+
+test('secret names are recognised the same whether remembered or not, and only a bounded number is remembered', () => {
+  const names = ['authorization', 'X-Api-Key', 'client_secret', 'Content-Type', 'refresh-token', 'user_id', 'PASSWORD', 'code_verifier'];
+  const first = names.map(isSecretName);
+  expect(first).toEqual([true, true, true, false, true, false, true, true]);
+  expect(names.map(isSecretName)).toEqual(first);
+  for (let i = 0; i < MAX_REMEMBERED_NAMES * 2; i++) expect(isSecretName(`x-custom-${i}-token`)).toBe(true);
+  expect(rememberedSecretNames()).toBeLessThanOrEqual(MAX_REMEMBERED_NAMES);
+  expect(isSecretName(`${'a'.repeat(100)}password`)).toBe(true);
+});
+
+test('cut keeps the longest prefix of whole characters within the byte limit', () => {
+  expect(cut('short', 16)).toEqual({ text: 'short', cut: false });
+  expect(cut('a'.repeat(20), 16)).toEqual({ text: 'a'.repeat(16), cut: true });
+  // é is 2 bytes, € 3, 😀 4 (a surrogate pair): never split
+  expect(cut('ééééééééé', 16)).toEqual({ text: 'éééééééé', cut: true });
+  expect(cut('a€€€€€€', 16)).toEqual({ text: 'a€€€€€', cut: true });
+  expect(cut('abc😀😀😀😀', 16)).toEqual({ text: 'abc😀😀😀', cut: true });
+  expect(cut('😀😀😀😀😀', 16)).toEqual({ text: '😀😀😀😀', cut: true });
+  // reusing one buffer never leaks an earlier text into a later one
+  expect(cut('x'.repeat(40), 32)).toEqual({ text: 'x'.repeat(32), cut: true });
+  expect(cut('yé'.repeat(20), 8)).toEqual({ text: 'yéyéy', cut: true });
 });

@@ -81,6 +81,8 @@ const HEADER_LIMIT = 1024;
 const TEXT_LIMIT = 2048;
 /** Field problems kept per entry, and the length of each one's texts. */
 const MAX_PROBLEMS = 20;
+/** The problems and violations of the usual entry: none (one shared, frozen list). */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
 /** What an entry costs beyond its texts: its object, numbers and short strings. */
 const ENTRY_OVERHEAD = 400;
 
@@ -96,13 +98,19 @@ interface Stored extends Omit<JournalEntry, 'requestBody' | 'requestBodyTruncate
 function keptHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   let n = 0;
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (value === undefined) continue;
     if (++n > MAX_HEADERS) break;
     const joined = Array.isArray(value) ? value.map(v => redactHeader(name, v)).join(', ') : redactHeader(name, value);
-    out[cut(name, 256).text] = cut(joined, HEADER_LIMIT).text;
+    out[kept(name, 256)] = kept(joined, HEADER_LIMIT);
   }
   return out;
+}
+
+/** `cut(text, limit).text`, without the result object for the usual short text. */
+function kept(text: string, limit: number): string {
+  return text.length <= limit / 3 ? text : cut(text, limit).text;
 }
 
 /**
@@ -111,13 +119,16 @@ function keptHeaders(headers: Readonly<Record<string, string | string[] | undefi
  */
 export function cut(text: string, limit: number): { text: string; cut: boolean } {
   if (text.length <= limit / 3 || (text.length <= limit && Buffer.byteLength(text) <= limit)) return { text, cut: false };
-  const bytes = Buffer.from(text.slice(0, limit));
-  let end = Math.min(limit, bytes.length);
-  while (end > 0 && end < bytes.length && (bytes[end] & 0xc0) === 0x80) end--; // not inside a character
-  return { text: bytes.subarray(0, end).toString(), cut: true };
+  // Encodes only the characters that fit (never part of one) into a buffer reused across calls.
+  if (scratch.length < limit) scratch = Buffer.allocUnsafe(limit);
+  const { written } = utf8.encodeInto(text, scratch.subarray(0, limit));
+  return { text: scratch.toString('utf8', 0, written), cut: true };
 }
 
-const short = (text: string) => cut(text, TEXT_LIMIT).text;
+const utf8 = new TextEncoder();
+let scratch = Buffer.allocUnsafe(0);
+
+const short = (text: string) => kept(text, TEXT_LIMIT);
 
 export class RequestJournal {
   /** sandbox → entries, oldest first; the map is ordered from the least to the most recently active sandbox. */
@@ -145,8 +156,8 @@ export class RequestJournal {
       ...(requestHeaders ? { requestHeaders: keptHeaders(requestHeaders) } : {}),
       path: short(record.path),
       query: short(redactText(record.query)),
-      requestProblems: requestProblems.slice(0, MAX_PROBLEMS).map(shortProblem),
-      responseViolations: responseViolations.slice(0, MAX_PROBLEMS).map(short),
+      requestProblems: requestProblems.length ? requestProblems.slice(0, MAX_PROBLEMS).map(shortProblem) : NONE,
+      responseViolations: responseViolations.length ? responseViolations.slice(0, MAX_PROBLEMS).map(short) : NONE,
       bytes: 0,
     };
     if (requestBody) {
@@ -202,7 +213,17 @@ export class RequestJournal {
   }
 
   private drop(list: Stored[], count: number): void {
-    for (const gone of list.splice(0, count)) {
+    if (count >= list.length) {
+      for (const gone of list) {
+        this.size--;
+        this.bytes -= gone.bytes;
+      }
+      list.length = 0;
+      return;
+    }
+    // shift() moves the array's start in place; splice(0, n) would copy the whole list each time.
+    for (let i = 0; i < count; i++) {
+      const gone = list.shift()!;
       this.size--;
       this.bytes -= gone.bytes;
     }

@@ -10,7 +10,22 @@ export const REDACTED = '[redacted]';
 const SECRET_NAME = /(secret|password|passwd|passphrase|token|assertion|apikey|credentials?|privatekey|authorization|cookie|codeverifier)$/;
 
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name.toLowerCase().replace(/[-_]/g, ''));
+  // Header and field names repeat on every request: remember the answer for the first few hundred.
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    secret = SECRET_NAME.test(name.toLowerCase().replace(/[-_]/g, ''));
+    if (secretNames.size < MAX_REMEMBERED_NAMES && name.length <= 64) secretNames.set(name, secret);
+  }
+  return secret;
+}
+
+const secretNames = new Map<string, boolean>();
+/** Names are the client's choice: only this many answers are remembered (bytes: at most 64 characters each). */
+export const MAX_REMEMBERED_NAMES = 512;
+
+/** How many names isSecretName remembers (tests). */
+export function rememberedSecretNames(): number {
+  return secretNames.size;
 }
 
 /** Cheap pre-check: text without any of these cannot hold anything to redact. */

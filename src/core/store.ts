@@ -546,7 +546,6 @@ function checkMemory(memory: Map<string, SandboxState>, check: RecordCheck, wher
 
 /** One isolated sandbox: the fixtures plus this sandbox's own changes. */
 export class Sandbox {
-  private readonly collections = new Map<string, Collection>();
   private readonly apis = new Map<string, ApiData>();
 
   constructor(
@@ -555,20 +554,25 @@ export class Sandbox {
   ) {}
 
   collection<T extends object = Row>(api: string, name: string): Collection<T> {
-    const key = `${api}/${name}`;
-    let collection = this.collections.get(key);
-    if (!collection) {
-      collection = new Collection(this.store, this.name, api, name);
-      this.collections.set(key, collection);
-    }
-    return collection as unknown as Collection<T>;
+    return this.api(api).collection<T>(name);
   }
 
   /** The data of one API in this sandbox. */
   api(slug: string): ApiData {
     let data = this.apis.get(slug);
     if (!data) {
-      data = { collection: <T extends object = Row>(name: string) => this.collection<T>(slug, name) };
+      // Looked up on every request (a handler's collections, the clock, ids): by name, no key to build.
+      const collections = new Map<string, Collection>();
+      data = {
+        collection: <T extends object = Row>(name: string) => {
+          let collection = collections.get(name);
+          if (!collection) {
+            collection = new Collection(this.store, this.name, slug, name);
+            collections.set(name, collection);
+          }
+          return collection as unknown as Collection<T>;
+        },
+      };
       this.apis.set(slug, data);
     }
     return data;

@@ -80,6 +80,8 @@ export class Faults implements FaultInjector {
   }
 
   inject({ sandbox, api, operation, headers }: InjectionRequest): Injection | undefined {
+    // The usual request: no Prefer header, and its sandbox has no rules.
+    if (headers.prefer === undefined && !this.sandboxesWithRules.has(sandbox)) return undefined;
     const prefer = parsePrefer(headers.prefer);
     const forced = prefer.code === undefined ? undefined : forcedStatus(operation, prefer.code);
     const fromRules = this.fromRules(sandbox, api, operation, { status: prefer.code === undefined, latency: prefer.delay === undefined });

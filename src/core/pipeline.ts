@@ -279,10 +279,10 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
 
     /** The response as sent: the API's own headers added, a JSON body serialized once. */
     function finalize(response: HttpResponse): Outgoing {
-      const headers: Record<string, string> = { ...module.responseHeaders?.(problemContext), ...response.headers, ...injection?.headers };
+      const headers: Record<string, string> = Object.assign({}, module.responseHeaders?.(problemContext), response.headers, injection?.headers);
       if (clocks && !clocks.isRealTime(sandbox)) headers[CLOCK_HEADER] = clocks.now(sandbox).toISOString();
       const json = response.body !== undefined && typeof response.body !== 'string' && !Buffer.isBuffer(response.body);
-      if (json && !Object.keys(headers).some(h => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      if (json && contentType(headers) === undefined) headers['content-type'] = 'application/json';
       const text = json ? JSON.stringify(response.body) : typeof response.body === 'string' ? response.body : undefined;
       return { status: response.status, headers, body: response.body, text };
     }
@@ -310,6 +310,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
 /** Authorization schemes are case-insensitive (RFC 9110 §11.1): `bearer x` and `BEARER x` reach Prism and handlers as `Bearer x`. */
 function canonicalAuthorization(req: Request): void {
   const value = req.headers.authorization;
+  if (value === undefined || value.startsWith('Bearer ') || value.startsWith('Basic ')) return; // already canonical
   const scheme = value && /^(bearer|basic|digest)(?=\s)/i.exec(value)?.[1];
   if (scheme) req.headers.authorization = `${scheme[0].toUpperCase()}${scheme.slice(1).toLowerCase()}${value.slice(scheme.length)}`;
 }
@@ -346,6 +347,7 @@ function sandboxName(header: string | string[] | undefined): string {
 
 /** Prism decodes path parameters and throws on `%zz` or `%C3%28`: such a path is a 400, not a crash. */
 function decodablePath(path: string): boolean {
+  if (!path.includes('%')) return true; // only percent-escapes can be malformed
   try {
     decodeURIComponent(path);
     return true;
@@ -374,13 +376,14 @@ function responseRecord(response: Outgoing): RequestRecord['response'] {
 }
 
 function contentType(headers: Record<string, string>): string | undefined {
-  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() === 'content-type') return value;
+  if (headers['content-type'] !== undefined) return headers['content-type'];
+  for (const name in headers) if (name.toLowerCase() === 'content-type') return headers[name];
   return undefined;
 }
 
 function send(res: Response, response: Outgoing): void {
   res.statusCode = response.status;
-  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  for (const name in response.headers) res.setHeader(name, response.headers[name]);
   if (response.body === undefined || response.status === 204 || response.status === 304) {
     res.end();
     return;

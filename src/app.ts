@@ -128,8 +128,12 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
   app.set('etag', false);
   if (logger) app.use(requestLogger(logger));
   app.use(controls.cors);
-  // The provider APIs first: their requests are the hot path.
-  for (const api of apis) app.use(`/${api.module.slug}`, apiRequestHandler(api, env));
+  // The provider APIs first: their requests are the hot path. One middleware finds the API by the
+  // request's first path segment; the mounts behind it serve what it leaves (another letter case,
+  // an absolute-form URL), exactly as Express mounts do.
+  const apiHandlers = new Map(apis.map(api => [`/${api.module.slug}`, apiRequestHandler(api, env)]));
+  app.use(apiDispatcher(apiHandlers));
+  for (const [prefix, handler] of apiHandlers) app.use(prefix, handler);
 
   // `/`: JSON for programs, a landing page for browsers (which ask for text/html first).
   app.get('/', (req, res) => {
@@ -165,6 +169,34 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
   });
 
   return { app, store, apis, events, controls, close: () => store.close() };
+}
+
+/**
+ * Dispatches `/<slug>`, `/<slug>/…` and `/<slug>?…` to that API's handler as `app.use('/<slug>')`
+ * would (req.url below the prefix, req.baseUrl the prefix, both restored before a failure goes on
+ * to the error handler), without Express testing every API's mount in turn. Anything else goes on.
+ */
+export function apiDispatcher(handlers: ReadonlyMap<string, (req: Request, res: Response) => Promise<void>>) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const url = req.url;
+    if (url.charCodeAt(0) !== 47 /* / */) return next();
+    let end = url.indexOf('/', 1);
+    const query = url.indexOf('?');
+    if (query !== -1 && (end === -1 || query < end)) end = query;
+    if (end === -1) end = url.length;
+    const prefix = url.slice(0, end);
+    const handler = handlers.get(prefix);
+    if (!handler) return next();
+    const baseUrl = req.baseUrl;
+    const rest = url.slice(end);
+    req.url = rest.charCodeAt(0) === 47 ? rest : `/${rest}`;
+    req.baseUrl = baseUrl + prefix;
+    handler(req, res).catch((error: unknown) => {
+      req.url = url;
+      req.baseUrl = baseUrl;
+      next(error ?? new Error('Rejected promise'));
+    });
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
 // most `bodyBytes` of its body (as received, secrets redacted; larger bodies are cut and marked),
 // and all entries together at most `totalBytes`. Bodies are kept as text and parsed when read, so
 // an entry costs the bytes it keeps, whatever the shape of its JSON.
-import { problem, type FieldProblem } from '../core/problem.js';
+import { MAX_PROBLEMS as REPORTED_PROBLEMS, problem, type FieldProblem } from '../core/problem.js';
 import type { RequestRecord } from '../core/pipeline.js';
 import { redactHeader, redactText } from './redact.js';
 
@@ -79,8 +79,8 @@ const HEADER_LIMIT = 1024;
 
 /** Paths and query strings longer than this are cut (a 414's URI can be 64 KB). */
 const TEXT_LIMIT = 2048;
-/** Field problems kept per entry, and the length of each one's texts. */
-const MAX_PROBLEMS = 20;
+/** Field problems kept per entry (as many as a response lists, and the note of how many more), and the length of each one's texts. */
+const MAX_PROBLEMS = REPORTED_PROBLEMS + 1;
 /** The problems and violations of the usual entry: none (one shared, frozen list). */
 const NONE: never[] = Object.freeze([]) as unknown as never[];
 /** What an entry costs beyond its texts: its object, numbers and short strings. */

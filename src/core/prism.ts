@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { IHttpOperation, IHttpOperationResponse } from '@stoplight/types';
 import type { IHttpRequest, IHttpResponse } from '@stoplight/prism-http';
 import { LRUCache } from 'lru-cache';
-import { HttpProblem, problem, type FieldProblem } from './problem.js';
+import { HttpProblem, MAX_PROBLEMS, MORE_PROBLEMS_RULE, problem, type FieldProblem } from './problem.js';
 
 const require = createRequire(import.meta.url);
 // Only the parts used here: Prism's index also loads its mocker and proxy (a second faker,
@@ -33,6 +33,11 @@ const prismSpecUtils = require('@stoplight/prism-http/dist/validator/utils/spec.
   findOperationResponse: (responses: IHttpOperationResponse[], status: number) => { _tag: 'None' } | { _tag: 'Some'; value: IHttpOperationResponse };
 };
 const OUTPUT = (require('@stoplight/prism-http/dist/validator/validators/types.js') as { ValidationContext: { Output: number } }).ValidationContext.Output;
+type SchemaValidator = (value: unknown, schema: Schema, coerce: boolean, context: number, prefix?: string, bundle?: unknown) => Option<Diagnostic[]>;
+const prismSchemas = require('@stoplight/prism-http/dist/validator/validators/utils.js') as {
+  validateAgainstSchema: SchemaValidator;
+  convertAjvErrors: (errors: unknown[], severity: number, context: number, prefix?: string) => Diagnostic[];
+};
 
 // Prism reads path parameters by compiling the operation's path template (a RegExp and a
 // Function) on every request. Templates are stateless, so keep one compiled template per path.
@@ -49,6 +54,71 @@ uriTemplate.URI.Template = function CachedTemplate(template: string) {
   }
   return compiled;
 } as unknown as new (template: string) => object;
+
+/**
+ * Prism validates with Ajv's `allErrors`, so a body reports every problem it has: a 1 MiB body of
+ * 90,000 unknown keys makes 90,000 problems (~50 MB and a second of CPU), an 8 MiB snapshot import
+ * of them 700,000 (~420 MB and 14 s, the server deaf meanwhile). Bodies larger than this are
+ * checked by Ajv instances without `allErrors`, built as Prism builds its own: they stop at the
+ * first problem, which is the one reported (with a note that checking stopped there).
+ */
+export const ALL_PROBLEMS_UP_TO_BYTES = 16 * 1024;
+
+type Schema = { $schema?: string } & Record<string, unknown>;
+type AjvValidate = ((value: unknown) => boolean) & { errors?: unknown[] | null };
+type Option<T> = { _tag: 'None' } | { _tag: 'Some'; value: T };
+
+/** Set while validating a body larger than `ALL_PROBLEMS_UP_TO_BYTES`; Prism's validation is synchronous. */
+let stopAtFirstProblem = false;
+/** Set when a body check stopped at its first problem. */
+let stoppedEarly = false;
+const fullSchemaValidation = prismSchemas.validateAgainstSchema;
+prismSchemas.validateAgainstSchema = (value, schema, coerce, context, prefix, bundle) => {
+  if (!stopAtFirstProblem || prefix !== 'body') return fullSchemaValidation(value, schema, coerce, context, prefix, bundle);
+  const validate = firstProblemValidator(schema, coerce, bundle);
+  if (validate(value) || !validate.errors?.length) return { _tag: 'None' };
+  stoppedEarly = true;
+  return { _tag: 'Some', value: prismSchemas.convertAjvErrors(validate.errors.slice(0, 1), 0, context, prefix) };
+};
+
+/** Ajv instances like Prism's (same drafts, options and formats) but stopping at the first problem; made on first use. */
+let firstProblemAjv: ((schema: Schema, coerce: boolean) => { compile(schema: object): AjvValidate }) | undefined;
+const firstProblemValidators = new WeakMap<Schema, Map<string, AjvValidate>>();
+
+function firstProblemValidator(schema: Schema, coerce: boolean, bundle: unknown): AjvValidate {
+  if (!firstProblemAjv) {
+    const prismRequire = createRequire(require.resolve('@stoplight/prism-http/dist/validator/validators/utils.js'));
+    type AjvClass = new (options: object) => { compile(schema: object): AjvValidate; addFormat(name: string, format: unknown): unknown };
+    const addFormats = (prismRequire('ajv-formats') as { default: (ajv: unknown) => void }).default;
+    const dateTime = prismRequire('./dateTime') as { fmtDef: (v: unknown, c: unknown) => unknown; date_time: unknown; compareDateTime: unknown };
+    const make = (Ajv: AjvClass) =>
+      [true, false].map(coerceTypes => {
+        const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, allowMatchingProperties: true, strict: false, logger: false, coerceTypes });
+        addFormats(ajv);
+        ajv.addFormat('date-time', dateTime.fmtDef(dateTime.date_time, dateTime.compareDateTime));
+        return ajv;
+      });
+    const drafts = {
+      default: make((prismRequire('ajv') as { default: AjvClass }).default),
+      draft2019_09: make((prismRequire('ajv/dist/2019') as { default: AjvClass }).default),
+      draft2020_12: make((prismRequire('ajv/dist/2020') as { default: AjvClass }).default),
+    };
+    firstProblemAjv = (s, c) => {
+      const draft = /^https?:\/\/json-schema.org\/draft\/2019-09\/schema#?$/.test(String(s.$schema))
+        ? drafts.draft2019_09
+        : /^https?:\/\/json-schema.org\/draft\/2020-12\/schema#?$/.test(String(s.$schema))
+          ? drafts.draft2020_12
+          : drafts.default;
+      return draft[c ? 0 : 1];
+    };
+  }
+  let compiled = firstProblemValidators.get(schema);
+  if (!compiled) firstProblemValidators.set(schema, (compiled = new Map()));
+  const key = `${coerce}\0${idOf((bundle as object | undefined) ?? schema)}`;
+  let validate = compiled.get(key);
+  if (!validate) compiled.set(key, (validate = firstProblemAjv(schema, coerce).compile({ ...schema, __bundled__: bundle })));
+  return validate;
+}
 
 type Either<L, R> = { _tag: 'Left'; left: L } | { _tag: 'Right'; right: R };
 interface Diagnostic {
@@ -185,10 +255,27 @@ export function validateRequest(operation: Operation, request: PrismRequest, raw
       ? `input\0${idOf(operation)}\0${request.url.path}\0${raw.query}\0${declared}\0${headers['content-type'] ?? ''}\0${headers['content-length'] ?? ''}\0${raw.body ?? ''}`
       : undefined;
   return remembered(key, () => {
-    const result = prismValidator.validateInput({ resource: operation, element: request });
+    stopAtFirstProblem = raw.body !== undefined && raw.body.length > ALL_PROBLEMS_UP_TO_BYTES;
+    stoppedEarly = false;
+    let result: ReturnType<typeof prismValidator.validateInput>;
+    try {
+      result = prismValidator.validateInput({ resource: operation, element: request });
+    } finally {
+      stopAtFirstProblem = false;
+    }
     if (result._tag === 'Right') return [];
     const names = declaredParameterNames(operation);
-    return result.left.filter(d => d.severity === 0).map(d => toFieldProblem(d, names));
+    const errors = result.left.filter(d => d.severity === 0);
+    const problems = errors.slice(0, MAX_PROBLEMS).map(d => toFieldProblem(d, names));
+    if (errors.length > MAX_PROBLEMS) {
+      // Named by where the rest are (`body`, `query`), when that is one place.
+      const rest = new Set(errors.slice(MAX_PROBLEMS).map(d => String(d.path?.[0] ?? '')));
+      const message = `and ${(errors.length - MAX_PROBLEMS).toLocaleString('en')} more problems (only the first ${MAX_PROBLEMS} are listed)`;
+      problems.push({ field: rest.size === 1 ? [...rest][0] : '', message, rule: MORE_PROBLEMS_RULE });
+    } else if (stoppedEarly) {
+      problems.push({ field: 'body', message: `may have more problems: a body over ${ALL_PROBLEMS_UP_TO_BYTES / 1024} KiB is checked up to its first problem`, rule: MORE_PROBLEMS_RULE });
+    }
+    return problems;
   });
 }
 
@@ -218,13 +305,13 @@ export function validateResponse(operation: Operation, response: IHttpResponse, 
     }
     const body = prismValidators.validateBody(response.body, contents, OUTPUT, mediaType, undefined, bundle);
     if (body._tag === 'Left') violations.push(...body.left);
-    return violations.map(d => d.message);
+    return listed(violations.map(d => d.message));
   });
   const declared = spec.value.headers ?? [];
   const headerKey = `headers\0${idOf(operation)}\0${response.statusCode}\0${declared.map(h => verdictInput(h, headers[h.name.toLowerCase()])).join('\0')}`;
   const headerViolations = remembered(headerKey, () => {
     const result = prismValidators.validateHeaders(headers, declared, OUTPUT, bundle);
-    return result._tag === 'Left' ? result.left.map(d => d.message) : [];
+    return result._tag === 'Left' ? listed(result.left.map(d => d.message)) : [];
   });
   return headerViolations.length ? [...bodyViolations, ...headerViolations] : bodyViolations;
 }
@@ -250,6 +337,12 @@ export function documentedResponse(responses: IHttpOperationResponse[], status: 
     if (byStatus.size < 1000) byStatus.set(status, match);
   }
   return match;
+}
+
+/** The first `MAX_PROBLEMS` violations, then how many more there are. */
+function listed(violations: string[]): string[] {
+  if (violations.length <= MAX_PROBLEMS) return violations;
+  return [...violations.slice(0, MAX_PROBLEMS), `and ${(violations.length - MAX_PROBLEMS).toLocaleString('en')} more violations`];
 }
 
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -28,6 +28,13 @@ export interface FieldProblem {
   rule?: string;
 }
 
+/**
+ * Problems reported per request (responses, journal, logs): the first ones, then one more, with the
+ * rule `MORE_PROBLEMS_RULE`, saying how many were left out.
+ */
+export const MAX_PROBLEMS = 20;
+export const MORE_PROBLEMS_RULE = 'more';
+
 export interface ProblemOptions {
   fields?: FieldProblem[];
   headers?: Record<string, string>;

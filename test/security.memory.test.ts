@@ -1,0 +1,64 @@
+// What one hostile request may cost in memory (issue 13): validation problems are reported and kept
+// in bounded numbers, and a large body is checked up to its first problem rather than producing
+// one problem per item. The memory test proper is `npm run test:memory` (scripts/memory.ts).
+import request from 'supertest';
+import { EXAMPLE } from '../src/apis/payex/fixtures.js';
+import { ALL_PROBLEMS_UP_TO_BYTES } from '../src/core/prism.js';
+import { MAX_PROBLEMS, MORE_PROBLEMS_RULE } from '../src/core/problem.js';
+import { testApp } from './helpers.js';
+
+const CARDS = `/payex/ledger/account/v1/${EXAMPLE.ledgerNo}/accounts/${EXAMPLE.accountNo}/cards`;
+const auth = { authorization: 'Bearer test', 'x-sandbox-id': 'mem' };
+/** An object of `n` unknown keys: PayEx's card schema allows none, so each is one problem. */
+const unknownKeys = (n: number) => `{${Array.from({ length: n }, (_, k) => `"k${k}":0`).join(',')}}`;
+
+test('a body with a thousand problems gets the first 20 and a count, in the response, the journal and the log record', async () => {
+  const { app, controls, events } = await testApp();
+  const body = unknownKeys(1300);
+  expect(body.length).toBeLessThanOrEqual(ALL_PROBLEMS_UP_TO_BYTES);
+  const records: Array<{ requestProblems: unknown[] }> = [];
+  events.on('request', record => records.push(record));
+  const res = await request(app).post(CARDS).set(auth).set('content-type', 'application/json').send(body).expect(400);
+  // PayEx's envelope: one { field: message } per problem
+  const problems = res.body.Problems as Array<Record<string, string>>;
+  expect(problems).toHaveLength(MAX_PROBLEMS + 1);
+  // 1,300 unknown keys and the required properties missing, 20 of them listed
+  const more = /^and ([\d,]+) more problems \(only the first 20 are listed\)$/.exec(problems.at(-1)!.body)?.[1];
+  expect(Number(more?.replace(/,/g, ''))).toBeGreaterThan(1300 - MAX_PROBLEMS);
+  expect(JSON.stringify(res.body).length).toBeLessThan(8 * 1024);
+
+  expect(records[0].requestProblems).toHaveLength(MAX_PROBLEMS + 1);
+  const [entry] = controls.journal.list('mem');
+  expect(entry.requestProblems).toHaveLength(MAX_PROBLEMS + 1);
+  expect(entry.requestProblems.at(-1)).toMatchObject({ field: 'body', rule: MORE_PROBLEMS_RULE });
+  expect(JSON.stringify(entry).length).toBeLessThan(16 * 1024);
+});
+
+test('a body over 16 KiB is checked up to its first problem: 90,000 unknown keys cost one problem, not 90,000', async () => {
+  const { app, controls } = await testApp();
+  const body = unknownKeys(90_000);
+  expect(body.length).toBeGreaterThan(900_000);
+  const started = performance.now();
+  const res = await request(app).post(CARDS).set(auth).set('content-type', 'application/json').send(body).expect(400);
+  // Checking every key took over a second and ~50 MB; one problem takes a parse and a lookup.
+  expect(performance.now() - started).toBeLessThan(5000);
+  expect(res.body.Problems).toEqual([
+    { token: 'body token is required' },
+    { body: `may have more problems: a body over ${ALL_PROBLEMS_UP_TO_BYTES / 1024} KiB is checked up to its first problem` },
+  ]);
+  const [entry] = controls.journal.list('mem');
+  expect(entry.requestProblems).toHaveLength(2);
+  expect(entry.requestBodyTruncated).toBe(true);
+  expect(JSON.stringify(entry).length).toBeLessThan(16 * 1024);
+});
+
+test('a valid body over 16 KiB still passes, and its problems are still found (admin API)', async () => {
+  const { app } = await testApp();
+  const long = 'x'.repeat(20 * 1024);
+  // A valid snapshot of 20 KiB (its `sandbox` is informative) is imported.
+  await request(app).put('/__sandbox/sandboxes/mem/snapshot').send({ format: 'banking-api-sandbox/snapshot@1', sandbox: long, apis: {} }).expect(200);
+  // A snapshot import of 20 KiB that is not an object: its one problem, named.
+  const res = await request(app).put('/__sandbox/sandboxes/mem/snapshot').set('content-type', 'application/json').send(`["${long}"]`).expect(400);
+  expect(JSON.stringify(res.body)).toContain('must be object');
+  expect(JSON.stringify(res.body)).toContain('checked up to its first problem');
+});

@@ -8,7 +8,7 @@ import { firstTryCurl, type ApiModule } from './core/api-module.js';
 import { DEFAULT_SEED, loadFixtures } from './core/fixtures.js';
 import { apiRequestHandler, loadApi, type LoadedApi, type PipelineEnvironment, type RequestRecord } from './core/pipeline.js';
 import { docsRouter, documentedApis, landingPage } from './docs/index.js';
-import { DEFAULT_MAX_SANDBOXES, DEFAULT_SANDBOX, DEFAULT_SANDBOX_TTL_MS, SANDBOX_META_API, Store, type RecordCheck } from './core/store.js';
+import { DEFAULT_MAX_SANDBOXES, DEFAULT_SANDBOX, DEFAULT_SANDBOX_TTL_MS, SANDBOX_META_API, Store, type RecordCheck, type Row } from './core/store.js';
 import { redisBackend } from './core/redis/backend.js';
 import { SandboxClocks, type ClockEvent } from './core/clock.js';
 import { FixtureView } from './core/fixture-view.js';
@@ -204,14 +204,26 @@ export function apiDispatcher(handlers: ReadonlyMap<string, (req: Request, res: 
  * Records of APIs this server does not serve are kept as they are, unchecked (and unreachable).
  */
 function storedRecordCheck(apis: readonly LoadedApi[]): RecordCheck {
-  return (api, collection, key, record) => {
+  // Called for every stored record: the check of each collection is looked up once.
+  type Check = (key: string, record: Row) => string | undefined;
+  const checks = new Map<string, Map<string, Check>>();
+  const checkOf = (api: string, collection: string): Check => {
     const loaded = apis.find(a => a.module.slug === api);
-    if (!loaded || api === SANDBOX_META_API) return undefined;
-    if (!Object.hasOwn(loaded.module.collections, collection)) return `${api} has no collection ${collection}`;
+    if (!loaded || api === SANDBOX_META_API) return () => undefined;
+    if (!Object.hasOwn(loaded.module.collections, collection)) return () => `${api} has no collection ${collection}`;
     const spec = loaded.module.collections[collection];
-    const { schemaProblems, keyedAs } = storedRecordProblems(spec, loaded.specFile, key, record as Record<string, unknown>);
-    if (schemaProblems.length) return `does not follow schema ${spec.schema}: ${schemaProblems.slice(0, 3).join('; ')}`;
-    if (keyedAs !== undefined) return `is stored under key ${JSON.stringify(key)} but its key is ${JSON.stringify(keyedAs)}`;
-    return undefined;
+    return (key, record) => {
+      const { schemaProblems, keyedAs } = storedRecordProblems(spec, loaded.specFile, key, record as Record<string, unknown>);
+      if (schemaProblems.length) return `does not follow schema ${spec.schema}: ${schemaProblems.slice(0, 3).join('; ')}`;
+      if (keyedAs !== undefined) return `is stored under key ${JSON.stringify(key)} but its key is ${JSON.stringify(keyedAs)}`;
+      return undefined;
+    };
+  };
+  return (api, collection, key, record) => {
+    let byCollection = checks.get(api);
+    if (!byCollection) checks.set(api, (byCollection = new Map()));
+    let check = byCollection.get(collection);
+    if (!check) byCollection.set(collection, (check = checkOf(api, collection)));
+    return check(key, record);
   };
 }

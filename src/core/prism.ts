@@ -10,13 +10,16 @@ import type { IHttpOperation, IHttpOperationResponse } from '@stoplight/types';
 import type { IHttpRequest, IHttpResponse } from '@stoplight/prism-http';
 import { LRUCache } from 'lru-cache';
 import { HttpProblem, MAX_PROBLEMS, MORE_PROBLEMS_RULE, problem, type FieldProblem } from './problem.js';
+import { cachedOperations, defaultCacheDir } from './operations-cache.js';
 
 const require = createRequire(import.meta.url);
 // Only the parts used here: Prism's index also loads its mocker and proxy (a second faker,
-// json-schema-faker, HTTP agents), which would triple the sandbox's start-up time.
-const prismOperations = require('@stoplight/prism-http/dist/utils/operations.js') as {
-  getHttpOperationsFromSpec: (spec: string) => Promise<IHttpOperation[]>;
-};
+// json-schema-faker, HTTP agents), which would triple the sandbox's start-up time. Its operations
+// module (the dereferencer and converters) is loaded only when a spec is not in the cache.
+const prismOperations = () =>
+  require('@stoplight/prism-http/dist/utils/operations.js') as {
+    getHttpOperationsFromSpec: (spec: string) => Promise<IHttpOperation[]>;
+  };
 const prismRouter = require('@stoplight/prism-http/dist/router/index.js') as {
   default: (args: { resources: IHttpOperation[]; input: IHttpRequest }) => Either<Error & { status?: number }, IHttpOperation>;
 };
@@ -135,11 +138,14 @@ export type PrismRequest = IHttpRequest;
 
 const specs = new Map<string, Promise<Operation[]>>();
 
-/** The operations of an OpenAPI document, with `$ref`s resolved; parsed once per process. */
-export function loadOperations(specFile: string): Promise<Operation[]> {
+/**
+ * The operations of an OpenAPI document, with `$ref`s resolved; parsed once per process, and
+ * remembered between processes (operations-cache.ts; `cacheDir: null` computes them).
+ */
+export function loadOperations(specFile: string, cacheDir: string | null = defaultCacheDir()): Promise<Operation[]> {
   let operations = specs.get(specFile);
   if (!operations) {
-    operations = prismOperations.getHttpOperationsFromSpec(specFile);
+    operations = cachedOperations(specFile, file => prismOperations().getHttpOperationsFromSpec(file), cacheDir);
     specs.set(specFile, operations);
   }
   return operations;

@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import express, { type Request, type Router } from 'express';
-import { stringify, parse } from 'yaml';
 import type { LoadedApi } from '../core/pipeline.js';
 
 const require = createRequire(import.meta.url);
+// The YAML library is loaded when a spec is first served, not at start-up.
+const yaml = () => require('yaml') as typeof import('yaml');
 const swaggerUiDir = dirname(require.resolve('swagger-ui-dist/package.json'));
 const ASSETS = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png'];
 
@@ -39,7 +40,7 @@ export function docsRouter(apis: DocumentedApi[]): Router {
   const specFor = (req: Request, api: DocumentedApi) => {
     let spec = specs.get(api.slug);
     if (!spec) {
-      spec = parse(readFileSync(api.specFile, 'utf8')) as Record<string, unknown>;
+      spec = yaml().parse(readFileSync(api.specFile, 'utf8')) as Record<string, unknown>;
       specs.set(api.slug, spec);
     }
     return { ...spec, servers: [{ url: `${origin(req)}${api.prefix}`, description: 'This sandbox' }] };
@@ -50,7 +51,7 @@ export function docsRouter(apis: DocumentedApi[]): Router {
     const api = match && apis.find(a => a.slug === match[1]);
     if (!match || !api) return next();
     if (match[2] === 'json') res.json(specFor(req, api));
-    else res.type('application/yaml').send(stringify(specFor(req, api)));
+    else res.type('application/yaml').send(yaml().stringify(specFor(req, api)));
   });
 
   for (const asset of ASSETS) {

@@ -1,7 +1,11 @@
 // Where the Redis backend connects: `redis://[user:password@]host[:port][/db]` or `rediss://…`
 // (TLS), parsed into ioredis options, and a connection that fails fast while Redis is away
 // (so requests get a 503 instead of waiting) and reconnects by itself.
-import { Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis, RedisOptions } from 'ioredis';
+
+// ioredis (~60 modules) is loaded with the first connection: a server on the embedded store never needs it.
+const loadIoredis = () => createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
 
 /** The store URL cannot be used; `message` is one line. */
 export class StoreUrlError extends Error {
@@ -63,7 +67,7 @@ export const COMMAND_TIMEOUT_MS = 10_000;
  * request answers 503 with Retry-After), and the client keeps reconnecting in the background.
  */
 export function createConnection(target: RedisTarget, name: string): Redis {
-  const redis = new Redis({
+  const redis = new (loadIoredis().Redis)({
     ...target.options,
     connectionName: name,
     lazyConnect: true,

@@ -59,14 +59,11 @@ export async function readLines(
       const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
       if (bytesRead === 0) break;
       const chunk = carry.length ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
-      const lines: string[] = [];
-      let start = 0;
-      for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
-        lines.push(chunk.toString('utf8', start, nl));
-        start = nl + 1;
-      }
-      carry = Buffer.from(chunk.subarray(start)); // copied: `buffer` is reused
-      if (!lines.length) continue;
+      const end = chunk.lastIndexOf(10);
+      carry = Buffer.from(chunk.subarray(end + 1)); // copied: `buffer` is reused
+      if (end === -1) continue;
+      // One decoding per chunk, then a split: a newline byte is never part of a multi-byte character.
+      const lines = chunk.toString('utf8', 0, end).split('\n');
       if (pending) await onLines(pending, pendingFirst, false);
       pending = lines;
       pendingFirst = lineNo;

@@ -38,6 +38,39 @@ afterEach(async () => {
 });
 
 describe('collections over fixtures', () => {
+  test('size stays the number of records through puts, removes, re-adds, undos and a replace', async () => {
+    const store = await track(open());
+    const view = () => store.sandbox('sized').collection<{ id: string; n: number }>('demo', 'things');
+    const check = () => {
+      // a fresh view counts from scratch; the long-lived one keeps its count up to date
+      expect(view().size).toBe(view().values().length);
+      expect(kept.size).toBe(kept.values().length);
+    };
+    const kept = view();
+    expect(kept.size).toBe(3);
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+    for (let i = 0; i < 300; i++) {
+      const key = keys[random(keys.length)];
+      if (random(3) === 0) kept.remove(key);
+      else await kept.put(key, { id: key, n: i });
+      check();
+    }
+    // a handler that throws after writing: its writes are committed all the same
+    await expect(
+      store.transact('sized', () => {
+        void kept.put('zz', { id: 'zz', n: 0 });
+        kept.remove('a');
+        throw new Error('refused after writing');
+      }),
+    ).rejects.toThrow('refused after writing');
+    check();
+    await store.replaceChanges('sized', { demo: { things: { b: null, q: { id: 'q', n: 1 } } } });
+    check();
+    expect(kept.size).toBe(3);
+  });
+
   test('reads fixtures, and changes shadow them without touching other sandboxes', async () => {
     const store = await track(open());
     const mine = store.sandbox('mine').collection('demo', 'things');

@@ -605,6 +605,13 @@ function indexesOf(overlay: object): Map<string, Map<unknown, Set<string>>> {
   return indexes;
 }
 
+/**
+ * Per overlay, its net change of the collection's size (records added minus fixture records
+ * deleted): counted on first use, then maintained like the indexes, so `size` costs no scan of
+ * the sandbox's changes (Upvest checks its idempotency records' count on every create).
+ */
+const overlayDeltas = new WeakMap<object, number>();
+
 const fieldOf = (row: object, field: string): unknown => (row as Record<string, unknown>)[field];
 
 /** Records of one collection in one sandbox, keyed by a string id. Records are frozen: replace, don't mutate. */
@@ -658,17 +665,26 @@ export class Collection<T extends object = Row> {
   }
 
   get size(): number {
-    let size = this.base.rows.size;
     const overlay = this.overlay();
-    if (overlay) {
-      for (const key of Object.keys(overlay)) {
-        const inBase = this.base.rows.has(key);
-        if (overlay[key] === null) {
-          if (inBase) size--;
-        } else if (!inBase) size++;
-      }
+    return overlay ? this.base.rows.size + this.overlayDelta(overlay) : this.base.rows.size;
+  }
+
+  /** What a record in the overlay adds to the size: +1 added, -1 deleted fixture, 0 replaced or absent. */
+  private sizeDelta(key: string, row: T | null | undefined): number {
+    if (row === undefined) return 0;
+    const inBase = this.base.rows.has(key);
+    return row === null ? (inBase ? -1 : 0) : inBase ? 0 : 1;
+  }
+
+  /** The overlay's net change of the size: counted once, then kept up to date by setOverlay. */
+  private overlayDelta(overlay: Record<string, T | null>): number {
+    let delta = overlayDeltas.get(overlay);
+    if (delta === undefined) {
+      delta = 0;
+      for (const key of Object.keys(overlay)) delta += this.sizeDelta(key, overlay[key]);
+      overlayDeltas.set(overlay, delta);
     }
-    return size;
+    return delta;
   }
 
   /** Records whose `field` equals `value`, through an index (no full scan). */
@@ -708,6 +724,8 @@ export class Collection<T extends object = Row> {
 
   private setOverlay(overlay: Record<string, T | null>, key: string, next: T | null | undefined): void {
     const previous = hasOwn(overlay, key) ? overlay[key] : undefined;
+    const delta = overlayDeltas.get(overlay);
+    if (delta !== undefined) overlayDeltas.set(overlay, delta - this.sizeDelta(key, previous) + this.sizeDelta(key, next));
     for (const [field, index] of indexesOf(overlay)) {
       if (previous) index.get(fieldOf(previous, field))?.delete(key);
       if (next) {

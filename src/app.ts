@@ -120,7 +120,17 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
   });
   const ids = new SandboxIds(store);
   const env: PipelineEnvironment = { store, strict: options.strict ?? false, events, now, onError, clocks, apiData, ids };
-  const controls = await createControls(apis, env, { ...options, onWarning: options.onWarning ?? (logger ? message => logger.warn(message) : undefined) });
+  let controls: SandboxControls;
+  try {
+    controls = await createControls(apis, env, {
+      ...options,
+      onWarning: options.onWarning ?? (logger ? message => logger.warn(message) : undefined),
+      ...(options.store ? { fleet: { url: options.store, keyPrefix: options.storePrefix } } : {}),
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   env.faults = controls.faults;
 
   const app = express();
@@ -168,7 +178,11 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
     if (!res.headersSent) res.status(500).json({ error: 'internal', message: 'The sandbox failed to handle this request.' });
   });
 
-  return { app, store, apis, events, controls, close: () => store.close() };
+  const close = async () => {
+    await controls.feed.close();
+    await store.close();
+  };
+  return { app, store, apis, events, controls, close };
 }
 
 /**

@@ -172,6 +172,99 @@ function writeStorm(prefix: string, servers: string[], clients: number) {
   };
 }
 
+describe('the controls act fleet-wide, whichever server gets the request', () => {
+  const admin = (_base: string, sandbox: string) => `/__sandbox/sandboxes/${sandbox}`;
+
+  test('a request sent to A is in the journal, count, verify, waitFor and coverage read from B', async () => {
+    const sandbox = 'fleet-journal';
+    const [a, b, c] = urls;
+    // A long poll on B that is waiting before the request arrives on A.
+    const waiting = call(b, 'GET', `${admin(b, sandbox)}/journal?operationId=getReferenceAccount&wait=10`, {});
+    await sleep(200);
+    const got = await call(a, 'GET', `${ACCOUNTS}/${UPVEST.account}`, upvest(sandbox));
+    expect(got.status).toBe(200);
+    const waited = await waiting;
+    expect(waited.body.data).toHaveLength(1);
+    expect(waited.body.data[0]).toMatchObject({ sandbox, api: 'upvest', operationId: 'getReferenceAccount', status: 200 });
+    const journal = await call(b, 'GET', `${admin(b, sandbox)}/journal`, {});
+    expect(journal.body.data.map((e: { operationId: string }) => e.operationId)).toEqual(['getReferenceAccount']);
+    // The sequence number is the fleet's: the same entry has the same seq on every server.
+    const onC = await call(c, 'GET', `${admin(c, sandbox)}/journal`, {});
+    expect(onC.body.data[0].seq).toBe(journal.body.data[0].seq);
+    expect((await call(c, 'GET', `${admin(c, sandbox)}/journal/count?operationId=getReferenceAccount`, {})).body).toEqual({ count: 1 });
+    const coverage = await call(b, 'GET', `/__sandbox/coverage?sandbox=${sandbox}`, {});
+    const op = coverage.body.apis.find((x: { api: string }) => x.api === 'upvest').operationCoverage.find((o: { operationId: string }) => o.operationId === 'getReferenceAccount');
+    expect(op).toMatchObject({ calls: 1, statuses: expect.arrayContaining([{ status: '200', calls: 1 }]) });
+    // The programmatic client on B: verify and waitFor see what A and C answered.
+    const { connectSandbox } = await import('../src/index.js');
+    const handle = connectSandbox(b).sandbox(sandbox);
+    await handle.verify({ operationId: 'getReferenceAccount' }, { count: 1 });
+    const later = call(c, 'GET', `${ACCOUNTS}/${UPVEST.account}`, upvest(sandbox));
+    await handle.waitFor({ operationId: 'getReferenceAccount', since: journal.body.data[0].seq }, { timeoutMs: 10_000 });
+    await later;
+    // Cleared on C: gone on A and B.
+    expect((await call(c, 'DELETE', `${admin(c, sandbox)}/journal`, {})).status).toBe(204);
+    for (const base of [a, b]) expect((await call(base, 'GET', `${admin(base, sandbox)}/journal`, {})).body.data).toEqual([]);
+    expect((await call(a, 'DELETE', `/__sandbox/coverage?sandbox=${sandbox}`, {})).status).toBe(204);
+    const cleared = await call(b, 'GET', `/__sandbox/coverage?sandbox=${sandbox}`, {});
+    expect(cleared.body.apis.every((x: { operations: { exercised: number } }) => x.operations.exercised === 0)).toBe(true);
+  });
+
+  test('a fault rule set on A applies to requests on B and C; cleared on C, it is gone everywhere', async () => {
+    const sandbox = 'fleet-faults';
+    const [a, b, c] = urls;
+    const rules = { seed: 7, rules: [{ api: 'upvest', operationId: 'getReferenceAccount', status: 503 }] };
+    expect((await call(a, 'PUT', `${admin(a, sandbox)}/faults`, {}, rules)).status).toBe(200);
+    for (const base of [b, c]) {
+      const res = await call(base, 'GET', `${ACCOUNTS}/${UPVEST.account}`, upvest(sandbox));
+      expect(res.status).toBe(503);
+      expect(JSON.stringify(res.body)).toContain('injected by the sandbox');
+      expect((await call(base, 'GET', `${admin(base, sandbox)}/faults`, {})).body).toEqual(rules);
+    }
+    expect((await call(c, 'DELETE', `${admin(c, sandbox)}/faults`, {})).status).toBe(204);
+    for (const base of [a, b]) {
+      expect((await call(base, 'GET', `${ACCOUNTS}/${UPVEST.account}`, upvest(sandbox))).status).toBe(200);
+      expect((await call(base, 'GET', `${admin(base, sandbox)}/faults`, {})).body.rules).toEqual([]);
+    }
+  });
+
+  test("the sandbox list on B shows a sandbox created on A; reset on B resets what A serves; reset-all on C resets every server's sandboxes", async () => {
+    const [a, b, c] = urls;
+    const created = await call(a, 'POST', ACCOUNTS, { ...upvest('fleet-list'), 'idempotency-key': '3f0c8a52-4f0e-4c9b-8d8a-5a2b7e3c9f11' }, accountBody());
+    expect(created.status).toBe(200);
+    // A reads it (and keeps it in memory), B and C never served that sandbox.
+    expect((await call(a, 'GET', `${ACCOUNTS}/${created.body.id}`, upvest('fleet-list'))).status).toBe(200);
+    const list = await call(b, 'GET', '/__sandbox/sandboxes', {});
+    const entry = list.body.data.find((s: { name: string }) => s.name === 'fleet-list');
+    expect(entry).toMatchObject({ name: 'fleet-list', requests: 2 });
+    expect(entry.changes).toBeGreaterThan(0);
+    expect((await call(b, 'POST', `${admin(b, 'fleet-list')}/reset`, {})).body).toMatchObject({ name: 'fleet-list', changes: 0 });
+    expect((await call(a, 'GET', `${ACCOUNTS}/${created.body.id}`, upvest('fleet-list'))).status).toBe(404);
+
+    // A record written through A's admin API, a clock frozen through B: C serves both.
+    const again = await call(a, 'POST', ACCOUNTS, { ...upvest('fleet-list'), 'idempotency-key': '3f0c8a52-4f0e-4c9b-8d8a-5a2b7e3c9f12' }, accountBody());
+    expect(again.status).toBe(200);
+    const frozen = await call(b, 'POST', `${admin(b, 'fleet-list')}/clock/freeze`, {}, { at: '2027-01-15T09:00:00Z' });
+    expect(frozen.status).toBe(200);
+    const fromC = await call(c, 'GET', `${ACCOUNTS}/${again.body.id}`, upvest('fleet-list'));
+    expect(fromC.status).toBe(200);
+    expect(fromC.headers.get('x-sandbox-clock')).toBe('2027-01-15T09:00:00.000Z');
+    expect((await call(c, 'GET', `${admin(c, 'fleet-list')}/clock`, {})).body).toMatchObject({ mode: 'frozen', now: '2027-01-15T09:00:00.000Z' });
+    // A snapshot taken on C, restored through A after a reset-all through C.
+    const snapshot = await call(c, 'GET', `${admin(c, 'fleet-list')}/snapshot`, {});
+    expect(snapshot.status).toBe(200);
+    const resetAll = await call(c, 'POST', '/__sandbox/reset', {});
+    expect(resetAll.body.reset).toEqual(expect.arrayContaining(['fleet-list']));
+    expect((await call(a, 'GET', `${ACCOUNTS}/${again.body.id}`, upvest('fleet-list'))).status).toBe(404);
+    expect((await call(a, 'PUT', `${admin(a, 'fleet-list')}/snapshot`, {}, snapshot.body)).status).toBe(200);
+    expect((await call(b, 'GET', `${ACCOUNTS}/${again.body.id}`, upvest('fleet-list'))).status).toBe(200);
+    // Deleted through B: gone from the list on A, with its journal.
+    expect((await call(b, 'DELETE', admin(b, 'fleet-list'), {})).status).toBe(204);
+    const after = await call(a, 'GET', '/__sandbox/sandboxes', {});
+    expect(after.body.data.map((s: { name: string }) => s.name)).not.toContain('fleet-list');
+  });
+});
+
 test('SIGKILL of one server in the middle of a write storm: every acknowledged write is readable from the other two', async () => {
   const storm = writeStorm('storm', urls, 8);
   await sleep(1500);

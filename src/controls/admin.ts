@@ -10,6 +10,7 @@ import type { SandboxIds } from '../core/ids.js';
 import type { Coverage } from './coverage.js';
 import type { FaultSettings, Faults } from './faults.js';
 import type { JournalFilter, RequestJournal } from './journal.js';
+import type { ControlsFeed } from './feed.js';
 import type { SandboxRecords, Snapshot } from './records.js';
 import { documentedStatuses } from './statuses.js';
 
@@ -29,6 +30,8 @@ export interface Controls {
   journal: RequestJournal;
   coverage: Coverage;
   faults: Faults;
+  /** Where the journal, coverage and rules get their changes (a fleet: through Redis). */
+  feed: ControlsFeed;
   clocks?: SandboxClocks;
   ids?: SandboxIds;
   startedAt: number;
@@ -62,7 +65,12 @@ function instant(value: unknown, field: string): Date {
 }
 
 export function adminApi(controls: Controls): ApiModule {
-  const { store, apis, records, journal, coverage, faults } = controls;
+  const { store, apis, records, journal, coverage, faults, feed } = controls;
+  /** Brings the journal, coverage and rules up to date with every server's changes (a fleet). */
+  const synced = async () => {
+    await feed.sync();
+  };
+  const noRules = { seed: 1, rules: [] };
   const clocks = () => {
     if (!controls.clocks) throw problem('not_found', 'this server has no sandbox clocks');
     return controls.clocks;
@@ -80,8 +88,13 @@ export function adminApi(controls: Controls): ApiModule {
       expiresAt: life?.expiresAt?.toISOString() ?? null,
     };
   };
-  const sandboxNames = () => {
-    const names = new Set([...store.sandboxNames(), ...journal.sandboxes(), ...faults.sandboxes()]);
+  /**
+   * Every sandbox known to the fleet: holding changes, journaled or with rules. `current` also
+   * brings each one's state up to date in memory (a fleet), for its summary.
+   */
+  const sandboxNames = async (current: boolean) => {
+    await synced();
+    const names = new Set([...(await store.allSandboxNames(current)), ...journal.sandboxes(), ...faults.sandboxes()]);
     names.delete(DEFAULT_SANDBOX);
     return [DEFAULT_SANDBOX, ...[...names].sort()];
   };
@@ -113,12 +126,15 @@ export function adminApi(controls: Controls): ApiModule {
     };
   };
   /** A journal page for the query's filters, waiting up to `wait` seconds for a first match. */
-  const journalPage = (sandbox: string | undefined, ctx: RequestContext) =>
-    journal.listWhenAny(sandbox, { ...journalFilter(ctx), limit: integer(ctx.query.limit) ?? 100 }, (integer(ctx.query.wait) ?? 0) * 1000);
+  const journalPage = async (sandbox: string | undefined, ctx: RequestContext) => {
+    const filter = { ...journalFilter(ctx), limit: integer(ctx.query.limit) ?? 100 };
+    await synced();
+    return journal.listWhenAny(sandbox, filter, (integer(ctx.query.wait) ?? 0) * 1000);
+  };
   const recordArgs = (ctx: RequestContext) => [ctx.params.sandbox, ctx.params.api, ctx.params.collection] as const;
 
   const handlers: Record<string, Handler> = {
-    getHealth: () =>
+    getHealth: async () =>
       json({
         status: 'ok',
         seed: store.seed,
@@ -127,7 +143,8 @@ export function adminApi(controls: Controls): ApiModule {
         ...(store.file ? { dataFile: relative(process.cwd(), store.file) || store.file } : {}),
         ...(store.kind === 'redis' ? { store: store.storage.location, storeConnected: store.storage.connected === true } : {}),
         apis: apis.map(a => a.module.slug),
-        sandboxes: sandboxNames().length,
+        // A fleet without Redis: what this server knows (the health check must answer).
+        sandboxes: (await sandboxNames(false).catch(() => store.sandboxNames())).length,
         uptimeSeconds: Math.round((Date.now() - controls.startedAt) / 100) / 10,
       }),
 
@@ -147,32 +164,32 @@ export function adminApi(controls: Controls): ApiModule {
         })),
       }),
 
-    resetAllSandboxes: () => {
-      const reset = sandboxNames().filter(name => store.changeCount(name) > 0);
+    resetAllSandboxes: async () => {
+      const reset = (await sandboxNames(true)).filter(name => store.changeCount(name) > 0);
       for (const name of reset) void store.replaceChanges(name, undefined);
       controls.ids?.forget();
       return json({ reset });
     },
 
-    listSandboxes: () => json({ data: sandboxNames().map(summary) }),
+    listSandboxes: async () => json({ data: (await sandboxNames(true)).map(summary) }),
 
-    getSandbox: ctx => json(summary(ctx.params.sandbox)),
+    getSandbox: async ctx => {
+      await synced();
+      return json(summary(ctx.params.sandbox));
+    },
 
     deleteSandbox: ctx => {
       const name = ctx.params.sandbox;
       if (name === DEFAULT_SANDBOX) throw problem('conflict', 'the default sandbox cannot be deleted; reset it with POST /__sandbox/sandboxes/default/reset');
       void store.deleteSandbox(name);
       controls.ids?.forget(name);
-      journal.clear(name);
-      coverage.clear(name);
-      faults.clear(name);
-      return noContent;
+      return Promise.all([feed.clearJournal(name), feed.clearCoverage(name), feed.setFaults(name, noRules)]).then(() => noContent);
     },
 
     resetSandbox: ctx => {
       void store.replaceChanges(ctx.params.sandbox, undefined);
       controls.ids?.forget(ctx.params.sandbox);
-      return json(summary(ctx.params.sandbox));
+      return synced().then(() => json(summary(ctx.params.sandbox)));
     },
 
     exportSnapshot: ctx => json(records.exportSnapshot(ctx.params.sandbox)),
@@ -206,23 +223,33 @@ export function adminApi(controls: Controls): ApiModule {
 
     listAllJournals: async ctx => json({ data: await journalPage(firstValue(ctx.query.sandbox), ctx) }),
 
-    countJournal: ctx => json({ count: journal.list(ctx.params.sandbox, journalFilter(ctx)).length }),
+    countJournal: async ctx => {
+      const filter = journalFilter(ctx);
+      await synced();
+      return json({ count: journal.list(ctx.params.sandbox, filter).length });
+    },
 
-    clearJournal: ctx => {
-      journal.clear(ctx.params.sandbox);
+    clearJournal: async ctx => {
+      await feed.clearJournal(ctx.params.sandbox);
       return noContent;
     },
 
-    getFaults: ctx => json(faults.settings(ctx.params.sandbox)),
-
-    putFaults: ctx => {
-      const body = ctx.body as FaultSettings;
-      faults.configure(ctx.params.sandbox, { seed: body.seed ?? 1, rules: body.rules });
+    getFaults: async ctx => {
+      await synced();
       return json(faults.settings(ctx.params.sandbox));
     },
 
-    clearFaults: ctx => {
-      faults.clear(ctx.params.sandbox);
+    putFaults: async ctx => {
+      const body = ctx.body as FaultSettings;
+      const settings = { seed: body.seed ?? 1, rules: body.rules };
+      await synced();
+      faults.check(ctx.params.sandbox, settings);
+      await feed.setFaults(ctx.params.sandbox, settings);
+      return json(faults.settings(ctx.params.sandbox));
+    },
+
+    clearFaults: async ctx => {
+      await feed.setFaults(ctx.params.sandbox, noRules);
       return noContent;
     },
 
@@ -240,13 +267,14 @@ export function adminApi(controls: Controls): ApiModule {
 
     resumeClock: ctx => json(clocks().resume(ctx.params.sandbox)),
 
-    getCoverage: ctx => {
+    getCoverage: async ctx => {
       const sandbox = firstValue(ctx.query.sandbox);
+      await synced();
       return json({ ...(sandbox !== undefined ? { sandbox } : {}), apis: coverage.report(sandbox) });
     },
 
-    clearCoverage: ctx => {
-      coverage.clear(firstValue(ctx.query.sandbox));
+    clearCoverage: async ctx => {
+      await feed.clearCoverage(firstValue(ctx.query.sandbox));
       return noContent;
     },
   };

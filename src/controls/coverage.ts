@@ -55,7 +55,7 @@ export class Coverage {
     private readonly maxCounts = COVERAGE_COUNTS,
   ) {}
 
-  record(record: RequestRecord): void {
+  record(record: Pick<RequestRecord, 'sandbox' | 'api' | 'operationId' | 'status'>): void {
     if (!record.operationId) return;
     let apis = this.counts.get(record.sandbox);
     if (apis) this.counts.delete(record.sandbox); // re-insert: now the most recently active

@@ -12,6 +12,7 @@ import { HttpProblem } from '../core/problem.js';
 import { adminRefusal, bearerToken, type AdminAccessOptions } from './access.js';
 import { renderAdminProblem } from './admin.js';
 import type { JournalEntry, RequestJournal } from './journal.js';
+import type { ControlsFeed } from './feed.js';
 
 export const STREAM_PATH = '/journal/stream';
 export const MAX_STREAMS = 100;
@@ -22,7 +23,7 @@ const MAX_REPLAY = 1000;
 
 const SANDBOX = /^[A-Za-z0-9_.-]{1,64}$/;
 
-export function journalStream(journal: RequestJournal, access: AdminAccessOptions): RequestHandler {
+export function journalStream(journal: RequestJournal, access: AdminAccessOptions, feed?: ControlsFeed): RequestHandler {
   let open = 0;
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.path !== STREAM_PATH) return next();
@@ -64,15 +65,25 @@ export function journalStream(journal: RequestJournal, access: AdminAccessOption
       if (res.writableLength > MAX_BUFFERED) res.destroy(); // a client that does not read: it reconnects and catches up
     };
     res.write('retry: 2000\n\n');
-    if (Number.isInteger(lastId) && lastId >= 0) {
-      for (const entry of journal.list(sandbox, { since: lastId, limit: MAX_REPLAY }).reverse()) write(entry);
-    }
-    const unsubscribe = journal.subscribe(write);
+    let unsubscribe: (() => void) | undefined;
+    let closed = false;
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS).unref();
     res.on('close', () => {
+      closed = true;
       open--;
       clearInterval(heartbeat);
-      unsubscribe();
+      unsubscribe?.();
     });
+    const follow = () => {
+      if (closed) return;
+      if (Number.isInteger(lastId) && lastId >= 0) {
+        for (const entry of journal.list(sandbox, { since: lastId, limit: MAX_REPLAY }).reverse()) write(entry);
+      }
+      unsubscribe = journal.subscribe(write);
+    };
+    // A fleet: replay what every server journaled so far (Redis away: what this server holds).
+    const syncing = feed?.sync();
+    if (syncing) void syncing.then(follow, follow);
+    else follow();
   };
 }

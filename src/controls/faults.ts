@@ -56,18 +56,25 @@ export class Faults implements FaultInjector {
 
   /** Replaces a sandbox's rules (and restarts its generator); throws a 400 HttpProblem naming what is wrong. */
   configure(sandbox: string, settings: FaultSettings): void {
+    this.check(sandbox, settings);
+    this.set(sandbox, settings);
+  }
+
+  /** Throws a 400 HttpProblem naming what is wrong with the settings, or a 409 when too many sandboxes have rules. */
+  check(sandbox: string, settings: FaultSettings): void {
     const problems = settings.rules.flatMap((rule, i) => this.ruleProblems(rule).map(message => ({ field: `body.rules.${i}`, message })));
     if (problems.length) {
       throw new HttpProblem(400, 'validation', problems.map(p => `${p.field} ${p.message}`).join('; '), { fields: problems });
     }
-    if (!settings.rules.length) {
-      this.sandboxesWithRules.delete(sandbox);
-      return;
-    }
-    if (!this.sandboxesWithRules.has(sandbox) && this.sandboxesWithRules.size >= MAX_SANDBOXES_WITH_RULES) {
+    if (settings.rules.length && !this.sandboxesWithRules.has(sandbox) && this.sandboxesWithRules.size >= MAX_SANDBOXES_WITH_RULES) {
       throw problem('conflict', `${MAX_SANDBOXES_WITH_RULES} sandboxes already have fault rules; clear some (DELETE /__sandbox/sandboxes/{sandbox}/faults) first`);
     }
-    this.sandboxesWithRules.set(sandbox, { settings, random: xoroshiro128plus(settings.seed), windows: new Map() });
+  }
+
+  /** Sets checked settings (a fleet's servers apply those another server checked); no rules clears them. */
+  set(sandbox: string, settings: FaultSettings): void {
+    if (!settings.rules.length) this.sandboxesWithRules.delete(sandbox);
+    else this.sandboxesWithRules.set(sandbox, { settings, random: xoroshiro128plus(settings.seed), windows: new Map() });
   }
 
   clear(sandbox: string): void {

@@ -14,6 +14,8 @@ import { Coverage } from './coverage.js';
 import { Faults } from './faults.js';
 import { DEFAULT_JOURNAL_LIMITS, RequestJournal, type JournalLimits } from './journal.js';
 import { SandboxRecords } from './records.js';
+import { LocalFeed, type ControlsFeed } from './feed.js';
+import { RedisFeed } from '../core/redis/feed.js';
 
 export { ADMIN_PREFIX } from './admin.js';
 export { DASHBOARD_PATH } from './dashboard.js';
@@ -33,6 +35,8 @@ export interface ControlsOptions {
   /** Warnings about the set-up (e.g. a reverse proxy without an admin token); default stderr. */
   onWarning?: (message: string) => void;
   journalLimits?: Partial<JournalLimits>;
+  /** A fleet on Redis: the journal, coverage and fault rules go through its stream to every server. */
+  fleet?: { url: string; keyPrefix?: string };
 }
 
 export interface SandboxControls {
@@ -40,6 +44,8 @@ export interface SandboxControls {
   journal: RequestJournal;
   coverage: Coverage;
   records: SandboxRecords;
+  /** Where the journal, coverage and rules get their changes: this process, or a fleet's Redis stream. */
+  feed: ControlsFeed;
   /** CORS for every route but the admin API and dashboard. */
   cors: RequestHandler;
   /** Mount at `/__sandbox`: the dashboard (`/ui`), the access check, then the admin API's pipeline. */
@@ -50,13 +56,13 @@ export interface SandboxControls {
 
 /** Builds the controls over the served APIs; `env` is the provider APIs' pipeline environment. */
 export async function createControls(apis: readonly LoadedApi[], env: PipelineEnvironment, options: ControlsOptions = {}): Promise<SandboxControls> {
-  const journal = new RequestJournal({ ...DEFAULT_JOURNAL_LIMITS, ...options.journalLimits });
+  const limits = { ...DEFAULT_JOURNAL_LIMITS, ...options.journalLimits };
+  const journal = new RequestJournal(limits);
   const coverage = new Coverage(apis);
-  env.events.on('request', (record: RequestRecord) => {
-    journal.record(record);
-    coverage.record(record);
-  });
   const faults = new Faults(apis, () => env.now().getTime());
+  const targets = { journal, coverage, faults };
+  const feed: ControlsFeed = options.fleet ? await RedisFeed.open({ ...options.fleet, limits }, targets) : new LocalFeed(targets);
+  env.events.on('request', (record: RequestRecord) => feed.record(record));
   const access: AdminAccessOptions = {
     token: options.adminToken,
     isLoopback: options.isLoopback,
@@ -70,7 +76,7 @@ export async function createControls(apis: readonly LoadedApi[], env: PipelineEn
     sandbox => (clocks ? clocks.now(sandbox) : env.now()),
     sandbox => clocks?.ensure(sandbox),
   );
-  const module = adminApi({ store: env.store, apis, records, journal, coverage, faults, clocks: env.clocks, ids: env.ids, startedAt: Date.now() });
+  const module = adminApi({ store: env.store, apis, records, journal, coverage, faults, feed, clocks: env.clocks, ids: env.ids, startedAt: Date.now() });
   const admin = await loadApi(module, join(specsDir, 'admin.yaml'));
   // The admin API's own requests are neither journaled nor covered, and never get faults.
   // Its own responses carry no sandbox clock.
@@ -80,9 +86,10 @@ export async function createControls(apis: readonly LoadedApi[], env: PipelineEn
     journal,
     coverage,
     records,
+    feed,
     cors: corsMiddleware(apis, options.corsOrigins, `/${ADMIN_PREFIX}`),
     adminApi: admin,
-    admin: [dashboard(access), journalStream(journal, access), adminAccess(access), apiRequestHandler(admin, adminEnv)],
+    admin: [dashboard(access), journalStream(journal, access, feed), adminAccess(access), apiRequestHandler(admin, adminEnv)],
   };
 }
 

@@ -86,6 +86,9 @@ const NONE: never[] = Object.freeze([]) as unknown as never[];
 /** What an entry costs beyond its texts: its object, numbers and short strings. */
 const ENTRY_OVERHEAD = 400;
 
+/** An entry as the journal keeps it (JSON data: a fleet sends it through Redis). */
+export type KeptEntry = { readonly sandbox: string; readonly api: string; readonly operationId?: string; readonly status: number; readonly bytes: number };
+
 /** An entry as kept: texts only, the bodies as (redacted, possibly cut) text. */
 interface Stored extends Omit<JournalEntry, 'requestBody' | 'requestBodyTruncated' | 'response'> {
   body?: string;
@@ -149,9 +152,17 @@ export class RequestJournal {
   }
 
   record(record: RequestRecord): void {
+    this.insert(this.keep(record), ++this.seq);
+  }
+
+  /**
+   * What the journal keeps of a request (redacted, cut to the limits), as plain JSON data: a fleet
+   * sends it to every server's journal (`insert`) with a fleet-wide sequence number.
+   */
+  keep(record: RequestRecord): KeptEntry {
     const { requestBody, requestProblems, responseViolations, requestHeaders, response, ...rest } = record;
     const entry: Stored = {
-      seq: ++this.seq,
+      seq: 0,
       ...rest,
       ...(requestHeaders ? { requestHeaders: keptHeaders(requestHeaders) } : {}),
       path: short(record.path),
@@ -179,11 +190,18 @@ export class RequestJournal {
       entry.response = kept;
     }
     entry.bytes = entrySize(entry);
+    return entry;
+  }
 
-    let list = this.entries.get(record.sandbox);
-    if (list) this.entries.delete(record.sandbox); // re-insert: now the most recently active
+  /** Adds a kept entry with sequence number `seq` (greater than any before). */
+  insert(kept: KeptEntry, seq: number): void {
+    const entry = kept as Stored;
+    entry.seq = seq;
+    if (seq > this.seq) this.seq = seq;
+    let list = this.entries.get(entry.sandbox);
+    if (list) this.entries.delete(entry.sandbox); // re-insert: now the most recently active
     else list = [];
-    this.entries.set(record.sandbox, list);
+    this.entries.set(entry.sandbox, list);
     list.push(entry);
     this.size++;
     this.bytes += entry.bytes;

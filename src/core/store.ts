@@ -271,6 +271,19 @@ export class Store {
     return [...new Set([DEFAULT_SANDBOX, ...this.memory.keys()])];
   }
 
+  /**
+   * Names of the sandboxes that hold changes, plus the default one — over the fleet for a shared
+   * store; `current` also brings each one's state in memory up to date (one round trip each, sent
+   * together).
+   */
+  async allSandboxNames(current = false): Promise<string[]> {
+    if (!this.backend.list) return this.sandboxNames();
+    const names = new Set([...(await this.backend.list()), ...this.memory.keys()]);
+    if (!current) return [...new Set([DEFAULT_SANDBOX, ...names])];
+    await Promise.all([...names].map(name => this.backend.prepare(name, this.memory)));
+    return this.sandboxNames();
+  }
+
   /** Last use and expiry of a sandbox that holds changes; undefined for one that holds none. */
   life(name: string): SandboxLife | undefined {
     const state = this.memory.get(name);
@@ -614,6 +627,36 @@ const overlayDeltas = new WeakMap<object, number>();
 
 const fieldOf = (row: object, field: string): unknown => (row as Record<string, unknown>)[field];
 
+/**
+ * Sets one entry of an overlay — a record, `null` (a tombstone) or `undefined` (no change) —
+ * keeping the overlay's indexes current. A shared backend uses it to apply another server's
+ * changes to memory in place (catching up), rather than reloading the whole sandbox.
+ */
+export function setOverlayEntry(
+  overlay: Record<string, object | null>,
+  key: string,
+  next: object | null | undefined,
+  sizeDelta?: (key: string, row: object | null | undefined) => number,
+): void {
+  const previous = hasOwn(overlay, key) ? overlay[key] : undefined;
+  const delta = overlayDeltas.get(overlay);
+  if (delta !== undefined) {
+    // Without the collection's fixtures at hand, the size is counted again when next asked.
+    if (sizeDelta) overlayDeltas.set(overlay, delta - sizeDelta(key, previous) + sizeDelta(key, next));
+    else overlayDeltas.delete(overlay);
+  }
+  for (const [field, index] of indexesOf(overlay)) {
+    if (previous) index.get(fieldOf(previous, field))?.delete(key);
+    if (next) {
+      const keys = index.get(fieldOf(next, field));
+      if (keys) keys.add(key);
+      else index.set(fieldOf(next, field), new Set([key]));
+    }
+  }
+  if (next === undefined) delete overlay[key];
+  else overlay[key] = next;
+}
+
 /** Records of one collection in one sandbox, keyed by a string id. Records are frozen: replace, don't mutate. */
 export class Collection<T extends object = Row> {
   private readonly base: BaseCollection;
@@ -670,6 +713,8 @@ export class Collection<T extends object = Row> {
   }
 
   /** What a record in the overlay adds to the size: +1 added, -1 deleted fixture, 0 replaced or absent. */
+  private readonly sizeDeltaOf = (key: string, row: object | null | undefined) => this.sizeDelta(key, row as T | null | undefined);
+
   private sizeDelta(key: string, row: T | null | undefined): number {
     if (row === undefined) return 0;
     const inBase = this.base.rows.has(key);
@@ -723,19 +768,7 @@ export class Collection<T extends object = Row> {
   }
 
   private setOverlay(overlay: Record<string, T | null>, key: string, next: T | null | undefined): void {
-    const previous = hasOwn(overlay, key) ? overlay[key] : undefined;
-    const delta = overlayDeltas.get(overlay);
-    if (delta !== undefined) overlayDeltas.set(overlay, delta - this.sizeDelta(key, previous) + this.sizeDelta(key, next));
-    for (const [field, index] of indexesOf(overlay)) {
-      if (previous) index.get(fieldOf(previous, field))?.delete(key);
-      if (next) {
-        const keys = index.get(fieldOf(next, field));
-        if (keys) keys.add(key);
-        else index.set(fieldOf(next, field), new Set([key]));
-      }
-    }
-    if (next === undefined) delete overlay[key];
-    else overlay[key] = next;
+    setOverlayEntry(overlay, key, next, this.sizeDeltaOf);
   }
 
   private overlayIndex(field: string, overlay: Record<string, T | null>): Map<unknown, Set<string>> {

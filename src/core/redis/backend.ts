@@ -6,14 +6,18 @@
 //   P{S}:d   hash of its changes: field `api/collection/key` → record JSON, or `null` (a fixture
 //            record deleted)
 //   P{S}:u   its last use (ms since the epoch)
+//   P{S}:l   its change log: the last LOG_LENGTH change sets, newest first, each the version it
+//            replaced, the version it wrote and the fields it changed (a wholesale replace is
+//            marked instead), so a server that is a few versions behind fetches only those fields
 //   Psandboxes   sorted set of the named sandboxes by last use (the fleet's count for
 //            --max-sandboxes; entries idle past the TTL are dropped before counting)
 // The three keys of a named sandbox expire together after the sandbox TTL (a Redis expiry,
 // renewed on every use); the default sandbox's never do.
 //
 // Each server keeps the sandboxes it served in the store's memory, with the version it read.
-// `prepare` checks that version in one round trip (a Lua script that returns the sandbox's data
-// only when the version differs). `commit` sends a change set as one Lua script that applies it
+// `prepare` checks that version in one round trip (a Lua script that, when the version differs,
+// returns the fields changed since the version this server holds, found by walking the change
+// log, or the sandbox's whole data when the log no longer reaches that far back). `commit` sends a change set as one Lua script that applies it
 // only if the sandbox's version is still the one the handler read; otherwise the change set is
 // rolled back and rejected with StoreConflictError, and the store re-runs the handler against
 // fresh state. Versions are unique ids (server id + sequence), never reused, so a sandbox that
@@ -24,7 +28,7 @@
 // failure of one makes every later one on that sandbox fail too (they are rolled back, newest first).
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { BackendContext } from '../store.js';
+import { setOverlayEntry, type BackendContext } from '../store.js';
 import {
   SandboxLimitError,
   StoreConflictError,
@@ -54,29 +58,35 @@ export interface RedisStoreOptions {
   maxSandboxes: number;
 }
 
+/** Change sets kept in a sandbox's change log (a server further behind reloads the whole sandbox). */
+const LOG_LENGTH = 64;
+/** A change set with more fields is logged as a wholesale change (its reader reloads). */
+const LOG_FIELDS = 256;
+
 /**
  * Applies a change set if every sandbox it checks is still at the expected version, and if it
- * creates no sandbox beyond the limit. KEYS: the index, then per sandbox its v, d, u keys. ARGV:
- * new version, now, limit (0: none), TTL of named sandboxes, then per sandbox: name, expected
+ * creates no sandbox beyond the limit; logs it in each sandbox's change log. KEYS: the index, then
+ * per sandbox its v, d, u, l keys. ARGV: new version, now, limit (0: none), TTL of named
+ * sandboxes, the default sandbox's name, then per sandbox: name, expected
  * version, check ('1'/'0'), its TTL (0: never expires), mode ('p' put, 'r' replace, 'x' drop),
  * field count, fields and values ('' deletes the field).
  * Returns {1}, {0, i} (sandbox i changed meanwhile) or {2} (one sandbox too many).
  */
 const COMMIT = `
 local index = KEYS[1]
-local n = (#KEYS - 1) / 3
+local n = (#KEYS - 1) / 4
 local now = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
 local pos = {}
 local creates = 0
-local a = 5
+local a = 6
 for i = 0, n - 1 do
-  local kv = KEYS[i * 3 + 2]
+  local kv = KEYS[i * 4 + 2]
   if ARGV[a + 2] == '1' then
     local v = redis.call('GET', kv) or ''
     if v ~= ARGV[a + 1] then return {0, i} end
   end
-  if ARGV[a + 4] ~= 'x' and tonumber(ARGV[a + 3]) > 0 and redis.call('EXISTS', kv) == 0 then creates = creates + 1 end
+  if ARGV[a + 4] ~= 'x' and ARGV[a] ~= ARGV[5] and redis.call('EXISTS', kv) == 0 then creates = creates + 1 end
   pos[i] = a
   a = a + 6 + 2 * tonumber(ARGV[a + 5])
 end
@@ -87,41 +97,72 @@ if creates > 0 and limit > 0 then
 end
 for i = 0, n - 1 do
   local b = pos[i]
-  local kv, kd, ku = KEYS[i * 3 + 2], KEYS[i * 3 + 3], KEYS[i * 3 + 4]
+  local kv, kd, ku, kl = KEYS[i * 4 + 2], KEYS[i * 4 + 3], KEYS[i * 4 + 4], KEYS[i * 4 + 5]
   local name = ARGV[b]
   local ttl = tonumber(ARGV[b + 3])
   local mode = ARGV[b + 4]
   if mode == 'x' then
-    redis.call('DEL', kv, kd, ku)
+    redis.call('DEL', kv, kd, ku, kl)
     redis.call('ZREM', index, name)
   else
     if mode == 'r' then redis.call('DEL', kd) end
+    local count = tonumber(ARGV[b + 5])
+    local fields = {}
     local j = b + 6
-    for k = 1, tonumber(ARGV[b + 5]) do
+    for k = 1, count do
       if ARGV[j + 1] == '' then redis.call('HDEL', kd, ARGV[j]) else redis.call('HSET', kd, ARGV[j], ARGV[j + 1]) end
+      if count <= ${LOG_FIELDS} then fields[k] = ARGV[j] end
       j = j + 2
     end
+    local prev = redis.call('GET', kv) or ''
+    local entry
+    if mode == 'r' or count > ${LOG_FIELDS} then entry = cjson.encode({p = prev, n = ARGV[1], r = 1})
+    else entry = cjson.encode({p = prev, n = ARGV[1], f = fields}) end
+    redis.call('LPUSH', kl, entry)
+    redis.call('LTRIM', kl, 0, ${LOG_LENGTH - 1})
     redis.call('SET', kv, ARGV[1])
     redis.call('SET', ku, ARGV[2])
     if ttl > 0 then
       redis.call('PEXPIRE', kv, ttl)
       redis.call('PEXPIRE', kd, ttl)
       redis.call('PEXPIRE', ku, ttl)
-      redis.call('ZADD', index, now, name)
+      redis.call('PEXPIRE', kl, ttl)
     else
       redis.call('PERSIST', kv)
       redis.call('PERSIST', kd)
       redis.call('PERSIST', ku)
+      redis.call('PERSIST', kl)
     end
+    if name ~= ARGV[5] then redis.call('ZADD', index, now, name) end
   end
 end
 return {1, -1}
 `;
 
-/** The sandbox's version, and its data when the version is not the expected one. */
+/**
+ * The sandbox's version; when it is not the expected one, what changed since: {v, fields, values,
+ * last use} when the change log reaches back to the expected version (a value is nil for a field
+ * deleted), else {v, whole data, last use}. ARGV: expected version, '1' to allow a delta.
+ */
 const PREPARE = `
 local v = redis.call('GET', KEYS[1]) or ''
 if v == ARGV[1] then return {v} end
+if ARGV[2] == '1' then
+  local fields, seen, found = {}, {}, false
+  for _, text in ipairs(redis.call('LRANGE', KEYS[4], 0, -1)) do
+    local e = cjson.decode(text)
+    if e.r then break end
+    for _, f in ipairs(e.f) do
+      if not seen[f] then seen[f] = true; fields[#fields + 1] = f end
+    end
+    if e.p == ARGV[1] then found = true; break end
+  end
+  if found then
+    local values = {}
+    for i, f in ipairs(fields) do values[i] = redis.call('HGET', KEYS[2], f) end
+    return {v, fields, values, redis.call('GET', KEYS[3]) or '0'}
+  end
+end
 return {v, redis.call('HGETALL', KEYS[2]), redis.call('GET', KEYS[3]) or '0'}
 `;
 
@@ -134,6 +175,7 @@ if ttl > 0 then
   redis.call('PEXPIRE', KEYS[2], ttl)
   redis.call('PEXPIRE', KEYS[3], ttl)
   redis.call('PEXPIRE', KEYS[4], ttl)
+  redis.call('PEXPIRE', KEYS[5], ttl)
   redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 end
 return 1
@@ -141,9 +183,12 @@ return 1
 
 type Scripted = Redis & {
   sandboxCommit(...args: Array<string | number>): Promise<[number, number]>;
-  sandboxPrepare(kv: string, kd: string, ku: string, expected: string): Promise<[string, string[]?, string?]>;
-  sandboxTouch(index: string, kv: string, kd: string, ku: string, name: string, at: number, ttl: number): Promise<number>;
+  sandboxPrepare(kv: string, kd: string, ku: string, kl: string, expected: string, delta: '0' | '1'): Promise<PrepareReply>;
+  sandboxTouch(index: string, kv: string, kd: string, ku: string, kl: string, name: string, at: number, ttl: number): Promise<number>;
 };
+
+/** {version} when current; {version, data, last use}; or {version, fields, values, last use} (a delta). */
+type PrepareReply = [string, string[]?, ((string | null)[] | string)?, string?];
 
 /** A change set on its way to Redis. */
 interface Pending {
@@ -202,9 +247,9 @@ export class RedisBackend implements StoreBackend {
     return `${this.prefix}sandboxes`;
   }
 
-  private keys(sandbox: string): [string, string, string] {
+  private keys(sandbox: string): [string, string, string, string] {
     const tag = `${this.prefix}{${sandbox}}`;
-    return [`${tag}:v`, `${tag}:d`, `${tag}:u`];
+    return [`${tag}:v`, `${tag}:d`, `${tag}:u`, `${tag}:l`];
   }
 
   private knownOf(sandbox: string): Known {
@@ -229,20 +274,32 @@ export class RedisBackend implements StoreBackend {
   }
 
   async prepare(sandbox: string, memory: Map<string, SandboxState>): Promise<void> {
+    let delta = true;
     for (;;) {
       const known = this.knownOf(sandbox);
       const expected = this.expected(known);
-      let reply: [string, string[]?, string?];
+      let reply: PrepareReply;
       try {
-        reply = await this.redis.sandboxPrepare(...this.keys(sandbox), expected);
+        reply = await this.redis.sandboxPrepare(...this.keys(sandbox), expected, delta && expected !== STALE ? '1' : '0');
       } catch (error) {
         throw unavailable(error);
       }
       // Every change set sent before this check has had its reply by now (one connection, in order).
-      const [version, fields, lastUsed] = reply;
+      const [version, fields, values, lastUsed] = reply;
       if (!fields) {
         if (known.version === version) return; // current (change sets sent since build on it)
         continue; // a change set sent before this check failed: check again, which reloads
+      }
+      if (reply.length === 4) {
+        // What changed since `expected`. Memory holds exactly that version only if every change
+        // set sent before the check succeeded and none is on its way now; otherwise reload.
+        if (known.version !== expected || known.pending.length) {
+          delta = false;
+          continue;
+        }
+        applyDelta(memory, sandbox, fields, values as (string | null)[], Number(lastUsed) || Date.now());
+        known.version = version;
+        return;
       }
       // Another server changed it (or it expired): install what Redis holds. Change sets still on
       // their way were computed on the old state; they cannot succeed (they expect an older version).
@@ -250,7 +307,7 @@ export class RedisBackend implements StoreBackend {
       known.pending = [];
       known.version = version;
       if (version === '') memory.delete(sandbox);
-      else memory.set(sandbox, { changes: parseChanges(fields), lastUsed: Number(lastUsed) || Date.now() });
+      else memory.set(sandbox, { changes: parseChanges(fields), lastUsed: Number(values) || Date.now() });
       return;
     }
   }
@@ -279,7 +336,7 @@ export class RedisBackend implements StoreBackend {
       }
     }
     const keys: string[] = [this.indexKey];
-    const args: Array<string | number> = [id, set.at, this.options.maxSandboxes, this.options.sandboxTtlMs];
+    const args: Array<string | number> = [id, set.at, this.options.maxSandboxes, this.options.sandboxTtlMs, this.options.defaultSandbox];
     const sandboxes = [...bySandbox.keys()];
     const pending: Pending = { set, id, sandboxes, undone: false, detached: false };
     for (const [sandbox, entry] of bySandbox) {
@@ -351,6 +408,15 @@ export class RedisBackend implements StoreBackend {
     this.track(done);
   }
 
+  async list(): Promise<string[]> {
+    try {
+      if (this.options.sandboxTtlMs > 0) await this.redis.zremrangebyscore(this.indexKey, '-inf', String(Date.now() - this.options.sandboxTtlMs));
+      return await this.redis.zrange(this.indexKey, '0', '-1');
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
   private track(promise: Promise<unknown>): void {
     const settled = promise.then(
       () => undefined,
@@ -370,6 +436,31 @@ export class RedisBackend implements StoreBackend {
   }
 }
 
+/** Applies the fields another server changed (a value is null for a field it deleted) to memory in place. */
+function applyDelta(memory: Map<string, SandboxState>, sandbox: string, fields: string[], values: (string | null)[], lastUsed: number): void {
+  let state = memory.get(sandbox);
+  if (!state) memory.set(sandbox, (state = { changes: dict(), lastUsed }));
+  state.lastUsed = lastUsed;
+  const { changes } = state;
+  for (let i = 0; i < fields.length; i++) {
+    const split = splitField(fields[i]);
+    if (!split) continue;
+    const [api, collection, key] = split;
+    if (!hasOwn(changes, api)) changes[api] = dict();
+    if (!hasOwn(changes[api], collection)) changes[api][collection] = dict();
+    const value = values[i];
+    const row = value === null ? undefined : (JSON.parse(value) as Row | null);
+    setOverlayEntry(changes[api][collection], key, row === null || row === undefined ? row : deepFreeze(row));
+  }
+}
+
+function splitField(field: string): [string, string, string] | undefined {
+  const first = field.indexOf('/');
+  const second = field.indexOf('/', first + 1);
+  if (first === -1 || second === -1) return undefined;
+  return [field.slice(0, first), field.slice(first + 1, second), field.slice(second + 1)];
+}
+
 function fieldOf(api: string, collection: string, key: string): string {
   return `${api}/${collection}/${key}`;
 }
@@ -378,13 +469,9 @@ function fieldOf(api: string, collection: string, key: string): string {
 export function parseChanges(flat: string[]): SandboxChanges {
   const changes = dict<SandboxChanges[string]>();
   for (let i = 0; i < flat.length; i += 2) {
-    const field = flat[i];
-    const first = field.indexOf('/');
-    const second = field.indexOf('/', first + 1);
-    if (first === -1 || second === -1) continue;
-    const api = field.slice(0, first);
-    const collection = field.slice(first + 1, second);
-    const key = field.slice(second + 1);
+    const split = splitField(flat[i]);
+    if (!split) continue;
+    const [api, collection, key] = split;
     if (!hasOwn(changes, api)) changes[api] = dict();
     if (!hasOwn(changes[api], collection)) changes[api][collection] = dict();
     const row = JSON.parse(flat[i + 1]) as Row | null;
@@ -393,7 +480,7 @@ export function parseChanges(flat: string[]): SandboxChanges {
   return changes;
 }
 
-function unavailable(error: unknown): StoreUnavailableError {
+export function unavailable(error: unknown): StoreUnavailableError {
   if (error instanceof StoreUnavailableError) return error;
   return new StoreUnavailableError(
     `Redis is unavailable: ${oneLine(error)}`,
@@ -407,8 +494,8 @@ export function redisBackend(options: RedisStoreOptions) {
   return async (context: BackendContext): Promise<{ backend: RedisBackend; seed: number }> => {
     const redis = createConnection(target, 'banking-api-sandbox') as Scripted;
     redis.defineCommand('sandboxCommit', { lua: COMMIT });
-    redis.defineCommand('sandboxPrepare', { numberOfKeys: 3, lua: PREPARE });
-    redis.defineCommand('sandboxTouch', { numberOfKeys: 4, lua: TOUCH });
+    redis.defineCommand('sandboxPrepare', { numberOfKeys: 4, lua: PREPARE });
+    redis.defineCommand('sandboxTouch', { numberOfKeys: 5, lua: TOUCH });
     await connectOrFail(redis, target);
     const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     // The fixture seed is the deployment's: the first server stores it, the others must match.

@@ -72,6 +72,8 @@ export interface StoreBackend {
    * waits for it, and a backend may write it lazily.
    */
   touch(sandbox: string, at: number): void;
+  /** A shared backend: the names of the named sandboxes it holds (other servers' too). */
+  list?(): Promise<string[]>;
   /** Settles when everything committed so far is durable (or rolled back). */
   flush(): Promise<void>;
   /** Flushes, then releases files or connections. */

@@ -1,0 +1,218 @@
+// The controls of a fleet: every server's journal entries, coverage counts, journal and coverage
+// clears and fault rules go through one Redis stream (`P`controls), which every server reads into
+// its own journal, coverage and rules — so each server shows the whole fleet's requests, and a rule
+// set through any server applies on all of them.
+//
+// The stream is bounded like the journal: at most `total` entries and `totalBytes` bytes (each
+// entry counted as the journal counts it; its bodies are cut to the journal's limits). A Lua
+// script adds an entry with the next fleet-wide sequence number (the journal's `seq`) and trims the
+// oldest. Fault rules are also kept in a hash (`P`faults), so a server that starts later gets them
+// all; the journal and coverage it starts with are what the stream still holds.
+//
+// Each server reads the stream on one connection of its own, blocked in XREAD (one per server,
+// whatever the number of clients waiting for the journal); a read of the controls first catches
+// up with one XRANGE on the main connection, so what any server acknowledged before is seen.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { RequestRecord } from '../pipeline.js';
+import type { ControlsFeed, FeedTargets } from '../../controls/feed.js';
+import type { FaultSettings } from '../../controls/faults.js';
+import type { JournalLimits, KeptEntry } from '../../controls/journal.js';
+import { connectOrFail, createConnection, DEFAULT_KEY_PREFIX, parseRedisUrl } from './connection.js';
+import { unavailable } from './backend.js';
+
+/**
+ * Adds an event to the stream and trims it. KEYS: stream, sequence, bytes, fault rules. ARGV:
+ * event JSON, its bytes, most entries, most bytes, then for a fault rule change the sandbox and
+ * its settings ('' clears them). Returns the event's sequence number.
+ */
+const ADD = `
+if ARGV[5] then
+  if ARGV[6] == '' then redis.call('HDEL', KEYS[4], ARGV[5]) else redis.call('HSET', KEYS[4], ARGV[5], ARGV[6]) end
+end
+local seq = redis.call('INCR', KEYS[2])
+redis.call('XADD', KEYS[1], '*', 'q', seq, 'b', ARGV[2], 'e', ARGV[1])
+local bytes = redis.call('INCRBY', KEYS[3], ARGV[2])
+local len = redis.call('XLEN', KEYS[1])
+local maxLen, maxBytes = tonumber(ARGV[3]), tonumber(ARGV[4])
+while len > 1 and (len > maxLen or bytes > maxBytes) do
+  local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
+  local fields = oldest[2]
+  local b = 0
+  for i = 1, #fields, 2 do if fields[i] == 'b' then b = tonumber(fields[i + 1]) end end
+  redis.call('XDEL', KEYS[1], oldest[1])
+  bytes = redis.call('DECRBY', KEYS[3], b)
+  len = len - 1
+end
+return seq
+`;
+
+type Event =
+  | { t: 'r'; e: KeptEntry }
+  | { t: 'cj'; s: string }
+  | { t: 'cc'; s?: string }
+  | { t: 'f'; s: string; f: FaultSettings };
+
+type Scripted = Redis & { controlsAdd(...args: Array<string | number>): Promise<number> };
+type StreamEntry = [id: string, fields: string[]];
+
+/** Entries read at once. */
+const BATCH = 1000;
+/** How long the reader blocks in one XREAD (it loops). */
+const BLOCK_MS = 5000;
+
+export interface RedisFeedOptions {
+  url: string;
+  keyPrefix?: string;
+  limits: JournalLimits;
+}
+
+export class RedisFeed implements ControlsFeed {
+  readonly kind = 'redis';
+  private lastId = '0-0';
+  private closed = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly keys: string[];
+  private loop: Promise<void> | undefined;
+
+  private constructor(
+    private readonly redis: Scripted,
+    private readonly reader: Redis,
+    prefix: string,
+    private readonly limits: JournalLimits,
+    private readonly targets: FeedTargets,
+  ) {
+    this.keys = [`${prefix}controls`, `${prefix}controls:seq`, `${prefix}controls:bytes`, `${prefix}faults`];
+  }
+
+  /** Connects (twice: one connection blocks reading), loads the fault rules and the stream, starts reading. */
+  static async open(options: RedisFeedOptions, targets: FeedTargets): Promise<RedisFeed> {
+    const target = parseRedisUrl(options.url);
+    const redis = createConnection(target, 'banking-api-sandbox controls') as Scripted;
+    redis.defineCommand('controlsAdd', { numberOfKeys: 4, lua: ADD });
+    const reader = createConnection(target, 'banking-api-sandbox controls reader');
+    // The reader blocks for BLOCK_MS at a time: its commands must not time out sooner.
+    reader.options.commandTimeout = undefined;
+    await connectOrFail(redis, target);
+    await connectOrFail(reader, target);
+    const feed = new RedisFeed(redis, reader, options.keyPrefix ?? DEFAULT_KEY_PREFIX, options.limits, targets);
+    for (const [sandbox, settings] of Object.entries(await redis.hgetall(feed.keys[3]))) {
+      try {
+        targets.faults.set(sandbox, JSON.parse(settings) as FaultSettings);
+      } catch {
+        // not ours to judge: the next change of that sandbox's rules replaces it
+      }
+    }
+    await feed.catchUp();
+    feed.loop = feed.read();
+    return feed;
+  }
+
+  record(record: RequestRecord): void {
+    const kept = this.targets.journal.keep(record);
+    // Best effort, like the journal itself: an entry Redis cannot take (it is away) is not kept.
+    this.track(this.add({ t: 'r', e: kept }, kept.bytes).catch(() => undefined));
+  }
+
+  /** Rejects with StoreUnavailableError (a 503) while Redis is away. */
+  sync(): Promise<void> {
+    return this.catchUp().catch(error => {
+      throw unavailable(error);
+    });
+  }
+
+  clearJournal(sandbox: string): Promise<void> {
+    return this.addAndSync({ t: 'cj', s: sandbox });
+  }
+
+  clearCoverage(sandbox: string | undefined): Promise<void> {
+    return this.addAndSync(sandbox === undefined ? { t: 'cc' } : { t: 'cc', s: sandbox });
+  }
+
+  setFaults(sandbox: string, settings: FaultSettings): Promise<void> {
+    return this.addAndSync({ t: 'f', s: sandbox, f: settings }, [sandbox, settings.rules.length ? JSON.stringify(settings) : '']);
+  }
+
+  async close(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+    this.closed = true;
+    this.reader.disconnect();
+    await this.loop;
+    this.redis.disconnect();
+  }
+
+  private async addAndSync(event: Event, faults?: [string, string]): Promise<void> {
+    try {
+      await this.add(event, 200, faults);
+      await this.catchUp();
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  private add(event: Event, bytes: number, faults: [string, string] = ['', '']): Promise<number> {
+    const extra = faults[0] === '' ? [] : faults;
+    return this.redis.controlsAdd(...this.keys, JSON.stringify(event), bytes, this.limits.total, this.limits.totalBytes, ...extra);
+  }
+
+  /** Reads what the stream holds beyond what this server applied. */
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const entries = (await this.redis.xrange(this.keys[0], `(${this.lastId}`, '+', 'COUNT', BATCH)) as StreamEntry[];
+      this.apply(entries);
+      if (entries.length < BATCH) return;
+    }
+  }
+
+  /** The reader: blocks in XREAD for new entries, applies them, again until closed. */
+  private async read(): Promise<void> {
+    while (!this.closed) {
+      try {
+        const reply = (await this.reader.xread('COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys[0], this.lastId)) as Array<[string, StreamEntry[]]> | null;
+        if (reply) this.apply(reply[0][1]);
+      } catch {
+        if (this.closed) return;
+        await sleep(500); // Redis is away: the connection reconnects by itself
+      }
+    }
+  }
+
+  private apply(entries: StreamEntry[]): void {
+    const { journal, coverage, faults } = this.targets;
+    for (const [id, fields] of entries) {
+      if (compareIds(id, this.lastId) <= 0) continue; // the reader and a catch-up may both bring it
+      this.lastId = id;
+      let seq = 0;
+      let event: Event | undefined;
+      for (let i = 0; i < fields.length; i += 2) {
+        if (fields[i] === 'q') seq = Number(fields[i + 1]);
+        else if (fields[i] === 'e') {
+          try {
+            event = JSON.parse(fields[i + 1]) as Event;
+          } catch {
+            event = undefined;
+          }
+        }
+      }
+      if (!event) continue;
+      if (event.t === 'r') {
+        journal.insert(event.e, seq);
+        coverage.record(event.e);
+      } else if (event.t === 'cj') journal.clear(event.s);
+      else if (event.t === 'cc') coverage.clear(event.s);
+      else if (event.t === 'f') faults.set(event.s, event.f);
+    }
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.inFlight.add(promise);
+    void promise.finally(() => this.inFlight.delete(promise));
+  }
+}
+
+/** Orders stream ids (`ms-n`). */
+function compareIds(a: string, b: string): number {
+  const [am, an] = a.split('-').map(Number);
+  const [bm, bn] = b.split('-').map(Number);
+  return am - bm || an - bn;
+}

@@ -125,30 +125,20 @@ describe('validation: a 400 naming the field', () => {
   const put = (b: unknown) => request(app).put(EXAMPLE).set(AUTH).send(b as object);
 
   test.each([
-    ['an e-mail without @', { email: 'piet.bakkerijjansen.nl' }, 'body.email', /must match format "email"/],
-    ['an e-mail without a domain', { email: 'piet@localhost' }, 'body.email', /must match format "email"/],
     ['an e-mail over 254 characters', { email: `${'p'.repeat(250)}@x.nl` }, 'body.email', /more than 254/],
-    ['a phone with +', { phone: '+31201234567' }, 'body.phone', /must match pattern/],
-    ['a phone with spaces', { phone: '31 20 1234567' }, 'body.phone', /must match pattern/],
-    ['a phone of 6 digits', { phone: '312012' }, 'body.phone', /must match pattern/],
-    ['a phone of 16 digits', { phone: '3120123456789012' }, 'body.phone', /must match pattern/],
     ['a phone that is a number', { phone: 31201234567 }, 'body.phone', /must be string/],
-    ['a premise that is a string', { address: { premise: '58' } }, 'body.address.premise', /must be integer/],
-    ['a premise with a fraction', { address: { premise: 5.5 } }, 'body.address.premise', /must be integer/],
-    ['a negative premise', { address: { premise: -1 } }, 'body.address.premise', /must be >= 0/],
-    ['a lower-case country', { address: { country: 'nl' } }, 'body.address.country', /must match pattern/],
-    ['an alpha-3 country', { address: { country: 'NLD' } }, 'body.address.country', /must match pattern/],
-    ['a country that is not assigned', { address: { country: 'XX' } }, 'body.address.country', /"XX" is not an ISO 3166-1 alpha-2 country code/],
-    ['UK instead of GB', { address: { country: 'UK' } }, 'body.address.country', /"UK" is not an ISO 3166-1 alpha-2/],
-    ['a company over 200 characters', { company: 'x'.repeat(201) }, 'body.company', /more than 200 characters/],
-    ['a first name over 100 characters', { first_name: 'x'.repeat(101) }, 'body.first_name', /more than 100 characters/],
-    ['an empty last name', { last_name: '' }, 'body.last_name', /fewer than 1 characters/],
-    ['a sub_premise over 20 characters', { address: { sub_premise: 'x'.repeat(21) } }, 'body.address.sub_premise', /more than 20 characters/],
-    ['a postal code over 16 characters', { address: { postal_code: 'x'.repeat(17) } }, 'body.address.postal_code', /more than 16 characters/],
-    ['a street over 100 characters', { address: { thoroughfare: 'x'.repeat(101) } }, 'body.address.thoroughfare', /more than 100 characters/],
+    ['a phone over 32 characters', { phone: '3'.repeat(33) }, 'body.phone', /more than 32 characters/],
+    ['a country over 100 characters', { address: { country: 'N'.repeat(101) } }, 'body.address.country', /more than 100 characters/],
     ['an unknown property', { nickname: 'PJ' }, 'body.nickname', /additional properties; found 'nickname'/],
     ['an unknown address property', { address: { street: 'Damrak' } }, 'body.address.street', /additional properties; found 'street'/],
     ['a read-only id', { id: 'customer_1' }, 'body.id', /additional properties; found 'id'/],
+    ['a premise that is a string', { address: { premise: '58' } }, 'body.address.premise', /must be integer/],
+    ['a premise with a fraction', { address: { premise: 5.5 } }, 'body.address.premise', /must be integer/],
+    ['a company over 200 characters', { company: 'x'.repeat(201) }, 'body.company', /more than 200 characters/],
+    ['a first name over 100 characters', { first_name: 'x'.repeat(101) }, 'body.first_name', /more than 100 characters/],
+    ['a sub_premise over 20 characters', { address: { sub_premise: 'x'.repeat(21) } }, 'body.address.sub_premise', /more than 20 characters/],
+    ['a postal code over 16 characters', { address: { postal_code: 'x'.repeat(17) } }, 'body.address.postal_code', /more than 16 characters/],
+    ['a street over 100 characters', { address: { thoroughfare: 'x'.repeat(101) } }, 'body.address.thoroughfare', /more than 100 characters/],
   ])('%s', async (_, change, field, message) => {
     for (const send of [post, put]) {
       const res = await send({ ...body, ...change, address: { ...body.address, ...(change as { address?: object }).address } });
@@ -160,14 +150,22 @@ describe('validation: a 400 naming the field', () => {
   });
 
   test('every failing field is named at once', async () => {
-    const res = await post({ email: 'nope', phone: 'call me', address: { premise: 'one' } });
+    const res = await post({ email: 7, phone: 31201234567, address: { premise: 'one' } });
     expect(expectError(res, 400, 'invalid_request').sort()).toEqual(['body.address.premise', 'body.email', 'body.phone']);
   });
 
-  test('a customer without a company or name', async () => {
-    const res = await post({ email: 'someone@example.nl' });
-    expect(expectError(res, 400, 'invalid_request')).toEqual(['body.company']);
-    expect(res.body.message).toMatch(/a customer needs a name/);
+  test.each([
+    ['no field at all (every field is optional)', {}, {}],
+    ['no company or name', { email: 'someone@example.nl' }, { email: 'someone@example.nl' }],
+    ['an e-mail the sandbox would not call one', { email: 'piet@localhost' }, { email: 'piet@localhost' }],
+    ['a phone in print format', { phone: '+31 20 123 4567' }, { phone: '+31 20 123 4567' }],
+    ['an empty last name', { last_name: '' }, { last_name: '' }],
+    ['a negative premise and any country', { address: { premise: -1, country: 'Netherlands' } }, { address: { premise: -1, country: 'Netherlands' } }],
+  ])('what the page does not rule out is accepted: %s', async (_, sent, stored) => {
+    for (const send of [post, put]) {
+      const res = await send(sent);
+      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { id: expect.stringMatching(/^customer_/), ...stored, created: expect.any(String) } });
+    }
   });
 
   test.each([

@@ -111,7 +111,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description A postal address. Every field is optional; the length limits are the sandbox's. */
+        /**
+         * @description A postal address. Every field is optional. The provider's page states no rule on them: the
+         *     sandbox checks only their JSON types (as the page's example has them) and bounds their
+         *     lengths (its own limits, so what a client stores stays bounded). A property the page does
+         *     not show is refused (400 naming it), so a misspelt field is not silently dropped.
+         */
         Address: {
             /**
              * @description House number.
@@ -143,14 +148,16 @@ export interface components {
              */
             state?: string;
             /**
-             * @description ISO 3166-1 alpha-2 country code; the sandbox also checks that the code is assigned (or `XK`, Kosovo).
+             * @description Country, as an ISO 3166-1 alpha-2 code in the provider's example.
              * @example NL
              */
             country?: string;
         };
         /**
-         * @description The writable fields of a customer (the provider calls it "PSU creation customer type"). All are
-         *     optional, but a customer needs a `company` or a `first_name` or `last_name` (inferred).
+         * @description The writable fields of a customer (the provider calls it "PSU creation customer type"). All
+         *     are optional, as the provider's page says, and no rule it does not state refuses one: the
+         *     sandbox checks their JSON types and bounds their lengths (its own limits). A property the
+         *     page does not show is refused (400 naming it), so a misspelt field is not silently dropped.
          */
         CustomerInput: {
             /** @description Company name */
@@ -166,13 +173,12 @@ export interface components {
              */
             last_name?: string;
             /**
-             * Format: email
              * @description Email address of the customer
              * @example john.doe@gmail.com
              */
             email?: string;
             /**
-             * @description Phone number in international form, digits only, country code first, no `+`.
+             * @description Phone number; the provider's example writes it as digits, country code first, without `+`.
              * @example 318000201068
              */
             phone?: string;
@@ -258,15 +264,15 @@ export interface components {
         };
         FieldError: {
             /**
-             * @description Where the offending value is, e.g. `body.address.country`, `query.size`, `path.customerId`.
-             * @example body.address.country
+             * @description Where the offending value is, e.g. `body.address.premise`, `header.authorization`.
+             * @example body.address.premise
              */
             field: string;
-            /** @example "XX" is not an ISO 3166-1 alpha-2 country code */
+            /** @example must be integer */
             message: string;
             /**
-             * @description The rule that failed, e.g. `required`, `format`, `pattern`, `maxLength`, `country`.
-             * @example country
+             * @description The rule that failed, e.g. `required`, `type`, `maxLength`.
+             * @example type
              */
             rule?: string;
         };
@@ -336,12 +342,12 @@ export interface components {
                  * @example {
                  *       "status": 400,
                  *       "error": "invalid_request",
-                 *       "message": "body.email must match format \"email\"",
+                 *       "message": "body.address.premise must be integer",
                  *       "errors": [
                  *         {
-                 *           "field": "body.email",
-                 *           "message": "must match format \"email\"",
-                 *           "rule": "format"
+                 *           "field": "body.address.premise",
+                 *           "message": "must be integer",
+                 *           "rule": "type"
                  *         }
                  *       ],
                  *       "request_id": "0b8f5d2e-6a1c-4e3b-9f7d-2c5a8e1b4d6f"

@@ -1,8 +1,8 @@
-// bankingservice.ai customers: the business rules, independent of HTTP. Formats and lengths are
+// bankingservice.ai customers: the business rules, independent of HTTP. Types and lengths are
 // checked by Prism against the spec before a request gets here; this class keeps what a schema
-// cannot say (profiles own their customers, assigned country codes, a customer has a name).
+// cannot say (profiles own their customers). The provider's page states no rule on the fields
+// (all optional), so none refuses a customer.
 import { randomIds, type IdSource } from '../../core/ids.js';
-import countries from 'i18n-iso-countries/index.js';
 import type { AdminWrite } from '../../core/api-module.js';
 import { HttpProblem, invalidField, problem } from '../../core/problem.js';
 import type { ApiData, Collection } from '../../core/store.js';
@@ -29,13 +29,6 @@ export type CustomerPage = Schemas['CustomerPage'];
 
 const ADDRESS_FIELDS = ['premise', 'sub_premise', 'building', 'postal_code', 'thoroughfare', 'locality', 'state', 'country'] as const;
 const WRITABLE_FIELDS = ['company', 'first_name', 'last_name', 'email', 'phone'] as const;
-const assignedCountries = new Set(Object.keys(countries.getAlpha2Codes()));
-
-/** True for an assigned ISO 3166-1 alpha-2 code (upper case), plus `XK` (Kosovo) as the list has it. */
-export function isCountryCode(code: string): boolean {
-  return assignedCountries.has(code);
-}
-
 /** A new id with the provider's prefix: `customer_` and 24 hex digits. */
 export function newId(prefix: 'customer' | 'profile', ids: IdSource = randomIds): string {
   return `${prefix}_${ids.hex(12)}`;
@@ -56,17 +49,6 @@ function writable(input: CustomerInput): CustomerInput {
 /** The customer as the API shows it: documented fields in documented order, no `profile_id`. */
 export function present(customer: StoredCustomer): Customer {
   return { id: customer.id, ...writable(customer), created: customer.created };
-}
-
-/** Rules on the writable fields that the spec's schema cannot express. */
-export function checkCustomerFields(input: CustomerInput): void {
-  if (input.company === undefined && input.first_name === undefined && input.last_name === undefined) {
-    throw invalidField('body.company', 'is required when first_name and last_name are absent: a customer needs a name', 'name');
-  }
-  const country = input.address?.country;
-  if (country !== undefined && !isCountryCode(country)) {
-    throw invalidField('body.address.country', `"${country}" is not an ISO 3166-1 alpha-2 country code`, 'country');
-  }
 }
 
 export class Customers {
@@ -105,7 +87,6 @@ export class Customers {
   /** Creates a customer; in a profile that does not exist, a 400 (the operation documents no 404). */
   create(profileId: string, input: CustomerInput): Customer {
     this.requireProfile(profileId, 400);
-    checkCustomerFields(input);
     const customer: StoredCustomer = { id: newId('customer', this.ids), profile_id: profileId, ...writable(input), created: this.now().toISOString() };
     void this.customers.put(customer.id, customer);
     return present(customer);
@@ -114,7 +95,6 @@ export class Customers {
   /** Replaces every writable field: one left out of `input` is removed. `id` and `created` stay. */
   replace(profileId: string, customerId: string, input: CustomerInput): Customer {
     const current = this.requireCustomer(profileId, customerId, 400);
-    checkCustomerFields(input);
     const customer: StoredCustomer = { id: current.id, profile_id: current.profile_id, ...writable(input), created: current.created };
     void this.customers.put(customer.id, customer);
     return present(customer);
@@ -129,7 +109,7 @@ export class Customers {
 
   /**
    * The rules for a record written through the admin data API: a customer must belong to an
-   * existing profile and follow the field rules; a profile that still has customers stays.
+   * existing profile; a profile that still has customers stays.
    */
   checkAdminWrite(write: AdminWrite): object | null {
     if (write.collection === 'customers' && write.record) {
@@ -137,7 +117,6 @@ export class Customers {
       if (!this.profiles.has(customer.profile_id)) {
         throw invalidField('body.profile_id', `"${customer.profile_id}" is not a profile of this sandbox`, 'profile');
       }
-      checkCustomerFields(customer);
     }
     if (write.collection === 'profiles' && !write.record) {
       const count = this.customers.where('profile_id', write.key).length;

@@ -3,7 +3,7 @@
 // one problem per item. The memory test proper is `npm run test:memory` (scripts/memory.ts).
 import request from 'supertest';
 import { EXAMPLE } from '../src/apis/payex/fixtures.js';
-import { ALL_PROBLEMS_UP_TO_BYTES } from '../src/core/prism.js';
+import { ALL_PROBLEMS_UP_TO_BYTES, clearVerdictCache, verdictCacheStats } from '../src/core/prism.js';
 import { MAX_PROBLEMS, MORE_PROBLEMS_RULE } from '../src/core/problem.js';
 import { testApp } from './helpers.js';
 
@@ -61,4 +61,16 @@ test('a valid body over 16 KiB still passes, and its problems are still found (a
   const res = await request(app).put('/__sandbox/sandboxes/mem/snapshot').set('content-type', 'application/json').send(`["${long}"]`).expect(400);
   expect(JSON.stringify(res.body)).toContain('must be object');
   expect(JSON.stringify(res.body)).toContain('checked up to its first problem');
+});
+
+test("Prism's verdict cache names long bodies by their digest: remembering a verdict costs ~100s of bytes, not the body", async () => {
+  const { app } = await testApp();
+  clearVerdictCache();
+  for (let i = 0; i < 20; i++) {
+    const body = JSON.stringify({ token: `t${i}`, note: 'x'.repeat(8 * 1024) });
+    await request(app).post(CARDS).set(auth).set('content-type', 'application/json').send(body).expect(400);
+  }
+  const { entries, size } = verdictCacheStats();
+  expect(entries).toBeGreaterThanOrEqual(20);
+  expect(size / entries).toBeLessThan(2048);
 });

@@ -5,6 +5,7 @@
 // Each step is a pure function of the parts of the request or response it reads, so its verdict
 // is remembered (a bounded LRU) and reused for identical input: Prism judges every distinct
 // request and response once; repeats (a client polling, a CI suite) cost a lookup.
+import { hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { IHttpOperation, IHttpOperationResponse } from '@stoplight/types';
 import type { IHttpRequest, IHttpResponse } from '@stoplight/prism-http';
@@ -170,6 +171,12 @@ export function clearVerdictCache(): void {
 
 /** Bodies larger than this are validated every time rather than remembered. */
 const MAX_REMEMBERED_BODY = 256 * 1024;
+/**
+ * Longer bodies are named in verdict keys by their SHA-256, not by their text: the cache then keeps
+ * ~100 bytes per verdict rather than up to 64 MB of request and response bodies.
+ */
+const LITERAL_KEY_BODY = 512;
+const bodyKey = (text: string) => (text.length <= LITERAL_KEY_BODY ? text : `\u0001${hash('sha256', text, 'base64')}`);
 
 const identities = new WeakMap<object, number>();
 let lastIdentity = 0;
@@ -258,7 +265,7 @@ export function validateRequest(operation: Operation, request: PrismRequest, raw
   const declared = (operation.request?.headers ?? []).map(h => headers[h.name.toLowerCase()] ?? '').join('\0');
   const key =
     raw.body === undefined || raw.body.length <= MAX_REMEMBERED_BODY
-      ? `input\0${idOf(operation)}\0${request.url.path}\0${raw.query}\0${declared}\0${headers['content-type'] ?? ''}\0${headers['content-length'] ?? ''}\0${raw.body ?? ''}`
+      ? `input\0${idOf(operation)}\0${request.url.path}\0${raw.query}\0${declared}\0${headers['content-type'] ?? ''}\0${headers['content-length'] ?? ''}\0${bodyKey(raw.body ?? '')}`
       : undefined;
   return remembered(key, () => {
     stopAtFirstProblem = raw.body !== undefined && raw.body.length > ALL_PROBLEMS_UP_TO_BYTES;
@@ -301,7 +308,7 @@ export function validateResponse(operation: Operation, response: IHttpResponse, 
   // Error bodies carry a fresh request id in most providers' envelopes: no use remembering them.
   const key =
     bodyText !== undefined && bodyText.length <= MAX_REMEMBERED_BODY && response.statusCode < 400
-      ? `output\0${idOf(operation)}\0${response.statusCode}\0${mediaType ?? ''}\0${bodyText}`
+      ? `output\0${idOf(operation)}\0${response.statusCode}\0${mediaType ?? ''}\0${bodyKey(bodyText)}`
       : undefined;
   const bodyViolations = remembered(key, () => {
     const violations: Diagnostic[] = [];

@@ -8,7 +8,7 @@
 // unexpected server error appears.
 //
 //   npm run build && tsx scripts/memory.ts [--requests 20000] [--concurrency 8] [--max-rss-mb 300]
-//                                          [--heap-snapshot <file>] [--trace-gc]
+//                                          [--heap-snapshot <file>] [--trace-gc] [--node-flags '<flags>']
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -58,6 +58,8 @@ const { values } = parseArgs({
     'max-rss-mb': { type: 'string', default: '300' },
     'heap-snapshot': { type: 'string' },
     'trace-gc': { type: 'boolean', default: false },
+    /** Extra Node/V8 flags for the server, to try a setting (e.g. `--node-flags=--max-semi-space-size=8`). */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const total = Number(values.requests);
@@ -68,6 +70,7 @@ const server = spawn(
   [
     '--expose-gc',
     ...(values['trace-gc'] ? ['--trace-gc'] : []),
+    ...values['node-flags'].split(' ').filter(Boolean),
     '--import',
     `data:text/javascript,${encodeURIComponent(SAMPLER)}`,
     join(packageRoot, 'dist/cli.js'),

@@ -71,6 +71,54 @@ describe('collections over fixtures', () => {
     expect(kept.size).toBe(3);
   });
 
+  test('oldestFirst() reads records in the order they were first written, lazily, through every kind of change', async () => {
+    const store = await track(open());
+    const things = () => store.sandbox('ordered').collection<{ id: string; n: number }>('demo', 'things');
+    const order = () => [...things().oldestFirst()].map(([key]) => key);
+    const kept = things();
+    await kept.put('x', { id: 'x', n: 1 });
+    await kept.put('y', { id: 'y', n: 2 });
+    expect(order()).toEqual(['a', 'b', 'c', 'x', 'y']); // fixtures first, then as entries() has them
+    expect(order()).toEqual([...kept.entries()].map(([key]) => key));
+    await kept.put('z', { id: 'z', n: 3 });
+    await kept.put('x', { id: 'x', n: 4 }); // written again: keeps its place
+    kept.remove('b'); // a fixture record: gone from the order
+    kept.remove('y');
+    await kept.put('y', { id: 'y', n: 5 }); // deleted, then written again: last
+    expect(order()).toEqual(['a', 'c', 'x', 'z', 'y']);
+    // a rolled-back change set leaves the order as the records are
+    await expect(
+      store.transact('ordered', () => {
+        void kept.put('w', { id: 'w', n: 6 });
+        kept.remove('x');
+        throw new Error('refused after writing');
+      }),
+    ).rejects.toThrow('refused after writing');
+    expect(order()).toEqual([...kept.entries()].map(([key]) => key));
+    // removing while iterating, oldest first
+    for (const [key] of kept.oldestFirst()) if (key !== 'y') kept.remove(key);
+    expect(order()).toEqual(['y']);
+
+    // Lazy: with 5,000 added records, reading the oldest one lists no keys (entries() lists them all).
+    for (let i = 0; i < 5000; i++) void kept.put(`k${i}`, { id: `k${i}`, n: i });
+    await store.flush();
+    expect(kept.oldestFirst().next().value![0]).toBe('y');
+    const keys = jest.spyOn(Object, 'keys');
+    try {
+      for (let i = 0; i < 100; i++) {
+        const [oldest] = kept.oldestFirst().next().value!;
+        kept.remove(oldest);
+        void kept.put(`n${i}`, { id: `n${i}`, n: i });
+      }
+      expect(Math.max(0, ...keys.mock.results.map(r => (Array.isArray(r.value) ? r.value.length : 0)))).toBeLessThan(100);
+    } finally {
+      keys.mockRestore();
+    }
+    expect(kept.size).toBe(5001);
+    expect(order().slice(0, 2)).toEqual(['k99', 'k100']);
+    expect(order().at(-1)).toBe('n99');
+  });
+
   test('reads fixtures, and changes shadow them without touching other sandboxes', async () => {
     const store = await track(open());
     const mine = store.sandbox('mine').collection('demo', 'things');

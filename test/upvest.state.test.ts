@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { loadFixtures } from '../src/core/fixtures.js';
 import { Store } from '../src/core/store.js';
 import { upvest } from '../src/apis/upvest/index.js';
@@ -127,6 +128,22 @@ describe('idempotency records', () => {
     expect(fresh.replayed).toBe(false);
     expect(fresh.account.id).not.toBe(first.id);
     expect(kept()).toBe(1); // the expired record went; the fresh one is remembered
+  });
+
+  test('a create looks at the oldest idempotency records only, not at every key', () => {
+    const accounts = at();
+    for (let i = 0; i < MAX_IDEMPOTENCY_RECORDS; i++) accounts.create(input, { ...client, key: `k-${i}` });
+    expect(kept()).toBe(MAX_IDEMPOTENCY_RECORDS);
+    const keys = jest.spyOn(Object, 'keys');
+    try {
+      for (let i = 0; i < 50; i++) accounts.create(input, { ...client, key: `more-${i}` });
+      expect(Math.max(0, ...keys.mock.results.map(r => (Array.isArray(r.value) ? r.value.length : 0)))).toBeLessThan(100);
+    } finally {
+      keys.mockRestore();
+    }
+    expect(kept()).toBe(MAX_IDEMPOTENCY_RECORDS);
+    const [[oldest]] = store.sandbox().collection('upvest', 'idempotencyKeys').oldestFirst();
+    expect(oldest).toBe(`${UPVEST.clientId}:k-50`);
   });
 
   test('a sandbox keeps at most MAX_IDEMPOTENCY_RECORDS; the oldest are forgotten first', () => {

@@ -76,6 +76,9 @@ export class FixtureView {
       *entries(): IterableIterator<[string, T]> {
         for (const [key, row] of inner.entries()) yield [key, view(row)];
       },
+      *oldestFirst(): IterableIterator<[string, T]> {
+        for (const [key, row] of inner.oldestFirst()) yield [key, view(row)];
+      },
       values: () => inner.values().map(view),
       get size() {
         return inner.size;

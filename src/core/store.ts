@@ -628,6 +628,24 @@ const overlayDeltas = new WeakMap<object, number>();
 const fieldOf = (row: object, field: string): unknown => (row as Record<string, unknown>)[field];
 
 /**
+ * Per overlay, its keys in the order they were first written (a key written again keeps its place;
+ * deleted and written again, it goes last): built on first use (`Collection.oldestFirst`), then
+ * maintained like the indexes. A Set iterates lazily, so looking at the oldest few records costs
+ * those few, where listing an object's keys costs all of them (Upvest's idempotency clean-up looks
+ * at the oldest of up to 1,000 records on every create).
+ */
+const overlayOrders = new WeakMap<object, Set<string>>();
+
+function orderOf(overlay: object): Set<string> {
+  let order = overlayOrders.get(overlay);
+  if (!order) {
+    order = new Set(Object.keys(overlay));
+    overlayOrders.set(overlay, order);
+  }
+  return order;
+}
+
+/**
  * Sets one entry of an overlay — a record, `null` (a tombstone) or `undefined` (no change) —
  * keeping the overlay's indexes current. A shared backend uses it to apply another server's
  * changes to memory in place (catching up), rather than reloading the whole sandbox.
@@ -652,6 +670,11 @@ export function setOverlayEntry(
       if (keys) keys.add(key);
       else index.set(fieldOf(next, field), new Set([key]));
     }
+  }
+  const order = overlayOrders.get(overlay);
+  if (order) {
+    if (next === undefined) order.delete(key);
+    else order.add(key); // a key already there keeps its place, as in the object
   }
   if (next === undefined) delete overlay[key];
   else overlay[key] = next;
@@ -697,6 +720,29 @@ export class Collection<T extends object = Row> {
     }
     if (overlay) {
       for (const key of Object.keys(overlay)) {
+        const row = overlay[key];
+        if (row && !this.base.rows.has(key)) yield [key, row];
+      }
+    }
+  }
+
+  /**
+   * Every record, fixtures first, then added ones from the oldest write on (as `entries()`), but
+   * lazily: reading the first few costs those few, not a list of every key. For collections that
+   * are trimmed from their oldest end (idempotency records). Removing records while iterating is safe.
+   */
+  *oldestFirst(): IterableIterator<[string, T]> {
+    const overlay = this.overlay();
+    for (const [key, row] of this.base.rows) {
+      if (overlay && hasOwn(overlay, key)) {
+        const changed = overlay[key];
+        if (changed) yield [key, changed];
+      } else {
+        yield [key, row as T];
+      }
+    }
+    if (overlay) {
+      for (const key of orderOf(overlay)) {
         const row = overlay[key];
         if (row && !this.base.rows.has(key)) yield [key, row];
       }

@@ -136,11 +136,12 @@ export class ReferenceAccounts {
   /**
    * Idempotency records expire after 24 hours (a replay after that is a fresh request), and a
    * sandbox keeps at most MAX_IDEMPOTENCY_RECORDS: the oldest go first. Records are kept in the
-   * order they were made, so this looks at the oldest few only.
+   * order they were made and read oldest first, lazily, so this looks at the oldest few only (not
+   * at every key).
    */
   private forgetOldIdempotencyRecords(): void {
     let excess = -1;
-    for (const [key, record] of this.idempotency.entries()) {
+    for (const [key, record] of this.idempotency.oldestFirst()) {
       if (excess === -1) excess = Math.max(0, this.idempotency.size - MAX_IDEMPOTENCY_RECORDS + 1);
       if (excess > 0) excess--;
       else if (!this.expired(record)) break;

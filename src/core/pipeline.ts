@@ -228,7 +228,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
               // A sandbox's first change stores its clock, so its fixture dates stay where they are.
               if (clocks && env.store.changeMark() !== mark) clocks.ensure(sandbox);
               return result;
-            });
+            }, req.method !== 'GET' && req.method !== 'HEAD');
     } catch (error) {
       if (!problemContext.requestId) problemContext.requestId = randomUUID();
       response = renderError(error);

@@ -350,14 +350,30 @@ export class Store {
    * it throws, as a handler may refuse after writing. Resolves once that change set is durable;
    * rejects with StoreUnavailableError (rolled back), or SandboxLimitError when it would create one
    * sandbox too many. A conflict with another server re-runs the handler against fresh state.
+   * `writes`: whether the request is expected to write (false for reads: they never wait for a turn).
    */
-  async transact<T>(sandbox: string, handler: () => T | Promise<T>): Promise<T> {
+  async transact<T>(sandbox: string, handler: () => T | Promise<T>, writes = true): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const preparing = this.backend.prepare(sandbox, this.memory);
-      if (preparing) await preparing;
-      // With a shared backend, a sandbox's handlers run one at a time on this server while their
-      // change sets are on their way (a conflict then re-runs one request, not a chain of them).
-      const release = this.backend.shared ? await this.exclusive(sandbox) : undefined;
+      // A shared backend with turns: a write (or any re-run after a conflict) waits for this
+      // server's previous write to the sandbox to be sent, then for the fleet-wide turn, so the
+      // servers of a fleet take turns instead of colliding. Without turns, a sandbox's handlers run
+      // one at a time on this server while their change sets are on their way.
+      const turn = this.backend.acquire !== undefined && (writes || attempt > 1);
+      let lock: Lock | undefined;
+      if (turn) {
+        lock = await this.exclusive(sandbox);
+        try {
+          const acquiring = this.backend.acquire!(sandbox, this.memory);
+          if (acquiring) await acquiring;
+        } catch (error) {
+          lock.release();
+          throw error;
+        }
+      } else {
+        const preparing = this.backend.prepare(sandbox, this.memory);
+        if (preparing) await preparing;
+        if (this.backend.shared && !this.backend.acquire) lock = await this.exclusive(sandbox);
+      }
       try {
         const tx = new Transaction();
         const outer = this.current;
@@ -374,7 +390,9 @@ export class Store {
         // Handlers write synchronously: the change set is complete once the handler returns.
         let committing: Promise<void> | undefined;
         try {
-          committing = this.commit(tx, sandbox);
+          committing = this.commit(tx, sandbox, turn && lock!.last());
+          // Holding the turn, the next write may run while this change set is on its way.
+          if (turn && !(result instanceof Promise)) lock!.release();
           if (result instanceof Promise) {
             try {
               result = await result;
@@ -388,9 +406,10 @@ export class Store {
         } catch (error) {
           if (error instanceof StoreConflictError) {
             if (attempt < MAX_ATTEMPTS) {
-              release?.();
-              // Other servers are writing the same sandbox: back off a random while before re-running.
-              await sleep(Math.random() * Math.min(50, 2 ** attempt));
+              lock?.release();
+              // Other servers are writing the same sandbox: back off a random while before re-running
+              // (with turns, the re-run waits for its turn instead).
+              if (!this.backend.acquire) await sleep(Math.random() * Math.min(50, 2 ** attempt));
               continue;
             }
             throw new StoreUnavailableError(
@@ -403,13 +422,13 @@ export class Store {
         if (failure) throw failure.error;
         return result as T;
       } finally {
-        release?.();
+        lock?.release();
       }
     }
   }
 
-  /** Waits for this server's previous request on `sandbox` that holds it; returns the release. */
-  private async exclusive(sandbox: string): Promise<() => void> {
+  /** Waits for this server's previous request on `sandbox` that holds it. */
+  private async exclusive(sandbox: string): Promise<Lock> {
     const previous = this.locks.get(sandbox);
     let release!: () => void;
     const mine = new Promise<void>(resolve => (release = resolve));
@@ -417,11 +436,14 @@ export class Store {
     this.locks.set(sandbox, tail);
     if (previous) await previous;
     let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      release();
-      if (this.locks.get(sandbox) === tail) this.locks.delete(sandbox);
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        release();
+        if (this.locks.get(sandbox) === tail) this.locks.delete(sandbox);
+      },
+      last: () => this.locks.get(sandbox) === tail,
     };
   }
 
@@ -496,7 +518,7 @@ export class Store {
     return this.ambient;
   }
 
-  private commit(tx: Transaction, used?: string): Promise<void> | undefined {
+  private commit(tx: Transaction, used?: string, endsTurn = false): Promise<void> | undefined {
     const now = this.clock();
     if (!tx.ops.length) {
       const state = used === undefined ? undefined : this.memory.get(used);
@@ -504,6 +526,7 @@ export class Store {
         state.lastUsed = now;
         this.backend.touch(used!, now);
       }
+      if (endsTurn) this.backend.endTurn?.(used!);
       return undefined;
     }
     if (tx.createsSandbox && !this.backend.shared && this.maxSandboxes > 0 && this.namedCount() > this.maxSandboxes) {
@@ -519,7 +542,7 @@ export class Store {
       const state = op.kind === 'drop' ? undefined : this.memory.get(op.sandbox);
       if (state) state.lastUsed = now;
     }
-    const set: ChangeSet = { ops: tx.ops, at: now, undo: () => tx.undo() };
+    const set: ChangeSet = { ops: tx.ops, at: now, undo: () => tx.undo(), ...(endsTurn ? { endsTurn } : {}) };
     const done = this.backend.commit(set);
     done.then(
       () => tx.resolve(),
@@ -535,6 +558,13 @@ export class Store {
 }
 
 const MAX_ATTEMPTS = 12;
+
+/** This server's hold on one sandbox (see `exclusive`). */
+interface Lock {
+  release(): void;
+  /** No other request of this server is waiting for the sandbox. */
+  last(): boolean;
+}
 
 /** Throws a DataFileError naming the first stored record that fails `check`. */
 function checkMemory(memory: Map<string, SandboxState>, check: RecordCheck, where: string): void {

@@ -9,6 +9,10 @@
 //   P{S}:l   its change log: the last LOG_LENGTH change sets, newest first, each the version it
 //            replaced, the version it wrote and the fields it changed (a wholesale replace is
 //            marked instead), so a server that is a few versions behind fetches only those fields
+//   P{S}:t   whose turn it is to write the sandbox: a lease (a token naming one server's turn)
+//            that expires by itself if that server dies mid-write (TURN_MS), renewed by its writes
+//   P{S}:w   the tokens of servers waiting for the turn (a set)
+//   Pturns   (a Pub/Sub channel) the name of a sandbox whose turn was handed to a waiting server
 //   Psandboxes   sorted set of the named sandboxes by last use (the fleet's count for
 //            --max-sandboxes; entries idle past the TTL are dropped before counting)
 // The three keys of a named sandbox expire together after the sandbox TTL (a Redis expiry,
@@ -22,6 +26,14 @@
 // rolled back and rejected with StoreConflictError, and the store re-runs the handler against
 // fresh state. Versions are unique ids (server id + sequence), never reused, so a sandbox that
 // expired and was created again can never look current to a server that cached its old state.
+//
+// Writes take turns (`acquire`): a server that wants to write a sandbox takes its turn in the
+// same round trip that checks the version; while it holds the turn, its queued writes run back to
+// back, each change set sent without waiting for the previous one's reply, and without checking the
+// version first. Its last queued change set ends the turn and hands it to a waiting server (told
+// through Pub/Sub), and a server that others wait for hands it on after TURN_HOLD_MS even with
+// writes still queued. The version check stays the fence: a server whose turn lapsed cannot
+// overwrite another's write, its change set conflicts and is re-run. Reads take no turn.
 //
 // Change sets of one server are sent in order on one connection, so Redis applies them in that
 // order; a change set expects the version its predecessor on the same sandbox will write, and a
@@ -64,40 +76,60 @@ const LOG_LENGTH = 64;
 const LOG_FIELDS = 256;
 
 /**
- * Applies a change set if every sandbox it checks is still at the expected version, and if it
- * creates no sandbox beyond the limit; logs it in each sandbox's change log. KEYS: the index, then
- * per sandbox its v, d, u, l keys. ARGV: new version, now, limit (0: none), TTL of named
- * sandboxes, the default sandbox's name, then per sandbox: name, expected
- * version, check ('1'/'0'), its TTL (0: never expires), mode ('p' put, 'r' replace, 'x' drop),
- * field count, fields and values ('' deletes the field).
- * Returns {1}, {0, i} (sandbox i changed meanwhile) or {2} (one sandbox too many).
+ * Hands the turn on `k` from `token` to a waiting server (told on the channel), or frees it.
  */
-const COMMIT = `
+const HAND_ON = `
+local function handOn(k, w, token, ms, channel, name)
+  if redis.call('GET', k) ~= token then return end
+  local nxt = redis.call('SPOP', w)
+  if nxt then
+    redis.call('SET', k, nxt, 'PX', ms)
+    redis.call('PUBLISH', channel, name)
+  else
+    redis.call('DEL', k)
+  end
+end
+`;
+
+/**
+ * Applies a change set if every sandbox it checks is still at the expected version, and if it
+ * creates no sandbox beyond the limit; logs it in each sandbox's change log; renews or ends this
+ * server's turn. KEYS: the index, then per sandbox its v, d, u, l, t, w keys. ARGV: new version,
+ * now, limit (0: none), TTL of named sandboxes, the default sandbox's name, turn lease (ms), turn
+ * channel, then per sandbox: name, expected version, check ('1'/'0'), its TTL (0: never expires),
+ * mode ('p' put, 'r' replace, 'x' drop), turn ('' none, 'k' keep, 'e' end), turn token, field
+ * count, fields and values ('' deletes the field).
+ * Returns {1, -1, wanted} (wanted: 1 when a server waits for a turn this one keeps), {0, i}
+ * (sandbox i changed meanwhile) or {2, -1} (one sandbox too many).
+ */
+const COMMIT = `${HAND_ON}
 local index = KEYS[1]
-local n = (#KEYS - 1) / 4
+local n = (#KEYS - 1) / 6
 local now = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
+local turnMs = tonumber(ARGV[6])
 local pos = {}
 local creates = 0
-local a = 6
+local a = 8
 for i = 0, n - 1 do
-  local kv = KEYS[i * 4 + 2]
+  local kv = KEYS[i * 6 + 2]
   if ARGV[a + 2] == '1' then
     local v = redis.call('GET', kv) or ''
     if v ~= ARGV[a + 1] then return {0, i} end
   end
   if ARGV[a + 4] ~= 'x' and ARGV[a] ~= ARGV[5] and redis.call('EXISTS', kv) == 0 then creates = creates + 1 end
   pos[i] = a
-  a = a + 6 + 2 * tonumber(ARGV[a + 5])
+  a = a + 8 + 2 * tonumber(ARGV[a + 7])
 end
 if creates > 0 and limit > 0 then
   local ttl = tonumber(ARGV[4])
   if ttl > 0 then redis.call('ZREMRANGEBYSCORE', index, '-inf', now - ttl) end
   if redis.call('ZCARD', index) + creates > limit then return {2, -1} end
 end
+local wanted = 0
 for i = 0, n - 1 do
   local b = pos[i]
-  local kv, kd, ku, kl = KEYS[i * 4 + 2], KEYS[i * 4 + 3], KEYS[i * 4 + 4], KEYS[i * 4 + 5]
+  local kv, kd, ku, kl = KEYS[i * 6 + 2], KEYS[i * 6 + 3], KEYS[i * 6 + 4], KEYS[i * 6 + 5]
   local name = ARGV[b]
   local ttl = tonumber(ARGV[b + 3])
   local mode = ARGV[b + 4]
@@ -106,9 +138,9 @@ for i = 0, n - 1 do
     redis.call('ZREM', index, name)
   else
     if mode == 'r' then redis.call('DEL', kd) end
-    local count = tonumber(ARGV[b + 5])
+    local count = tonumber(ARGV[b + 7])
     local fields = {}
-    local j = b + 6
+    local j = b + 8
     for k = 1, count do
       if ARGV[j + 1] == '' then redis.call('HDEL', kd, ARGV[j]) else redis.call('HSET', kd, ARGV[j], ARGV[j + 1]) end
       if count <= ${LOG_FIELDS} then fields[k] = ARGV[j] end
@@ -135,8 +167,18 @@ for i = 0, n - 1 do
     end
     if name ~= ARGV[5] then redis.call('ZADD', index, now, name) end
   end
+  local turn = ARGV[b + 5]
+  if turn ~= '' then
+    local kt, kw = KEYS[i * 6 + 6], KEYS[i * 6 + 7]
+    if turn == 'e' then
+      handOn(kt, kw, ARGV[b + 6], turnMs, ARGV[7], name)
+    elseif redis.call('GET', kt) == ARGV[b + 6] then
+      redis.call('PEXPIRE', kt, turnMs)
+      if redis.call('EXISTS', kw) == 1 then wanted = 1 end
+    end
+  end
 end
-return {1, -1}
+return {1, -1, wanted}
 `;
 
 /**
@@ -166,6 +208,28 @@ end
 return {v, redis.call('HGETALL', KEYS[2]), redis.call('GET', KEYS[3]) or '0'}
 `;
 
+/**
+ * Takes the turn to write a sandbox, then answers as PREPARE. KEYS: v, d, u, l, t, w. ARGV:
+ * expected version, delta ('1'/'0'), token, lease (ms). When another server holds the turn:
+ * {-1, its remaining lease (ms)}, and this token waits in the set.
+ */
+const ACQUIRE = `
+local holder = redis.call('GET', KEYS[5])
+if holder and holder ~= ARGV[3] then
+  redis.call('SADD', KEYS[6], ARGV[3])
+  redis.call('PEXPIRE', KEYS[6], 4 * tonumber(ARGV[4]))
+  return {-1, redis.call('PTTL', KEYS[5])}
+end
+redis.call('SET', KEYS[5], ARGV[3], 'PX', ARGV[4])
+redis.call('SREM', KEYS[6], ARGV[3])
+${PREPARE}`;
+
+/** Ends a turn (KEYS: t, w; ARGV: token, lease (ms), channel, sandbox name). */
+const END_TURN = `${HAND_ON}
+handOn(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4])
+return 1
+`;
+
 /** Notes a use of a stored sandbox: its last use, and a new expiry. */
 const TOUCH = `
 if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
@@ -182,8 +246,10 @@ return 1
 `;
 
 type Scripted = Redis & {
-  sandboxCommit(...args: Array<string | number>): Promise<[number, number]>;
+  sandboxCommit(...args: Array<string | number>): Promise<[number, number, number?]>;
   sandboxPrepare(kv: string, kd: string, ku: string, kl: string, expected: string, delta: '0' | '1'): Promise<PrepareReply>;
+  sandboxAcquire(kv: string, kd: string, ku: string, kl: string, kt: string, kw: string, expected: string, delta: '0' | '1', token: string, ms: number): Promise<PrepareReply | [-1, number]>;
+  sandboxEndTurn(kt: string, kw: string, token: string, ms: number, channel: string, name: string): Promise<number>;
   sandboxTouch(index: string, kv: string, kd: string, ku: string, kl: string, name: string, at: number, ttl: number): Promise<number>;
 };
 
@@ -209,6 +275,22 @@ interface Known {
   pending: Pending[];
 }
 
+/** This server's turn to write one sandbox (see `acquire`). */
+interface Turn {
+  /** Names this turn in Redis (unique: a lapsed turn's end cannot end a later one). */
+  token: string;
+  /** When it was taken, and until when it surely lasts (performance.now()). */
+  since: number;
+  until: number;
+  /** Another server waits for it. */
+  wanted: boolean;
+}
+
+/** A turn lapses this long after its holder's last write (a server that died mid-write). */
+export const TURN_MS = 1000;
+/** A server keeps a turn others wait for at most this long while it still has writes queued. */
+const TURN_HOLD_MS = 5;
+
 /** Marks a version that no sandbox can have: the next check reloads. */
 const STALE = '\u0000stale';
 /** A read-only request renews its sandbox's last use and expiry at most this often per server. */
@@ -226,13 +308,29 @@ export class RedisBackend implements StoreBackend {
   private seq = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly touched = new Map<string, number>();
+  /** The sandboxes whose turn this server holds. */
+  private readonly turns = new Map<string, Turn>();
+  private turnSeq = 0;
+  /** Per sandbox, this server's writes waiting for their turn: woken when it is handed on. */
+  private readonly waiting = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly redis: Scripted,
     private readonly target: RedisTarget,
     private readonly prefix: string,
     private readonly options: RedisStoreOptions,
-  ) {}
+    /** Subscribed to the turns channel (woken waits); without it, a wait lasts until the lease lapses. */
+    private readonly subscriber?: Redis,
+  ) {
+    subscriber?.on('message', (_channel: string, sandbox: string) => {
+      for (const wake of this.waiting.get(sandbox) ?? []) wake();
+    });
+  }
+
+  /** The Pub/Sub channel on which a handed-on turn is announced. */
+  get turnChannel(): string {
+    return `${this.prefix}turns`;
+  }
 
   get location(): string {
     return `${this.target.display} (key prefix ${this.prefix})`;
@@ -250,6 +348,11 @@ export class RedisBackend implements StoreBackend {
   private keys(sandbox: string): [string, string, string, string] {
     const tag = `${this.prefix}{${sandbox}}`;
     return [`${tag}:v`, `${tag}:d`, `${tag}:u`, `${tag}:l`];
+  }
+
+  private turnKeys(sandbox: string): [string, string] {
+    const tag = `${this.prefix}{${sandbox}}`;
+    return [`${tag}:t`, `${tag}:w`];
   }
 
   private knownOf(sandbox: string): Known {
@@ -273,17 +376,87 @@ export class RedisBackend implements StoreBackend {
     return sandbox === this.options.defaultSandbox ? 0 : this.options.sandboxTtlMs;
   }
 
-  async prepare(sandbox: string, memory: Map<string, SandboxState>): Promise<void> {
+  prepare(sandbox: string, memory: Map<string, SandboxState>): Promise<void> {
+    return this.sync(sandbox, memory, (expected, delta) => this.redis.sandboxPrepare(...this.keys(sandbox), expected, delta));
+  }
+
+  acquire(sandbox: string, memory: Map<string, SandboxState>): Promise<void> | undefined {
+    const turn = this.turns.get(sandbox);
+    // Holding the turn, memory is current unless a change set failed (then reload).
+    if (turn && this.knownOf(sandbox).version !== null && performance.now() < turn.until) return undefined;
+    return this.takeTurn(sandbox, memory, turn?.token ?? `${this.serverId}.t${++this.turnSeq}`);
+  }
+
+  private async takeTurn(sandbox: string, memory: Map<string, SandboxState>, token: string): Promise<void> {
+    const [kt, kw] = this.turnKeys(sandbox);
+    for (;;) {
+      let woken = false;
+      let wake: (() => void) | undefined;
+      const waiter = () => {
+        woken = true;
+        wake?.();
+      };
+      let waiters = this.waiting.get(sandbox);
+      if (!waiters) this.waiting.set(sandbox, (waiters = new Set()));
+      waiters.add(waiter);
+      let busyMs: number | undefined;
+      const since = performance.now();
+      try {
+        await this.sync(sandbox, memory, async (expected, delta) => {
+          const reply = await this.redis.sandboxAcquire(...this.keys(sandbox), kt, kw, expected, delta, token, TURN_MS);
+          if (reply[0] === -1) {
+            busyMs = Math.max(1, Number(reply[1]));
+            return undefined;
+          }
+          this.turns.set(sandbox, { token, since, until: since + TURN_MS / 2, wanted: false });
+          return reply as PrepareReply;
+        });
+        if (busyMs === undefined) return;
+        // Another server's turn: wait until it is handed on (or lapses), then ask again.
+        if (!woken) {
+          await new Promise<void>(resolve => {
+            const timer = setTimeout(resolve, busyMs! + 1);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+      } finally {
+        waiters.delete(waiter);
+        if (!waiters.size) this.waiting.delete(sandbox);
+      }
+    }
+  }
+
+  endTurn(sandbox: string): void {
+    const turn = this.turns.get(sandbox);
+    if (!turn) return;
+    this.turns.delete(sandbox);
+    this.endTurnOf(sandbox, turn);
+  }
+
+  private endTurnOf(sandbox: string, turn: Turn): void {
+    const done = this.redis.sandboxEndTurn(...this.turnKeys(sandbox), turn.token, TURN_MS, this.turnChannel, sandbox).catch(() => undefined);
+    this.track(done);
+  }
+
+  /**
+   * Makes memory of `sandbox` current with what `fetch` answers (PREPARE's reply for the version
+   * memory expects, or undefined: nothing fetched).
+   */
+  private async sync(sandbox: string, memory: Map<string, SandboxState>, fetch: (expected: string, delta: '0' | '1') => Promise<PrepareReply | undefined>): Promise<void> {
     let delta = true;
     for (;;) {
       const known = this.knownOf(sandbox);
       const expected = this.expected(known);
-      let reply: PrepareReply;
+      let reply: PrepareReply | undefined;
       try {
-        reply = await this.redis.sandboxPrepare(...this.keys(sandbox), expected, delta && expected !== STALE ? '1' : '0');
+        reply = await fetch(expected, delta && expected !== STALE ? '1' : '0');
       } catch (error) {
         throw unavailable(error);
       }
+      if (!reply) return;
       // Every change set sent before this check has had its reply by now (one connection, in order).
       const [version, fields, values, lastUsed] = reply;
       if (!fields) {
@@ -336,22 +509,48 @@ export class RedisBackend implements StoreBackend {
       }
     }
     const keys: string[] = [this.indexKey];
-    const args: Array<string | number> = [id, set.at, this.options.maxSandboxes, this.options.sandboxTtlMs, this.options.defaultSandbox];
+    const args: Array<string | number> = [id, set.at, this.options.maxSandboxes, this.options.sandboxTtlMs, this.options.defaultSandbox, TURN_MS, this.turnChannel];
     const sandboxes = [...bySandbox.keys()];
     const pending: Pending = { set, id, sandboxes, undone: false, detached: false };
+    const now = performance.now();
+    const kept: Turn[] = [];
+    const ended: Array<[string, Turn]> = [];
     for (const [sandbox, entry] of bySandbox) {
       const known = this.knownOf(sandbox);
-      keys.push(...this.keys(sandbox));
-      args.push(sandbox, this.expected(known), entry.check ? '1' : '0', this.ttlOf(sandbox), entry.mode, entry.fields.length / 2, ...entry.fields);
+      keys.push(...this.keys(sandbox), ...this.turnKeys(sandbox));
+      // A turn ends with the server's last queued write, or is handed on to a waiting server.
+      const turn = this.turns.get(sandbox);
+      let mode = '';
+      if (turn) {
+        if (set.endsTurn || (turn.wanted && now - turn.since >= TURN_HOLD_MS)) {
+          mode = 'e';
+          this.turns.delete(sandbox);
+          ended.push([sandbox, turn]);
+        } else {
+          mode = 'k';
+          kept.push(turn);
+        }
+      }
+      args.push(sandbox, this.expected(known), entry.check ? '1' : '0', this.ttlOf(sandbox), entry.mode, mode, turn?.token ?? '', entry.fields.length / 2, ...entry.fields);
       known.pending.push(pending);
     }
     const reply = this.redis.sandboxCommit(keys.length, ...keys, ...args);
     const done = reply.then(
-      ([ok]) =>
+      ([ok, , wanted]) => {
+        if (ok === 1) {
+          for (const turn of kept) {
+            turn.until = now + TURN_MS / 2;
+            if (wanted === 1) turn.wanted = true;
+          }
+        } else {
+          // Not applied, so the turn was not ended: end it now.
+          for (const [sandbox, turn] of ended) if (!this.turns.has(sandbox)) this.endTurnOf(sandbox, turn);
+        }
         this.settle(
           pending,
           ok === 1 ? undefined : ok === 2 ? new SandboxLimitError(this.options.maxSandboxes) : new StoreConflictError('another server changed the sandbox'),
-        ),
+        );
+      },
       (error: unknown) => this.settle(pending, unavailable(error)),
     );
     this.track(done);
@@ -433,6 +632,7 @@ export class RedisBackend implements StoreBackend {
   async close(): Promise<void> {
     await this.flush();
     this.redis.disconnect();
+    this.subscriber?.disconnect();
   }
 }
 
@@ -496,6 +696,8 @@ export function redisBackend(options: RedisStoreOptions) {
     redis.defineCommand('sandboxCommit', { lua: COMMIT });
     redis.defineCommand('sandboxPrepare', { numberOfKeys: 4, lua: PREPARE });
     redis.defineCommand('sandboxTouch', { numberOfKeys: 5, lua: TOUCH });
+    redis.defineCommand('sandboxAcquire', { numberOfKeys: 6, lua: ACQUIRE });
+    redis.defineCommand('sandboxEndTurn', { numberOfKeys: 2, lua: END_TURN });
     await connectOrFail(redis, target);
     const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     // The fixture seed is the deployment's: the first server stores it, the others must match.
@@ -507,7 +709,16 @@ export function redisBackend(options: RedisStoreOptions) {
       redis.disconnect();
       throw new StoreSeedError(`Redis at ${target.display} (key prefix ${prefix}) holds sandboxes of fixture seed ${stored}, not ${context.seed}: pass --seed ${stored} or another --store-prefix`);
     }
-    return { backend: new RedisBackend(redis, target, prefix, options), seed: stored };
+    // Waits for a turn are woken through Pub/Sub, on a connection of its own (it resubscribes by itself).
+    const subscriber = createConnection(target, 'banking-api-sandbox turns');
+    try {
+      await connectOrFail(subscriber, target);
+      await subscriber.subscribe(`${prefix}turns`);
+    } catch (error) {
+      redis.disconnect();
+      throw error;
+    }
+    return { backend: new RedisBackend(redis, target, prefix, options, subscriber), seed: stored };
   };
 }
 

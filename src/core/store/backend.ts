@@ -29,6 +29,8 @@ export interface ChangeSet {
   readonly at: number;
   /** Takes the change set back out of the store's memory (a backend calls it before rejecting). */
   undo(): void;
+  /** The last of this server's queued writes to its sandbox: a shared backend ends its turn with it (see `acquire`). */
+  readonly endsTurn?: boolean;
 }
 
 /** A sandbox as the store keeps it in memory. */
@@ -60,6 +62,17 @@ export interface StoreBackend {
    * built on the old one cannot go stale.
    */
   prepare(sandbox: string, memory: Map<string, SandboxState>): Promise<void> | undefined;
+  /**
+   * A shared backend: takes this server's turn to write `sandbox` across the fleet (a short lease
+   * in the backend, handed from server to server), then makes memory current as `prepare` does.
+   * While a server holds the turn nobody else is expected to write the sandbox, so its writes
+   * run back to back without checking first (undefined: nothing to wait for); a change set still
+   * commits only if the sandbox is at the version it read, so a server whose turn lapsed cannot
+   * overwrite another's write. The turn ends with a change set marked `endsTurn`, or `endTurn`.
+   */
+  acquire?(sandbox: string, memory: Map<string, SandboxState>): Promise<void> | undefined;
+  /** Ends this server's turn on `sandbox` (best effort; nothing waits for it). */
+  endTurn?(sandbox: string): void;
   /**
    * Makes a change set durable; resolves once it is. Change sets are committed in the order they
    * are passed. On failure the backend calls `undo()` on the failing change set and on every later

@@ -1,4 +1,5 @@
 // The Prism adapter remembers verdicts; these tests pin down that remembering never changes one.
+import { jest } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +63,61 @@ test('security and input verdicts depend on the values that matter', () => {
   const bad = request(path, { ...UPVEST.headers, 'upvest-client-id': 'not-a-uuid' });
   expect(validateRequest(getAccount, bad, { query: '' })).toEqual([expect.objectContaining({ field: 'header.upvest-client-id' })]);
   expect(validateRequest(getAccount, request(path), { query: '' })).toEqual([]);
+});
+
+test("input verdicts, parameters remembered apart from the body, are Prism's own, in its order", () => {
+  const prismValidator = createRequire(import.meta.url)('@stoplight/prism-http/dist/validator/index.js') as {
+    validateInput: (args: { resource: Operation; element: PrismRequest }) => { _tag: 'Right' } | { _tag: 'Left'; left: Array<{ code?: unknown; path?: unknown[]; severity: number }> };
+  };
+  const create = operations.find(op => op.iid === 'createReferenceAccount')!;
+  const path = '/payments/reference_accounts';
+  const valid = { user_id: UPVEST.user, account_owner: 'Max Mustermann', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', confirmed_at: '2026-11-20T09:00:00Z' };
+  const keys = ['0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9', '2f6c1c0e-5b0a-4d8e-9a43-3f6d3c2b1a90', '2F6C1C0E-5B0A-4D8E-9A43-3F6D3C2B1A90', '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 'not-a-uuid', undefined];
+  const bodies: Array<object | undefined> = [valid, { ...valid, iban: 'DE89 3704' }, { ...valid, extra: 1, bic: 5 }, { account_owner: 'x' }, undefined];
+  const clients = [UPVEST.clientId, 'nope'];
+  const cases: Array<[PrismRequest, { query: string; body?: string }]> = [];
+  for (const client of clients) {
+    for (const key of keys) {
+      for (const body of bodies) {
+        for (const contentType of ['application/json', 'text/plain']) {
+          const text = body === undefined ? undefined : JSON.stringify(body);
+          const headers: Record<string, string> = { ...UPVEST.headers, 'upvest-client-id': client, 'content-type': contentType };
+          if (key !== undefined) headers['idempotency-key'] = key;
+          if (text !== undefined) headers['content-length'] = String(Buffer.byteLength(text));
+          cases.push([{ method: 'post', url: { path, query: {} }, headers, body }, { query: '', body: text }]);
+        }
+      }
+    }
+  }
+  // Every case twice, the second time remembered, in an order that mixes fresh and seen parameters and bodies.
+  for (const [req, raw] of [...cases, ...cases.slice().reverse()]) {
+    const prism = prismValidator.validateInput({ resource: create, element: req });
+    const expected = prism._tag === 'Right' ? [] : prism.left.filter(d => d.severity === 0).map(d => String(d.code ?? ''));
+    expect([req.headers, raw.body, validateRequest(create, req, raw).map(p => p.rule)]).toEqual([req.headers, raw.body, expected]);
+  }
+  // a uuid the pattern refuses (version 7) is a problem even after valid keys were remembered
+  const [v7] = cases.filter(([req, raw]) => req.headers!['idempotency-key'] === keys[3] && raw.body === JSON.stringify(valid) && req.headers!['upvest-client-id'] === UPVEST.clientId);
+  expect(validateRequest(create, v7[0], v7[1])).toEqual([expect.objectContaining({ field: 'header.idempotency-key', rule: 'pattern' })]);
+});
+
+test("a create's parameters are checked once, not again with each new body and idempotency key", () => {
+  const validators = createRequire(import.meta.url)('@stoplight/prism-http/dist/validator/validators/index.js') as { validateHeaders: (...args: unknown[]) => unknown };
+  const create = operations.find(op => op.iid === 'createReferenceAccount')!;
+  const post = (n: number): [PrismRequest, { query: string; body: string }] => {
+    const body = { user_id: UPVEST.user, account_owner: `Owner ${n}`, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', confirmed_at: '2026-11-20T09:00:00Z' };
+    const text = JSON.stringify(body);
+    const key = `${String(n).padStart(8, '0')}-5b0a-4d8e-9a43-3f6d3c2b1a90`;
+    const headers = { ...UPVEST.headers, 'content-type': 'application/json', 'content-length': String(text.length), 'idempotency-key': key };
+    return [{ method: 'post', url: { path: '/payments/reference_accounts', query: {} }, headers, body }, { query: '', body: text }];
+  };
+  expect(validateRequest(create, ...post(1))).toEqual([]);
+  const headerChecks = jest.spyOn(validators, 'validateHeaders');
+  try {
+    for (let n = 2; n < 12; n++) expect(validateRequest(create, ...post(n))).toEqual([]);
+    expect(headerChecks).not.toHaveBeenCalled();
+  } finally {
+    headerChecks.mockRestore();
+  }
 });
 
 test('a remembered response verdict never hides a violation', () => {

@@ -262,7 +262,7 @@ export function checkSecurity(operation: Operation, request: PrismRequest): Fiel
  */
 export function validateRequest(operation: Operation, request: PrismRequest, raw: { query: string; body?: string }): FieldProblem[] {
   const headers = request.headers ?? {};
-  const declared = (operation.request?.headers ?? []).map(h => headers[h.name.toLowerCase()] ?? '').join('\0');
+  const declared = (operation.request?.headers ?? []).map(h => verdictInput(h, headers[h.name.toLowerCase()])).join('\0');
   const key =
     raw.body === undefined || raw.body.length <= MAX_REMEMBERED_BODY
       ? `input\0${idOf(operation)}\0${request.url.path}\0${raw.query}\0${declared}\0${headers['content-type'] ?? ''}\0${headers['content-length'] ?? ''}\0${bodyKey(raw.body ?? '')}`
@@ -272,7 +272,14 @@ export function validateRequest(operation: Operation, request: PrismRequest, raw
     stoppedEarly = false;
     let result: ReturnType<typeof prismValidator.validateInput>;
     try {
-      result = prismValidator.validateInput({ resource: operation, element: request });
+      // Prism checks the body, then headers, query and path, and lists their problems in that
+      // order. Parameters without problems (the usual case, remembered apart from the body: a
+      // create's body is new every time, its parameters are not) leave the body's verdict as the
+      // whole verdict, so only the body is checked again.
+      const parts = inputParts(operation);
+      const paramsKey = `params\0${idOf(operation)}\0${request.url.path}\0${raw.query}\0${declared}`;
+      const params = parts && remembered(paramsKey, () => ({ clean: withoutErrors(prismValidator.validateInput({ resource: parts.params, element: withoutBody(request) })) }));
+      result = prismValidator.validateInput({ resource: parts && params?.clean ? parts.body : operation, element: request });
     } finally {
       stopAtFirstProblem = false;
     }
@@ -291,6 +298,28 @@ export function validateRequest(operation: Operation, request: PrismRequest, raw
     return problems;
   });
 }
+
+const inputPartsCache = new WeakMap<Operation, { body: Operation; params: Operation } | null>();
+
+/** The operation with only its request body, and with only its parameters (null without a request spec: Prism then checks nothing). */
+function inputParts(operation: Operation): { body: Operation; params: Operation } | null {
+  let parts = inputPartsCache.get(operation);
+  if (parts === undefined) {
+    const { request } = operation;
+    parts = request
+      ? { body: { ...operation, request: request.body ? { body: request.body } : {} }, params: { ...operation, request: { ...request, body: undefined } } }
+      : null;
+    inputPartsCache.set(operation, parts);
+  }
+  return parts;
+}
+
+/** The request as Prism's parameter checks see it, without a body (so none is required or refused). */
+function withoutBody(request: PrismRequest): PrismRequest {
+  return { ...request, body: undefined, headers: { ...request.headers, 'content-length': undefined } as unknown as Record<string, string> };
+}
+
+const withoutErrors = (result: Either<Diagnostic[], unknown>) => result._tag === 'Right' || result.left.every(d => d.severity !== 0);
 
 /**
  * Every way the response breaks the spec: an undocumented status, media type or body (remembered
@@ -362,29 +391,42 @@ const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 
 /**
  * What Prism's verdict on a header value depends on. For a header whose schema is only
- * `type: string, format: uuid` (a fresh request id, say), that is whether the value is a uuid —
- * so every canonical uuid shares one verdict. Any other schema depends on the exact value.
+ * `type: string, format: uuid`, perhaps with a `pattern` (a fresh request id, an idempotency key),
+ * a canonical uuid that matches the pattern passes whatever its digits — so all such values share
+ * one verdict. Any other value or schema depends on the exact value.
  */
-function verdictInput(header: { schema?: object }, value: string | undefined): string {
+function verdictInput(header: { schema?: object }, value: string | string[] | undefined): string {
   if (value === undefined) return '\u0001absent';
-  return onlyUuid(header) && CANONICAL_UUID.test(value) ? '\u0001uuid' : value;
+  if (typeof value !== 'string') return value.join('\u0002');
+  const uuid = uuidSchema(header);
+  return uuid && CANONICAL_UUID.test(value) && (uuid === true || uuid.test(value)) ? '\u0001uuid' : value;
 }
 
-const onlyUuidHeaders = new WeakMap<object, boolean>();
+const uuidHeaders = new WeakMap<object, RegExp | boolean>();
 
-/** Whether a header's schema is only `type: string, format: uuid` (decided once per header spec). */
-function onlyUuid(header: { schema?: object }): boolean {
-  let only = onlyUuidHeaders.get(header);
-  if (only === undefined) {
+/**
+ * Whether a header's schema is only `type: string, format: uuid` (true), or that with a `pattern`
+ * (the pattern, compiled as Ajv compiles it); false otherwise. Decided once per header spec.
+ */
+function uuidSchema(header: { schema?: object }): RegExp | boolean {
+  let uuid = uuidHeaders.get(header);
+  if (uuid === undefined) {
     const schema = header.schema as Record<string, unknown> | undefined;
-    only =
+    uuid =
       !!schema &&
       schema.type === 'string' &&
       schema.format === 'uuid' &&
-      Object.keys(schema).every(k => ['type', 'format', 'description', 'example', 'examples', '$schema', 'x-stoplight'].includes(k));
-    onlyUuidHeaders.set(header, only);
+      Object.keys(schema).every(k => ['type', 'format', 'pattern', 'description', 'example', 'examples', '$schema', 'x-stoplight'].includes(k));
+    if (uuid && schema!.pattern !== undefined) {
+      try {
+        uuid = typeof schema!.pattern === 'string' ? new RegExp(schema!.pattern, 'u') : false;
+      } catch {
+        uuid = false;
+      }
+    }
+    uuidHeaders.set(header, uuid);
   }
-  return only;
+  return uuid;
 }
 
 const securityInputCache = new WeakMap<Operation, { headers: string[]; query: string[] }>();

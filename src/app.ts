@@ -1,7 +1,7 @@
 // The app factory: builds the Express app over a store and the API specs. It never listens.
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import { apis as allApis } from './apis/index.js';
 import { firstTryCurl, type ApiModule } from './core/api-module.js';
@@ -137,12 +137,13 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
   app.disable('x-powered-by');
   app.set('etag', false);
   if (logger) app.use(requestLogger(logger));
-  app.use(controls.cors);
   // The provider APIs first: their requests are the hot path. One middleware finds the API by the
-  // request's first path segment; the mounts behind it serve what it leaves (another letter case,
-  // an absolute-form URL), exactly as Express mounts do.
+  // request's first path segment (and applies CORS to a request with an Origin; the pipeline writes
+  // the `Vary: Origin` of the others with its own headers); the mounts behind it serve what it
+  // leaves (another letter case, an absolute-form URL), exactly as Express mounts do.
   const apiHandlers = new Map(apis.map(api => [`/${api.module.slug}`, apiRequestHandler(api, env)]));
-  app.use(apiDispatcher(apiHandlers));
+  app.use(apiDispatcher(apiHandlers, controls.cors));
+  app.use(controls.cors);
   for (const [prefix, handler] of apiHandlers) app.use(prefix, handler);
 
   // `/`: JSON for programs, a landing page for browsers (which ask for text/html first).
@@ -189,8 +190,10 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
  * Dispatches `/<slug>`, `/<slug>/…` and `/<slug>?…` to that API's handler as `app.use('/<slug>')`
  * would (req.url below the prefix, req.baseUrl the prefix, both restored before a failure goes on
  * to the error handler), without Express testing every API's mount in turn. Anything else goes on.
+ * `cors`, when given, runs first for a request with an Origin header, as it would in front of the
+ * mount (it may answer a preflight itself).
  */
-export function apiDispatcher(handlers: ReadonlyMap<string, (req: Request, res: Response) => Promise<void>>) {
+export function apiDispatcher(handlers: ReadonlyMap<string, (req: Request, res: Response) => Promise<void>>, cors?: RequestHandler) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const url = req.url;
     if (url.charCodeAt(0) !== 47 /* / */) return next();
@@ -201,15 +204,20 @@ export function apiDispatcher(handlers: ReadonlyMap<string, (req: Request, res: 
     const prefix = url.slice(0, end);
     const handler = handlers.get(prefix);
     if (!handler) return next();
-    const baseUrl = req.baseUrl;
-    const rest = url.slice(end);
-    req.url = rest.charCodeAt(0) === 47 ? rest : `/${rest}`;
-    req.baseUrl = baseUrl + prefix;
-    handler(req, res).catch((error: unknown) => {
-      req.url = url;
-      req.baseUrl = baseUrl;
-      next(error ?? new Error('Rejected promise'));
-    });
+    const dispatch = () => {
+      const baseUrl = req.baseUrl;
+      const rest = url.slice(end);
+      req.url = rest.charCodeAt(0) === 47 ? rest : `/${rest}`;
+      req.baseUrl = baseUrl + prefix;
+      handler(req, res).catch((error: unknown) => {
+        req.url = url;
+        req.baseUrl = baseUrl;
+        next(error ?? new Error('Rejected promise'));
+      });
+    };
+    if (cors && req.headers.origin !== undefined) {
+      void cors(req, res, (error?: unknown) => (error ? next(error) : dispatch()));
+    } else dispatch();
   };
 }
 

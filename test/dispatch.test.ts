@@ -4,6 +4,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
 import { apiDispatcher } from '../src/app.js';
+import { testApp, UPVEST } from './helpers.js';
 
 type Seen = { api: string; url: string; baseUrl: string; originalUrl: string; path: string };
 
@@ -67,4 +68,40 @@ test('the dispatcher itself serves exact prefixes (the mounts only see other let
   await request(only.app).get('/upvest/payments/reference_accounts/1').expect(200, { api: 'upvest', url: '/payments/reference_accounts/1', baseUrl: '/upvest', query: {} });
   await request(only.app).get('/payex?a=1').expect(200, { api: 'payex', url: '/?a=1', baseUrl: '/payex', query: { a: '1' } });
   await request(only.app).get('/Upvest/payments').expect(404);
+});
+
+describe('CORS and Vary on dispatched requests (the pipeline writes all headers at once)', () => {
+  // `/Upvest/…` is served by the Express mount behind the app-level CORS middleware (the slow
+  // path): every header, in order, and the body must be the same as for `/upvest/…`.
+  const rawHeaders = (res: request.Response) => {
+    const raw = (res as unknown as { res: { rawHeaders: string[] } }).res.rawHeaders;
+    const pairs: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) if (!/^(date|upvest-request-id)$/i.test(raw[i])) pairs.push(`${raw[i]}: ${raw[i + 1]}`);
+    return pairs;
+  };
+  const withoutIds = (text: string) => text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g, 'ID');
+
+  test.each([
+    ['get, no Origin', 'get', '/payments/reference_accounts/c18f80bd-401e-4836-9776-7dc24c32d35e', {}],
+    ['get, with Origin', 'get', '/payments/reference_accounts/c18f80bd-401e-4836-9776-7dc24c32d35e', { origin: 'http://localhost:3000' }],
+    ['list, with Origin', 'get', '/users/83d83ec2-d2ca-49ff-bbea-b92b5c3be202/payments/reference_accounts?limit=3', { origin: 'http://localhost:3000' }],
+    ['404, no Origin', 'get', '/payments/reference_accounts/00000000-0000-4000-8000-000000000000', {}],
+    ['405, with Origin', 'put', '/payments/reference_accounts', { origin: 'http://evil.example' }],
+    ['head', 'head', '/payments/reference_accounts/c18f80bd-401e-4836-9776-7dc24c32d35e', {}],
+    ['preflight', 'options', '/payments/reference_accounts', { origin: 'http://localhost:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'idempotency-key' }],
+  ] as const)('%s', async (_name, method, path, extra) => {
+    const { app, close } = await testApp();
+    try {
+      const headers = { ...UPVEST.headers, ...extra };
+      const fast = await request(app)[method](`/upvest${path}`).set(headers);
+      const slow = await request(app)[method](`/Upvest${path}`).set(headers);
+      expect(fast.status).toBe(slow.status);
+      expect(rawHeaders(fast)).toEqual(rawHeaders(slow));
+      expect(withoutIds(fast.text ?? '')).toEqual(withoutIds(slow.text ?? ''));
+      expect(rawHeaders(fast).some(h => /^vary: .*Origin/i.test(h))).toBe(true);
+      if ('origin' in extra) expect(fast.headers['access-control-allow-origin']).toBeDefined();
+    } finally {
+      await close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import request from 'supertest';
+import { isoTime } from '../src/logging.js';
 import { testApp, UPVEST } from './helpers.js';
 
 test('one JSON line per request, with sandbox, API, operation, status, time and problems', async () => {
@@ -39,4 +40,16 @@ test('the log level filters request lines', async () => {
   await request(app).get(`/upvest/payments/reference_accounts/${UPVEST.account}`).expect(401);
   expect(lines).toHaveLength(1);
   expect(JSON.parse(lines[0]).status).toBe(401);
+});
+
+test("the log's time is pino's isoTime, formatted once per millisecond", () => {
+  const realNow = Date.now;
+  try {
+    for (const ms of [1764000000123, 1764000000123, 1764000000124, 0, 1764000999999]) {
+      Date.now = () => ms;
+      expect(isoTime()).toBe(pino.stdTimeFunctions.isoTime());
+    }
+  } finally {
+    Date.now = realNow;
+  }
 });

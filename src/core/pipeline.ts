@@ -274,7 +274,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       ...(injection ? { injected: { status: injection.status, delayMs: injection.delayMs, by: injection.by } } : {}),
     };
     res.locals.sandboxRequest = record;
-    send(res, outgoing);
+    send(req, res, outgoing);
     env.events.emit('request', record);
 
     /** The response as sent: the API's own headers added, a JSON body serialized once. */
@@ -381,16 +381,32 @@ function contentType(headers: Record<string, string>): string | undefined {
   return undefined;
 }
 
-function send(res: Response, response: Outgoing): void {
-  res.statusCode = response.status;
-  for (const name in response.headers) res.setHeader(name, response.headers[name]);
-  if (response.body === undefined || response.status === 204 || response.status === 304) {
-    res.end();
-    return;
+/**
+ * Writes the response: status and headers in one `writeHead` (Node then formats them straight from
+ * the list, instead of storing each through `setHeader`), then the body with its Content-Length.
+ * A request without Origin gets `Vary: Origin` first, as the CORS middleware gives every response
+ * (controls/cors.ts): the API dispatcher leaves that header to this write. Headers set earlier (CORS
+ * for a request with Origin) are kept, and these are merged into them as `setHeader` would.
+ */
+function send(req: Request, res: Response, response: Outgoing): void {
+  const list: string[] = req.headers.origin === undefined ? ['vary', 'Origin'] : [];
+  const { headers } = response;
+  let lowerCase = true;
+  for (const name in headers) {
+    list.push(name, headers[name]);
+    if (lowerCase && name !== name.toLowerCase()) lowerCase = false;
   }
+  const bodyless = response.body === undefined || response.status === 204 || response.status === 304;
   // With a Content-Length, Node sends headers and body in one write instead of chunks.
-  const payload = response.text ?? (response.body as Buffer);
-  res.setHeader('content-length', Buffer.byteLength(payload));
+  const payload = bodyless ? undefined : (response.text ?? (response.body as Buffer));
+  if (payload !== undefined) list.push('content-length', String(Buffer.byteLength(payload)));
+  if (lowerCase) {
+    res.writeHead(response.status, list);
+  } else {
+    // Names differing only in case are one header: setHeader keeps the last, as before.
+    res.statusCode = response.status;
+    for (let i = 0; i < list.length; i += 2) res.setHeader(list[i], list[i + 1]);
+  }
   res.end(payload);
 }
 

@@ -1,6 +1,6 @@
-// What makes start-up fast must not change what it computes: the on-disk cache of Prism's
-// operations is a copy that any change of its inputs invalidates, and the fast date-time check
-// agrees with ajv-formats' on every string.
+// What makes start-up fast must not change what it computes: the on-disk caches of Prism's
+// operations and of the parsed specs are copies that any change of their inputs invalidates, and
+// the fast date-time check agrees with ajv-formats' on every string.
 import { createRequire } from 'node:module';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import { deserialize } from 'node:v8';
 import fc from 'fast-check';
 import type { IHttpOperation } from '@stoplight/types';
-import { cachedOperations, defaultCacheDir, operationsCacheFile } from '../src/core/operations-cache.js';
-import { dateTime } from '../src/core/schemas.js';
+import { cachedOperations, cachedSpecDocument, defaultCacheDir, documentCacheFile, operationsCacheFile } from '../src/core/operations-cache.js';
+import { dateTime, SpecSchemas } from '../src/core/schemas.js';
 import { specsDir } from '../src/paths.js';
 
 const require = createRequire(import.meta.url);
 const { getHttpOperationsFromSpec } = require('@stoplight/prism-http/dist/utils/operations.js') as {
   getHttpOperationsFromSpec: (spec: string) => Promise<IHttpOperation[]>;
 };
+const { parse: parseYaml } = require('yaml') as { parse: (text: string) => Record<string, unknown> };
 const { fullFormats } = require('ajv-formats/dist/formats.js') as { fullFormats: Record<string, { validate: (s: string) => boolean }> };
 
 let dir: string;
@@ -105,6 +106,71 @@ describe('the operations cache', () => {
     await cachedOperations(spec, compute, null);
     await cachedOperations(spec, compute, null);
     expect(calls).toHaveLength(2);
+  });
+});
+
+describe('the cache of parsed specs (the documents whose schemas check stored records)', () => {
+  /** A parse function that counts its calls. */
+  function countingParse() {
+    const calls: string[] = [];
+    const parse = (text: string) => {
+      calls.push(text);
+      return parseYaml(text);
+    };
+    return { calls, parse };
+  }
+
+  test.each(['upvest', 'payex', 'masstack', 'bankingservice', 'pagonxt', 'admin'])('%s: what is read back equals the YAML parse, and a hit parses nothing', slug => {
+    const spec = join(specsDir, `${slug}.yaml`);
+    const { calls, parse } = countingParse();
+    const first = cachedSpecDocument(spec, parse, dir);
+    const second = cachedSpecDocument(spec, parse, dir);
+    expect(calls).toHaveLength(1);
+    expect(first).toStrictEqual(parseYaml(readFileSync(spec, 'utf8')));
+    expect(second).toStrictEqual(first);
+    expect(second).not.toBe(first);
+  });
+
+  test('a changed spec is a miss, and the records are checked against the changed schema', () => {
+    const spec = join(dir, 'upvest.yaml');
+    const original = readFileSync(join(specsDir, 'upvest.yaml'), 'utf8');
+    writeFileSync(spec, original);
+    const cache = join(dir, 'cache');
+    const { calls, parse } = countingParse();
+    const schemas = (document: Record<string, unknown>) => (document.components as { schemas: Record<string, { required?: string[] }> }).schemas;
+    expect(schemas(cachedSpecDocument(spec, parse, cache)).UserRecord.required).not.toContain('nickname');
+    const changed = original.replace('required: [id, first_name, last_name, created_at]', 'required: [id, first_name, last_name, created_at, nickname]');
+    expect(changed).not.toBe(original);
+    writeFileSync(spec, changed);
+    expect(schemas(cachedSpecDocument(spec, parse, cache)).UserRecord.required).toContain('nickname');
+    expect(calls).toHaveLength(2);
+    expect(readdirSync(join(cache, 'documents'))).toEqual([documentCacheFile(cache, spec, Buffer.from(changed)).split('/').pop()]);
+    // The record check reads specs through the cache (SANDBOX_CACHE_DIR): it sees the change.
+    const user = { id: '83d83ec2-d2ca-49ff-bbea-b92b5c3be202', first_name: 'A', last_name: 'B', created_at: '2025-01-01T00:00:00Z' };
+    const before = process.env.SANDBOX_CACHE_DIR;
+    process.env.SANDBOX_CACHE_DIR = cache;
+    try {
+      expect(SpecSchemas.of(join(specsDir, 'upvest.yaml')).validate('UserRecord', user)).toEqual([]);
+      expect(SpecSchemas.of(spec).validate('UserRecord', user).join()).toContain('nickname');
+    } finally {
+      if (before === undefined) delete process.env.SANDBOX_CACHE_DIR;
+      else process.env.SANDBOX_CACHE_DIR = before;
+    }
+    expect(calls).toHaveLength(2);
+  });
+
+  test('an unreadable entry is parsed again and rewritten; without a folder, every call parses', () => {
+    const spec = join(specsDir, 'pagonxt.yaml');
+    const entry = documentCacheFile(dir, spec, readFileSync(spec));
+    mkdirSync(join(dir, 'documents'));
+    writeFileSync(entry, 'not a v8 serialization');
+    const { calls, parse } = countingParse();
+    const document = cachedSpecDocument(spec, parse, dir);
+    expect(calls).toHaveLength(1);
+    expect(deserialize(readFileSync(entry))).toStrictEqual(document);
+    cachedSpecDocument(spec, parse, null);
+    cachedSpecDocument(spec, parse, null);
+    expect(calls).toHaveLength(3);
   });
 });
 

@@ -1,12 +1,14 @@
-// Prism's operations of a spec (every `$ref` resolved), remembered on disk between starts.
+// What start-up computes from each spec, remembered on disk between starts: Prism's operations
+// (every `$ref` resolved) and the parsed document whose schemas check stored records.
 //
-// Computing them costs most of a second per spec at each start, and needs ~430 modules (Prism's
-// dereferencer, its Swagger 2 and Postman converters) that nothing else loads; reading them back
-// from a V8 serialization takes milliseconds. The cache is only ever a copy: an entry's name is a
-// hash of everything the result depends on (the spec's bytes, the versions of the packages that
-// compute it, the serialization format), so any change of an input is another name, hence a miss;
-// an unreadable entry is computed again and rewritten; a missing or read-only folder only costs
-// time. `SANDBOX_CACHE_DIR` moves the folder (`off` turns the cache off).
+// Computing the operations costs most of a second per spec at each start, and needs ~430 modules
+// (Prism's dereferencer, its Swagger 2 and Postman converters) that nothing else loads; parsing the
+// YAML costs a few hundred milliseconds more (and the YAML library) when stored records are checked.
+// Reading either back from a V8 serialization takes milliseconds. The cache is only ever a copy: an
+// entry's name is a hash of everything the result depends on (the spec's bytes, the versions of
+// the packages that compute it, the serialization format), so any change of an input is another
+// name, hence a miss; an unreadable entry is computed again and rewritten; a missing or read-only
+// folder only costs time. `SANDBOX_CACHE_DIR` moves the folder (`off` turns the cache off).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,35 +32,41 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | 
   return join(home, 'banking-api-sandbox');
 }
 
-let versions: string | undefined;
+type Chain = ReadonlyArray<[from: string, name: string]>;
 
 /**
- * The versions of the packages that turn a spec into operations, each resolved from the package
- * that loads it: Prism's operations module, the OpenAPI converter, the dereferencer, and their
- * JSON and YAML helpers.
+ * The packages that turn a spec into operations, each resolved from the package that loads it:
+ * Prism's operations module, the OpenAPI converter, the dereferencer, and their JSON and YAML helpers.
  */
-function dependencyVersions(): string {
-  if (versions === undefined) {
+const OPERATIONS_CHAIN: Chain = [
+  ['', '@stoplight/prism-http'],
+  ['@stoplight/prism-http', '@stoplight/http-spec'],
+  ['@stoplight/prism-http', '@stoplight/json-schema-ref-parser'],
+  ['@stoplight/prism-http', '@stoplight/json'],
+  ['@stoplight/prism-http', 'lodash'],
+  ['@stoplight/json-schema-ref-parser', '@stoplight/yaml'],
+  ['@stoplight/yaml', '@stoplight/yaml-ast-parser'],
+];
+/** The YAML library that parses a spec into the document whose schemas check stored records. */
+const DOCUMENT_CHAIN: Chain = [['', 'yaml']];
+
+const versions = new Map<Chain, string>();
+
+/** `name@version` of each package of a chain. */
+function dependencyVersions(chain: Chain): string {
+  let found = versions.get(chain);
+  if (found === undefined) {
     const require = createRequire(import.meta.url);
-    const found: string[] = [];
-    const chain: Array<[from: string, name: string]> = [
-      ['', '@stoplight/prism-http'],
-      ['@stoplight/prism-http', '@stoplight/http-spec'],
-      ['@stoplight/prism-http', '@stoplight/json-schema-ref-parser'],
-      ['@stoplight/prism-http', '@stoplight/json'],
-      ['@stoplight/prism-http', 'lodash'],
-      ['@stoplight/json-schema-ref-parser', '@stoplight/yaml'],
-      ['@stoplight/yaml', '@stoplight/yaml-ast-parser'],
-    ];
     const entries = new Map<string, string>();
+    const named: string[] = [];
     for (const [from, name] of chain) {
       const entry = (from ? createRequire(entries.get(from)!) : require).resolve(name);
       entries.set(name, entry);
-      found.push(`${name}@${packageVersionAt(entry, name)}`);
+      named.push(`${name}@${packageVersionAt(entry, name)}`);
     }
-    versions = found.join(' ');
+    versions.set(chain, (found = named.join(' ')));
   }
-  return versions;
+  return found;
 }
 
 /** The version in the package.json of package `name` that holds the file `entry`. */
@@ -74,42 +82,45 @@ function packageVersionAt(entry: string, name: string): string {
   return 'unknown';
 }
 
-/** The cache entry's file for a spec with these bytes. */
-export function operationsCacheFile(dir: string, specFile: string, bytes: Buffer): string {
+/** The cache entry's file for a spec with these bytes, in the folder of one kind of result. */
+function entryFile(dir: string, kind: 'operations' | 'documents', chain: Chain, specFile: string, bytes: Buffer): string {
   const key = createHash('sha256')
-    .update(`operations format ${FORMAT}\0v8 ${process.versions.v8}\0${dependencyVersions()}\0`)
+    .update(`${kind} format ${FORMAT}\0v8 ${process.versions.v8}\0${dependencyVersions(chain)}\0`)
     .update(bytes)
     .digest('hex');
-  return join(dir, 'operations', `${basename(specFile)}.${key.slice(0, 40)}.v8`);
+  return join(dir, kind, `${basename(specFile)}.${key.slice(0, 40)}.v8`);
 }
 
-/**
- * The operations of `specFile`: from the cache when an entry for exactly these inputs is there,
- * else from `compute` (then stored, replacing older entries for a spec of the same file name).
- * `dir: null` computes every time.
- */
-export async function cachedOperations(
-  specFile: string,
-  compute: (specFile: string) => Promise<IHttpOperation[]>,
-  dir: string | null = defaultCacheDir(),
-): Promise<IHttpOperation[]> {
-  if (!dir) return compute(specFile);
-  const bytes = readFileSync(specFile);
-  const file = operationsCacheFile(dir, specFile, bytes);
+/** The cache entry's file for the operations of a spec with these bytes. */
+export function operationsCacheFile(dir: string, specFile: string, bytes: Buffer): string {
+  return entryFile(dir, 'operations', OPERATIONS_CHAIN, specFile, bytes);
+}
+
+/** The cache entry's file for the parsed document of a spec with these bytes. */
+export function documentCacheFile(dir: string, specFile: string, bytes: Buffer): string {
+  return entryFile(dir, 'documents', DOCUMENT_CHAIN, specFile, bytes);
+}
+
+/** What an entry holds; undefined when it is missing, unreadable or not `expected`. */
+function readEntry<T>(file: string, expected: (value: unknown) => value is T): T | undefined {
   try {
     const cached = deserialize(readFileSync(file)) as unknown;
-    if (Array.isArray(cached)) return cached as IHttpOperation[];
+    if (expected(cached)) return cached;
   } catch {
     // no entry yet, or an unreadable one: compute (and rewrite) it
   }
-  const operations = await compute(specFile);
+  return undefined;
+}
+
+/** Stores an entry, replacing older entries for a spec of the same file name; failures only cost time. */
+function writeEntry(file: string, specFile: string, bytes: Buffer, value: unknown): void {
   // The spec changed while it was being read: what was computed may not be these bytes'.
-  if (!readFileSync(specFile).equals(bytes)) return operations;
+  if (!readFileSync(specFile).equals(bytes)) return;
   try {
     const folder = dirname(file);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(temporary, serialize(operations), { mode: 0o600 });
+    writeFileSync(temporary, serialize(value), { mode: 0o600 });
     renameSync(temporary, file);
     // Bounded: one entry per spec file name (an edited spec leaves no trail of old entries).
     const prefix = `${basename(specFile)}.`;
@@ -125,5 +136,43 @@ export async function cachedOperations(
   } catch {
     // a read-only or missing home: the cache only saves time
   }
+}
+
+/**
+ * The operations of `specFile`: from the cache when an entry for exactly these inputs is there,
+ * else from `compute` (then stored, replacing older entries for a spec of the same file name).
+ * `dir: null` computes every time.
+ */
+export async function cachedOperations(
+  specFile: string,
+  compute: (specFile: string) => Promise<IHttpOperation[]>,
+  dir: string | null = defaultCacheDir(),
+): Promise<IHttpOperation[]> {
+  if (!dir) return compute(specFile);
+  const bytes = readFileSync(specFile);
+  const file = operationsCacheFile(dir, specFile, bytes);
+  const cached = readEntry(file, (value): value is IHttpOperation[] => Array.isArray(value));
+  if (cached) return cached;
+  const operations = await compute(specFile);
+  writeEntry(file, specFile, bytes, operations);
   return operations;
+}
+
+/**
+ * The parsed document of `specFile` (`parse` turns its text into it): from the cache when an entry
+ * for exactly these bytes is there, else parsed and stored. `dir: null` parses every time.
+ */
+export function cachedSpecDocument(
+  specFile: string,
+  parse: (text: string) => Record<string, unknown>,
+  dir: string | null = defaultCacheDir(),
+): Record<string, unknown> {
+  const bytes = readFileSync(specFile);
+  if (!dir) return parse(bytes.toString('utf8'));
+  const file = documentCacheFile(dir, specFile, bytes);
+  const cached = readEntry(file, (value): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value));
+  if (cached) return cached;
+  const document = parse(bytes.toString('utf8'));
+  writeEntry(file, specFile, bytes, document);
+  return document;
 }

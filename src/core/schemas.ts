@@ -1,13 +1,13 @@
 // JSON Schema validation of records against the `components.schemas` of an API's spec
 // (fixtures, snapshots and admin writes). Request/response validation is Prism's job.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { FormatDefinition } from 'ajv';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
+import { cachedSpecDocument } from './operations-cache.js';
 
-// The YAML library is loaded with the first spec whose records are checked, not at start-up.
+// The YAML library is loaded only when a spec's parsed document is not in the cache.
 const yaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 export class SpecSchemas {
@@ -25,11 +25,16 @@ export class SpecSchemas {
   readonly document: Record<string, unknown>;
 
   constructor(specFile: string) {
-    this.document = yaml().parse(readFileSync(specFile, 'utf8')) as Record<string, unknown>;
-    this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+    this.document = cachedSpecDocument(specFile, text => yaml().parse(text) as Record<string, unknown>);
+    // `validateSchema: false`: our specs are linted by their own tests; checking each one against
+    // JSON Schema's meta-schema here compiled that meta-schema at every start with stored records.
+    this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, validateSchema: false });
     (addFormats as unknown as (ajv: Ajv2020) => void)(this.ajv);
     this.ajv.addFormat('date-time', { ...fullDateTimeFormat, validate: dateTime });
-    this.ajv.addSchema(this.document, 'spec');
+    // Only the schemas: Ajv walks whatever it is given for ids and references, and the records'
+    // schemas refer to nothing outside `#/components/schemas`.
+    const components = this.document.components as { schemas?: Record<string, unknown> } | undefined;
+    this.ajv.addSchema({ components: { schemas: components?.schemas ?? {} } }, 'spec');
   }
 
   has(schemaName: string): boolean {

@@ -144,7 +144,7 @@ export class PowerCutFs implements FileSystem {
     return inode;
   }
 
-  async open(path: string, flags: 'r' | 'w' | 'a'): Promise<FileHandle> {
+  async open(path: string, flags: 'r' | 'w' | 'a' | 'ad'): Promise<FileHandle> {
     await this.step(`open ${flags}`, path);
     const folder = this.folders.get(path);
     if (folder) {
@@ -159,7 +159,7 @@ export class PowerCutFs implements FileSystem {
     } else if (flags === 'w') {
       inode.data = Buffer.alloc(0);
     }
-    return this.fileHandle(path, inode, flags === 'a');
+    return this.fileHandle(path, inode, flags === 'a' || flags === 'ad', flags === 'ad');
   }
 
   private folderHandle(path: string, folder: Folder): FileHandle {
@@ -181,7 +181,8 @@ export class PowerCutFs implements FileSystem {
     };
   }
 
-  private fileHandle(path: string, inode: Inode, append: boolean): FileHandle {
+  /** `dsync`: each write is followed by an fdatasync before it returns (O_DSYNC), a cut may fall between them. */
+  private fileHandle(path: string, inode: Inode, append: boolean, dsync = false): FileHandle {
     let position = 0;
     const fs = this;
     return {
@@ -203,6 +204,10 @@ export class PowerCutFs implements FileSystem {
         bytes.copy(grown, at);
         inode.data = grown;
         position = end;
+        if (dsync) {
+          await fs.step('fdatasync', path);
+          inode.synced = Buffer.from(inode.data);
+        }
         return { bytesWritten: bytes.length };
       },
       async sync() {

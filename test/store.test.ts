@@ -256,8 +256,13 @@ describe('the log', () => {
     const things = store.sandbox().collection('demo', 'things');
     await things.put('kept', { id: 'kept', owner: 'k', n: 0 });
 
-    const handle = () => (logOf(store) as unknown as { handle: { datasync(): Promise<void> } }).handle;
-    jest.spyOn(handle(), 'datasync').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
+    // Appends are durable writes (O_DSYNC): the bytes reach the file, then the write fails as its fdatasync would.
+    const handle = (logOf(store) as unknown as { handle: { write(data: Buffer, offset: number): Promise<unknown> } }).handle;
+    const write = handle.write.bind(handle);
+    jest.spyOn(handle, 'write').mockImplementationOnce(async (data, offset) => {
+      await write(data, offset);
+      throw new Error('EIO: i/o error, write');
+    });
     const failed = things.put('lost', { id: 'lost', owner: 'l', n: 1 });
     expect(things.remove('kept')).toBe(true);
     await expect(failed).rejects.toBeInstanceOf(StoreUnavailableError);

@@ -23,8 +23,12 @@ export interface FileHandle {
  * forgets, at a power cut, whatever no fsync made durable (test/powercut-fs.ts).
  */
 export interface FileSystem {
-  /** 'r' also opens a folder (for its fsync); 'w' creates or truncates; 'a' creates or appends. */
-  open(path: string, flags: 'r' | 'w' | 'a'): Promise<FileHandle>;
+  /**
+   * 'r' also opens a folder (for its fsync); 'w' creates or truncates; 'a' creates or appends;
+   * 'ad' appends like 'a', and each write returns only once its bytes are durable, as a write then
+   * an fdatasync would (O_DSYNC: one call instead of two).
+   */
+  open(path: string, flags: 'r' | 'w' | 'a' | 'ad'): Promise<FileHandle>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   link(existing: string, path: string): Promise<void>;
@@ -35,7 +39,32 @@ export interface FileSystem {
   readFile(path: string, encoding: 'utf8'): Promise<string>;
 }
 
-export const realFileSystem: FileSystem = nodeFs as FileSystem;
+export const realFileSystem: FileSystem = {
+  ...(nodeFs as unknown as FileSystem),
+  open: (path, flags) => (flags === 'ad' ? openDurableAppend(path) : (nodeFs.open(path, flags) as Promise<FileHandle>)),
+};
+
+const { O_WRONLY, O_APPEND, O_CREAT, O_DSYNC } = nodeFs.constants;
+
+/** 'ad' on Node: O_DSYNC where the platform has it, else each write followed by an fdatasync. */
+async function openDurableAppend(path: string): Promise<FileHandle> {
+  if (O_DSYNC !== undefined) return nodeFs.open(path, O_WRONLY | O_APPEND | O_CREAT | O_DSYNC) as Promise<FileHandle>;
+  const handle = (await nodeFs.open(path, 'a')) as unknown as FileHandle;
+  const write = async (data: Buffer | string, offset?: number) => {
+    const written = await (typeof data === 'string' ? handle.write(data) : handle.write(data, offset ?? 0));
+    await handle.datasync();
+    return written;
+  };
+  return {
+    read: (...args) => handle.read(...args),
+    write: write as FileHandle['write'],
+    sync: () => handle.sync(),
+    datasync: () => handle.datasync(),
+    truncate: length => handle.truncate(length),
+    stat: () => handle.stat(),
+    close: () => handle.close(),
+  };
+}
 
 /**
  * Calls `onLines` with the lines of a file, a chunk at a time; `final` marks the last call, whose

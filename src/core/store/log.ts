@@ -6,8 +6,8 @@
 //   data/sandbox.json.log.5   {"t":ms,"o":[op,…]} with ops ["p",…] (put; no record: entry removed),
 //                             ["r",sandbox,changes] (replace), ["d",sandbox] (drop), ["u",sandbox] (used)
 //
-// A change set is acknowledged once its line is appended and fdatasync'd (group commit: one write
-// and one fdatasync per batch). Past a threshold the log is compacted in the background: appends
+// A change set is acknowledged once its line is appended durably (group commit: one O_DSYNC write
+// per batch, as a write then an fdatasync). Past a threshold the log is compacted in the background: appends
 // move to a new segment, the old snapshot and the closed segments are merged line by line into a
 // temporary file, fsync'd and renamed over the snapshot (then the folder is fsync'd), and only then
 // are the folded segments deleted. Start-up streams the snapshot and replays the segments.

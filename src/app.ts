@@ -136,13 +136,16 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  if (logger) app.use(requestLogger(logger));
   // The provider APIs first: their requests are the hot path. One middleware finds the API by the
-  // request's first path segment (and applies CORS to a request with an Origin; the pipeline writes
-  // the `Vary: Origin` of the others with its own headers); the mounts behind it serve what it
-  // leaves (another letter case, an absolute-form URL), exactly as Express mounts do.
+  // request's first path segment, and runs for it what the app's first layers run for every other
+  // request (the request log, then CORS for a request with an Origin; the pipeline writes the
+  // `Vary: Origin` of the others with its own headers): each Express layer passed costs a request
+  // several microseconds. The mounts behind serve what it leaves (another letter case, an
+  // absolute-form URL), exactly as Express mounts do.
+  const log = logger ? requestLogger(logger) : undefined;
   const apiHandlers = new Map(apis.map(api => [`/${api.module.slug}`, apiRequestHandler(api, env)]));
-  app.use(apiDispatcher(apiHandlers, controls.cors));
+  app.use(apiDispatcher(apiHandlers, { log, cors: controls.cors }));
+  if (log) app.use(log);
   app.use(controls.cors);
   for (const [prefix, handler] of apiHandlers) app.use(prefix, handler);
 
@@ -190,10 +193,13 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
  * Dispatches `/<slug>`, `/<slug>/…` and `/<slug>?…` to that API's handler as `app.use('/<slug>')`
  * would (req.url below the prefix, req.baseUrl the prefix, both restored before a failure goes on
  * to the error handler), without Express testing every API's mount in turn. Anything else goes on.
- * `cors`, when given, runs first for a request with an Origin header, as it would in front of the
- * mount (it may answer a preflight itself).
+ * `log` and `cors`, when given, run first, as they would in front of the mount: `log` for every
+ * request, `cors` for a request with an Origin header (it may answer a preflight itself).
  */
-export function apiDispatcher(handlers: ReadonlyMap<string, (req: Request, res: Response) => Promise<void>>, cors?: RequestHandler) {
+export function apiDispatcher(
+  handlers: ReadonlyMap<string, (req: Request, res: Response) => Promise<void>>,
+  { log, cors }: { log?: RequestHandler; cors?: RequestHandler } = {},
+) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const url = req.url;
     if (url.charCodeAt(0) !== 47 /* / */) return next();
@@ -215,9 +221,12 @@ export function apiDispatcher(handlers: ReadonlyMap<string, (req: Request, res: 
         next(error ?? new Error('Rejected promise'));
       });
     };
-    if (cors && req.headers.origin !== undefined) {
-      void cors(req, res, (error?: unknown) => (error ? next(error) : dispatch()));
-    } else dispatch();
+    const withCors = () => {
+      if (cors && req.headers.origin !== undefined) void cors(req, res, (error?: unknown) => (error ? next(error) : dispatch()));
+      else dispatch();
+    };
+    if (log) void log(req, res, (error?: unknown) => (error ? next(error) : withCors()));
+    else withCors();
   };
 }
 

@@ -23,6 +23,12 @@ export const CLOCK_HEADER = 'x-sandbox-clock';
 const SANDBOX_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const DEFAULT_URI_LIMIT = 8192;
+/**
+ * Response texts longer than this are encoded to UTF-8 once, for the verdict cache's hash and the
+ * socket (Node would otherwise measure a string twice and encode it again to write it). A short
+ * text is cheaper as a string: Node writes it in one piece with the headers.
+ */
+const ENCODE_ONCE_FROM = 1024;
 /** Retry-After when --max-sandboxes is reached: idle sandboxes expire, or someone deletes one. */
 const SANDBOX_LIMIT_RETRY_SECONDS = 60;
 /** Retry-After when the store is unavailable (a full disk, Redis lost): it may be back any moment. */
@@ -243,6 +249,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         operation,
         { statusCode: outgoing.status, headers: outgoing.headers, body: bodyForValidation(outgoing.body) },
         outgoing.text,
+        outgoing.bytes,
       );
       if (violations.length) {
         if (env.strict) {
@@ -284,7 +291,9 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       const json = response.body !== undefined && typeof response.body !== 'string' && !Buffer.isBuffer(response.body);
       if (json && contentType(headers) === undefined) headers['content-type'] = 'application/json';
       const text = json ? JSON.stringify(response.body) : typeof response.body === 'string' ? response.body : undefined;
-      return { status: response.status, headers, body: response.body, text };
+      // A long text is encoded once: its bytes are hashed for the verdict cache and sent as they are.
+      const bytes = text !== undefined && text.length > ENCODE_ONCE_FROM ? Buffer.from(text) : undefined;
+      return { status: response.status, headers, body: response.body, text, bytes };
     }
 
     function renderError(error: unknown): HttpResponse {
@@ -366,6 +375,8 @@ interface Outgoing {
   headers: Record<string, string>;
   body: unknown;
   text?: string;
+  /** `text` as UTF-8, for a long text. */
+  bytes?: Buffer;
 }
 
 /** What the journal sees of a response: no copies, only references to what is sent. */
@@ -398,8 +409,8 @@ function send(req: Request, res: Response, response: Outgoing): void {
   }
   const bodyless = response.body === undefined || response.status === 204 || response.status === 304;
   // With a Content-Length, Node sends headers and body in one write instead of chunks.
-  const payload = bodyless ? undefined : (response.text ?? (response.body as Buffer));
-  if (payload !== undefined) list.push('content-length', String(Buffer.byteLength(payload)));
+  const payload = bodyless ? undefined : (response.bytes ?? response.text ?? (response.body as Buffer));
+  if (payload !== undefined) list.push('content-length', String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length));
   if (lowerCase) {
     res.writeHead(response.status, list);
   } else {

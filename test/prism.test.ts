@@ -120,6 +120,58 @@ test("a create's parameters are checked once, not again with each new body and i
   }
 });
 
+test("body checks after the first of their kind go straight to Prism's schema check, with Prism's verdict", () => {
+  const require = createRequire(import.meta.url);
+  const prismValidator = require('@stoplight/prism-http/dist/validator/index.js') as {
+    validateInput: (args: { resource: Operation; element: PrismRequest }) => unknown;
+    validateOutput: (args: { resource: Operation; element: object }) => { _tag: 'Right' } | { _tag: 'Left'; left: Array<{ message: string; severity: number }> };
+  };
+  const validators = require('@stoplight/prism-http/dist/validator/validators/index.js') as { validateBody: (...args: unknown[]) => unknown };
+  const create = operations.find(op => op.iid === 'createReferenceAccount')!;
+  const post = (n: number, body: object = { user_id: UPVEST.user, account_owner: `Owner ${n}`, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', confirmed_at: '2026-11-20T09:00:00Z' }) => {
+    const text = JSON.stringify(body);
+    const key = `${String(n).padStart(8, '0')}-5b0a-4d8e-9a43-3f6d3c2b1a90`;
+    const headers = { ...UPVEST.headers, 'content-type': 'application/json', 'content-length': String(text.length), 'idempotency-key': key };
+    return [{ method: 'post', url: { path: '/payments/reference_accounts', query: {} }, headers, body }, { query: '', body: text }] as [PrismRequest, { query: string; body: string }];
+  };
+  const created = (n: number, over: object = {}, mediaType: string | undefined = 'application/json') => {
+    const body = { ...account, account_owner: `Owner ${n}`, ...over };
+    const headers: Record<string, string> = { 'upvest-request-id': '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9' };
+    if (mediaType) headers['content-type'] = mediaType;
+    return [{ statusCode: 200, headers, body }, JSON.stringify(body)] as const;
+  };
+  expect(validateRequest(create, ...post(100))).toEqual([]);
+  expect(validateResponse(create, ...created(100))).toEqual([]);
+  const inputs = jest.spyOn(prismValidator, 'validateInput');
+  const bodies = jest.spyOn(validators, 'validateBody');
+  try {
+    for (let n = 101; n < 111; n++) {
+      expect(validateRequest(create, ...post(n))).toEqual([]);
+      expect(validateResponse(create, ...created(n))).toEqual([]);
+    }
+    expect(validateRequest(create, ...post(111, { account_owner: 5 }))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'body.account_owner', rule: 'type' }), expect.objectContaining({ field: 'body.iban', rule: 'required' })]),
+    );
+    expect(inputs).not.toHaveBeenCalled();
+    expect(bodies).not.toHaveBeenCalled();
+  } finally {
+    inputs.mockRestore();
+    bodies.mockRestore();
+  }
+  // Responses: Prism's own messages, in its order, for good and bad bodies and media types, fresh and remembered.
+  const overs = [{}, { iban: 'DE02100500000054540402' }, { id: 5, extra: true }, { created_at: 'yesterday', name: null }];
+  for (let round = 0; round < 2; round++) {
+    for (const [i, over] of overs.entries()) {
+      for (const mediaType of ['application/json', 'text/plain', undefined]) {
+        const [response, text] = created(200 + i + round * 10, over, mediaType);
+        const prism = prismValidator.validateOutput({ resource: create, element: response });
+        const expected = prism._tag === 'Right' ? [] : prism.left.filter(d => d.severity === 0).map(d => d.message);
+        expect([over, mediaType, validateResponse(create, response, text)]).toEqual([over, mediaType, expected]);
+      }
+    }
+  }
+});
+
 test('a remembered response verdict never hides a violation', () => {
   const body = JSON.stringify(account);
   expect(validateResponse(getAccount, ok('0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9'), body)).toEqual([]);

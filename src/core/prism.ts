@@ -77,13 +77,71 @@ let stopAtFirstProblem = false;
 /** Set when a body check stopped at its first problem. */
 let stoppedEarly = false;
 const fullSchemaValidation = prismSchemas.validateAgainstSchema;
-prismSchemas.validateAgainstSchema = (value, schema, coerce, context, prefix, bundle) => {
+const checkSchema: SchemaValidator = (value, schema, coerce, context, prefix, bundle) => {
   if (!stopAtFirstProblem || prefix !== 'body') return fullSchemaValidation(value, schema, coerce, context, prefix, bundle);
   const validate = firstProblemValidator(schema, coerce, bundle);
   if (validate(value) || !validate.errors?.length) return { _tag: 'None' };
   stoppedEarly = true;
   return { _tag: 'Some', value: prismSchemas.convertAjvErrors(validate.errors.slice(0, 1), 0, context, prefix) };
 };
+prismSchemas.validateAgainstSchema = (value, schema, coerce, context, prefix, bundle) => {
+  const result = checkSchema(value, schema, coerce, context, prefix, bundle);
+  if (schemaCalls && prefix === 'body') schemaCalls.push({ value, schema, coerce, context, bundle, result });
+  return result;
+};
+
+/** One check of a body against a schema by Prism, as seen while learning a body check (see bodyCheck). */
+interface SchemaCall {
+  value: unknown;
+  schema: Schema;
+  coerce: boolean;
+  context: number;
+  bundle: unknown;
+  result: Option<Diagnostic[]>;
+}
+/** Set while Prism checks a body whose decision is being learnt. */
+let schemaCalls: SchemaCall[] | undefined;
+/** Per operation (or response contents) and body check key: the one schema check Prism's body check comes down to, or null. */
+const bodyChecks = new WeakMap<object, Map<string, Omit<SchemaCall, 'value' | 'result'> | null>>();
+
+/**
+ * Prism's check of a body, `check()`, remembered as a decision: for JSON bodies Prism picks the
+ * documented content by media type (parsing the header, matching wildcards), then checks the body
+ * against that content's schema. Everything before the schema check depends only on what `key`
+ * names (operation, media type, whether there is a body), so the first time Prism checks such a
+ * body, the schema check it comes down to is noted; when Prism's verdict was exactly that check's
+ * (no other problem, no other check), later bodies with the same key go straight to it — Prism's
+ * own schema check, with Prism's schema, Ajv instance and messages. Anything else (a refused media
+ * type, a form body, a missing body) is checked by Prism in full every time.
+ */
+function bodyCheck(owner: object, key: string, target: unknown, check: () => Either<Diagnostic[], unknown>): Either<Diagnostic[], unknown> {
+  let decisions = bodyChecks.get(owner);
+  if (!decisions) bodyChecks.set(owner, (decisions = new Map()));
+  const decision = decisions.get(key);
+  if (decision) {
+    const found = prismSchemas.validateAgainstSchema(target, decision.schema, decision.coerce, decision.context, 'body', decision.bundle);
+    return found._tag === 'None' ? { _tag: 'Right', right: target } : { _tag: 'Left', left: found.value };
+  }
+  if (decision === null) return check();
+  const calls: SchemaCall[] = [];
+  schemaCalls = calls;
+  let result: Either<Diagnostic[], unknown>;
+  try {
+    result = check();
+  } finally {
+    schemaCalls = undefined;
+  }
+  const [only] = calls;
+  const plain =
+    calls.length === 1 &&
+    only.value === target &&
+    (only.result._tag === 'None'
+      ? result._tag === 'Right'
+      : result._tag === 'Left' && result.left.length === only.result.value.length && result.left.every((d, i) => d === (only.result as { value: Diagnostic[] }).value[i]));
+  // Keys are few (media types an operation is sent); a client inventing media types gets no more.
+  if (decisions.size < 64) decisions.set(key, plain ? { schema: only.schema, coerce: only.coerce, context: only.context, bundle: only.bundle } : null);
+  return result;
+}
 
 /** Ajv instances like Prism's (same drafts, options and formats) but stopping at the first problem; made on first use. */
 let firstProblemAjv: ((schema: Schema, coerce: boolean) => { compile(schema: object): AjvValidate }) | undefined;
@@ -271,7 +329,7 @@ export function validateRequest(operation: Operation, request: PrismRequest, raw
   return remembered(key, () => {
     stopAtFirstProblem = raw.body !== undefined && raw.body.length > ALL_PROBLEMS_UP_TO_BYTES;
     stoppedEarly = false;
-    let result: ReturnType<typeof prismValidator.validateInput>;
+    let result: Either<Diagnostic[], unknown>;
     try {
       // Prism checks the body, then headers, query and path, and lists their problems in that
       // order. Parameters without problems (the usual case, remembered apart from the body: a
@@ -280,7 +338,17 @@ export function validateRequest(operation: Operation, request: PrismRequest, raw
       const parts = inputParts(operation);
       const paramsKey = `params\0${idOf(operation)}\0${request.url.path}\0${raw.query}\0${declared}`;
       const params = parts && remembered(paramsKey, () => ({ clean: withoutErrors(prismValidator.validateInput({ resource: parts.params, element: withoutBody(request) })) }));
-      result = prismValidator.validateInput({ resource: parts && params?.clean ? parts.body : operation, element: request });
+      if (parts && params?.clean) {
+        const { body } = request;
+        const length = parseInt(String(headers['content-length'])) || 0;
+        // A JSON object or array: Prism's decision depends on the media type only (see bodyCheck).
+        result =
+          typeof body === 'object' && body !== null && length > 0
+            ? bodyCheck(parts.body, `${headers['content-type'] ?? ''}`, body, () => prismValidator.validateInput({ resource: parts.body, element: request }))
+            : prismValidator.validateInput({ resource: parts.body, element: request });
+      } else {
+        result = prismValidator.validateInput({ resource: operation, element: request });
+      }
     } finally {
       stopAtFirstProblem = false;
     }
@@ -342,11 +410,11 @@ export function validateResponse(operation: Operation, response: IHttpResponse, 
       : undefined;
   const bodyViolations = remembered(key, () => {
     const violations: Diagnostic[] = [];
-    if (contents.length) {
-      const media = prismValidator.validateMediaType(contents, mediaType);
-      if (media._tag === 'Left') violations.push(...media.left);
-    }
-    const body = prismValidators.validateBody(response.body, contents, OUTPUT, mediaType, undefined, bundle);
+    if (contents.length) violations.push(...mediaTypeViolations(contents, mediaType));
+    const target = response.body;
+    const body = bodyCheck(contents, `${bundle === undefined ? '' : idOf(bundle as object)}\0${typeof target}\0${mediaType ?? ''}`, target, () =>
+      prismValidators.validateBody(target, contents, OUTPUT, mediaType, undefined, bundle),
+    );
     if (body._tag === 'Left') violations.push(...body.left);
     return listed(violations.map(d => d.message));
   });
@@ -357,6 +425,22 @@ export function validateResponse(operation: Operation, response: IHttpResponse, 
     return result._tag === 'Left' ? listed(result.left.map(d => d.message)) : [];
   });
   return headerViolations.length ? [...bodyViolations, ...headerViolations] : bodyViolations;
+}
+
+const mediaTypeVerdicts = new WeakMap<object, Map<string, Diagnostic[]>>();
+
+/** Prism's verdict on a response's media type against the documented contents, remembered per contents and media type. */
+function mediaTypeViolations(contents: unknown[], mediaType: string | undefined): Diagnostic[] {
+  let verdicts = mediaTypeVerdicts.get(contents);
+  if (!verdicts) mediaTypeVerdicts.set(contents, (verdicts = new Map()));
+  const key = mediaType ?? '\u0001absent';
+  let verdict = verdicts.get(key);
+  if (!verdict) {
+    const media = prismValidator.validateMediaType(contents, mediaType);
+    verdict = media._tag === 'Left' ? media.left : [];
+    if (verdicts.size < 64) verdicts.set(key, verdict);
+  }
+  return verdict;
 }
 
 type ResponseMatch = ReturnType<typeof prismSpecUtils.findOperationResponse>;

@@ -1,7 +1,6 @@
 // PagoNxt's token endpoint rules: client credentials with a private-key JWT client assertion (RFC 7523).
-import jwt from 'jsonwebtoken';
 import { invalidField } from '../../core/problem.js';
-import { issueToken } from '../../core/tokens.js';
+import { issueToken, jsonwebtoken } from '../../core/tokens.js';
 import type { components } from '../../generated/pagonxt.js';
 
 export const ACCOUNTS_READ = 'accounts.read';
@@ -18,7 +17,7 @@ export type IssuedToken = components['schemas']['TokenResponse'];
  * given. The token carries the requested scopes (default `accounts.read`).
  */
 export function issueClientCredentialsToken(api: string, request: TokenRequest, now: Date): IssuedToken {
-  const decoded = jwt.decode(request.client_assertion, { complete: true, json: true });
+  const decoded = jsonwebtoken().decode(request.client_assertion, { complete: true, json: true });
   if (!decoded || typeof decoded.payload !== 'object') {
     throw invalidField('body.client_assertion', 'is not a JWT with a JSON header and payload', 'format');
   }

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import request from 'supertest';
 import { cut, RequestJournal, type JournalEntry } from '../src/controls/journal.js';
-import { isSecretName, MAX_REMEMBERED_NAMES, REDACTED, redactHeaders, redactText, redactValue, rememberedSecretNames } from '../src/controls/redact.js';
+import { isSecretName, MAX_REMEMBERED_NAMES, REDACTED, redactHead, redactHeaders, redactText, redactValue, rememberedSecretNames } from '../src/controls/redact.js';
 import type { RequestRecord } from '../src/core/pipeline.js';
 import { testApp, UPVEST } from './helpers.js';
 
@@ -112,6 +112,28 @@ describe('the journal is bounded by bytes', () => {
     journal.record(record('{"a":[1,2]}'));
     expect(journal.list('s')[0]).toMatchObject({ requestBody: { a: [1, 2] } });
     expect(journal.list('s')[0].requestBodyTruncated).toBeUndefined();
+  });
+
+  test('only the part of a body the journal keeps is redacted, and a secret cut off at its end is redacted whole', () => {
+    const journal = new RequestJournal({ perSandbox: 1000, total: 20_000, bodyBytes: 4096, totalBytes: 16 * 1024 * 1024 });
+    const secret = `S3CRET${'q'.repeat(2000)}`;
+    // secrets that straddle the 4 KiB cut, at several offsets, in JSON and form-encoded bodies and as a JWT
+    for (const offset of [4000, 4090, 4095, 4200, 4300]) {
+      const json = `{"pad":"${'x'.repeat(offset - 9)}","client_secret":"${secret}","more":"${'y'.repeat(100_000)}"}`;
+      const form = `pad=${'x'.repeat(offset - 4)}&client_secret=${secret}&more=${'y'.repeat(100_000)}`;
+      const jwt = `{"pad":"${'x'.repeat(offset - 9)}","t":"${ASSERTION}","more":"${'y'.repeat(100_000)}"}`;
+      for (const [text, kept] of [[json, 'S3CRET'], [form, 'S3CRET'], [jwt, SIGNATURE.slice(0, 8)]]) {
+        journal.record({ ...record(text), requestBody: { text, json: !text.startsWith('pad') } });
+        const [entry] = journal.list('s');
+        expect(entry.requestBodyTruncated).toBe(true);
+        expect(entry.requestBody as string).not.toContain(kept);
+      }
+    }
+    // The work is bounded too: a 1 MiB body is redacted as far as a cut to 4 KiB can keep, not through the megabyte.
+    const long = `{"password":"p",${'"a":"b",'.repeat(130_000)}"z":1}`;
+    expect(redactHead(long, 4096).text.length).toBeLessThan(5000);
+    expect(redactHead(long, 4096)).toMatchObject({ partial: true, text: expect.stringContaining(`"password":"${REDACTED}"`) });
+    expect(redactHead('{"password":"p"}', 4096)).toEqual({ text: `{"password":"${REDACTED}"}`, partial: false });
   });
 
   test('all entries together stay within the byte budget, the oldest dropped first', () => {

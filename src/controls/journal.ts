@@ -5,7 +5,7 @@
 // an entry costs the bytes it keeps, whatever the shape of its JSON.
 import { MAX_PROBLEMS as REPORTED_PROBLEMS, problem, type FieldProblem } from '../core/problem.js';
 import type { RequestRecord } from '../core/pipeline.js';
-import { redactHeader, redactText } from './redact.js';
+import { redactHead, redactHeader, redactText } from './redact.js';
 
 /** What the sandbox answered, as the journal keeps it. */
 export interface JournalResponse {
@@ -128,6 +128,17 @@ export function cut(text: string, limit: number): { text: string; cut: boolean }
   return { text: scratch.toString('utf8', 0, written), cut: true };
 }
 
+/**
+ * At most `limit` bytes of a body, secrets redacted; `cut` when that is not all of it. Only the part
+ * that can be kept is redacted (a secret cut off at its end is redacted whole), not the megabytes
+ * after it.
+ */
+function keptBody(text: string, limit: number): { text: string; cut: boolean } {
+  const head = redactHead(text, limit);
+  const kept = cut(head.text, limit);
+  return head.partial && !kept.cut ? { text: kept.text, cut: true } : kept;
+}
+
 const utf8 = new TextEncoder();
 let scratch = Buffer.allocUnsafe(0);
 
@@ -172,7 +183,7 @@ export class RequestJournal {
       bytes: 0,
     };
     if (requestBody) {
-      const kept = cut(redactText(requestBody.text), this.limits.bodyBytes);
+      const kept = keptBody(requestBody.text, this.limits.bodyBytes);
       entry.body = kept.text;
       if (kept.cut) entry.requestBodyBytes = Buffer.byteLength(requestBody.text);
       else entry.json = requestBody.json;
@@ -180,7 +191,7 @@ export class RequestJournal {
     if (response) {
       const kept: NonNullable<Stored['response']> = { status: record.status, headers: keptHeaders(response.headers) };
       if (response.body) {
-        const body = cut(redactText(response.body.text), this.limits.responseBodyBytes);
+        const body = keptBody(response.body.text, this.limits.responseBodyBytes);
         kept.body = body.text;
         if (body.cut) {
           kept.truncated = true;

@@ -49,6 +49,25 @@ export function redactText(text: string): string {
     .replace(JWT, `$1${REDACTED}`);
 }
 
+/** Characters redacted past the first `limit`, so that a pair ending a little after the cut is redacted as a whole. */
+const HEAD_MARGIN = 256;
+/** A JSON string value that the end of the text cuts off: `"name": "abc…`. */
+const JSON_CUT_PAIR = /"((?:[^"\\]|\\.){1,100})"(\s*:\s*)"(?:[^"\\]|\\.)*\\?$/;
+
+/**
+ * `redactText` of the text's first `limit` characters or so: all of it that a cut to `limit` UTF-8
+ * bytes can keep (a character is at least one byte). The journal keeps 4 KiB of a body of up to
+ * 8 MiB, so only that much is worked over. A secret cut off at the end of the window is redacted
+ * whole: a secret-named JSON string left open, a form value (it runs to the end of the text), a
+ * JWT's signature. `partial` says the text was cut (and must not be taken for the whole).
+ */
+export function redactHead(text: string, limit: number): { text: string; partial: boolean } {
+  if (text.length <= limit + HEAD_MARGIN) return { text: redactText(text), partial: false };
+  // A copy, not a slice: the window must not keep the whole body alive.
+  const head = redactText(Buffer.from(text.slice(0, limit + HEAD_MARGIN)).toString());
+  return { text: head.replace(JSON_CUT_PAIR, (pair, name: string, colon: string) => (isSecretName(name) ? `"${name}"${colon}"${REDACTED}` : pair)), partial: true };
+}
+
 function decodeName(name: string): string {
   try {
     return decodeURIComponent(name.replace(/\+/g, ' '));

@@ -228,6 +228,24 @@ describe('the controls act fleet-wide, whichever server gets the request', () =>
     }
   });
 
+  test('a rate limit set on A counts requests on A, B and C in one window: 30 racing requests get exactly its 3', async () => {
+    const sandbox = 'fleet-rate';
+    const [a, b, c] = urls;
+    const rules = { rules: [{ api: 'upvest', operationId: 'getReferenceAccount', rateLimit: { requests: 3, perSeconds: 60 } }] };
+    expect((await call(a, 'PUT', `${admin(a, sandbox)}/faults`, {}, rules)).status).toBe(200);
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => call(urls[i % 3], 'GET', `${ACCOUNTS}/${UPVEST.account}`, upvest(sandbox))));
+    expect(answers.filter(r => r.status === 200)).toHaveLength(3);
+    const limited = answers.filter(r => r.status === 429);
+    expect(limited).toHaveLength(27);
+    for (const r of limited) expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(55);
+    // The rules set again (through C): a new window, on every server.
+    expect((await call(c, 'PUT', `${admin(c, sandbox)}/faults`, {}, rules)).status).toBe(200);
+    const again = [];
+    for (const base of [b, a, c, b]) again.push((await call(base, 'GET', `${ACCOUNTS}/${UPVEST.account}`, upvest(sandbox))).status);
+    expect(again).toEqual([200, 200, 200, 429]);
+    expect((await call(b, 'DELETE', `${admin(b, sandbox)}/faults`, {})).status).toBe(204);
+  });
+
   test("the sandbox list on B shows a sandbox created on A; reset on B resets what A serves; reset-all on C resets every server's sandboxes", async () => {
     const [a, b, c] = urls;
     const created = await call(a, 'POST', ACCOUNTS, { ...upvest('fleet-list'), 'idempotency-key': '3f0c8a52-4f0e-4c9b-8d8a-5a2b7e3c9f11' }, accountBody());

@@ -38,12 +38,31 @@ export interface FaultSettings {
 interface SandboxFaults {
   settings: FaultSettings;
   random: ReturnType<typeof xoroshiro128plus>;
-  /** rule index → the current rate-limit window */
+  /** rule index → the current rate-limit window (counted on this server) */
   windows: Map<number, { start: number; count: number }>;
+}
+
+/** One rate limit a request is counted against: the rule's index, and its window. */
+export interface WindowAsk {
+  index: number;
+  requests: number;
+  lengthMs: number;
+}
+
+/**
+ * Rate-limit windows shared by a fleet (src/core/redis/feed.ts): counts a request in each window
+ * (a window starts with its first request and lasts `lengthMs`); per window, the seconds to wait
+ * when it was full already, or undefined when the request was counted. A new rule set for a
+ * sandbox starts its windows afresh.
+ */
+export interface SharedWindows {
+  count(sandbox: string, asks: readonly WindowAsk[], now: number): Promise<Array<number | undefined>>;
 }
 
 export class Faults implements FaultInjector {
   private readonly sandboxesWithRules = new Map<string, SandboxFaults>();
+  /** A fleet's windows; when unreachable (Redis away), each server counts on its own meanwhile. */
+  private shared?: SharedWindows;
 
   constructor(
     private readonly apis: readonly LoadedApi[],
@@ -81,17 +100,53 @@ export class Faults implements FaultInjector {
     this.sandboxesWithRules.delete(sandbox);
   }
 
+  /** Counts rate limits in windows shared by a fleet rather than per server. */
+  shareWindows(windows: SharedWindows): void {
+    this.shared = windows;
+  }
+
   /** The sandboxes that have rules. */
   sandboxes(): string[] {
     return [...this.sandboxesWithRules.keys()];
   }
 
-  inject({ sandbox, api, operation, headers }: InjectionRequest): Injection | undefined {
+  /**
+   * What to inject into a request; throws a 400 HttpProblem for a bad `Prefer` header. A promise
+   * when the request counts against a fleet's shared rate-limit window (it never rejects).
+   */
+  inject({ sandbox, api, operation, headers }: InjectionRequest): Injection | undefined | Promise<Injection | undefined> {
     // The usual request: no Prefer header, and its sandbox has no rules.
     if (headers.prefer === undefined && !this.sandboxesWithRules.has(sandbox)) return undefined;
     const prefer = parsePrefer(headers.prefer);
     const forced = prefer.code === undefined ? undefined : forcedStatus(operation, prefer.code);
-    const fromRules = this.fromRules(sandbox, api, operation, { status: prefer.code === undefined, latency: prefer.delay === undefined });
+    const use = { status: prefer.code === undefined, latency: prefer.delay === undefined };
+    const faults = this.sandboxesWithRules.get(sandbox);
+    const matching = faults ? this.matching(faults, api, operation) : [];
+    // Every rate limit counts the request (unless the Prefer header sets the status).
+    const asks: WindowAsk[] = [];
+    if (use.status && documents(operation, 429)) {
+      for (const { rule, index } of matching) {
+        if (rule.rateLimit) asks.push({ index, requests: rule.rateLimit.requests, lengthMs: rule.rateLimit.perSeconds * 1000 });
+      }
+    }
+    const decide = (waits: Array<number | undefined>) => this.decide(faults, matching, operation, use, asks, waits, prefer, forced);
+    if (!asks.length) return decide([]);
+    if (!this.shared) return decide(this.countLocally(faults!, asks));
+    const now = this.clock();
+    return this.shared.count(sandbox, asks, now).then(decide, () => decide(this.countLocally(faults!, asks)));
+  }
+
+  private decide(
+    faults: SandboxFaults | undefined,
+    matching: Matching[],
+    operation: Operation,
+    use: { status: boolean; latency: boolean },
+    asks: readonly WindowAsk[],
+    waits: Array<number | undefined>,
+    prefer: { code?: number; delay?: number },
+    forced: number | undefined,
+  ): Injection | undefined {
+    const fromRules = this.fromRules(faults, matching, operation, use, asks, waits);
     const sources = new Set(fromRules.sources);
     let { status, problem, delayMs } = fromRules;
     const applied: string[] = [];
@@ -113,33 +168,42 @@ export class Faults implements FaultInjector {
     };
   }
 
-  /**
-   * What the sandbox's rules inject. Rules naming the operation come before rules for the whole
-   * API. The first rule with a latency sets the delay; every rate limit counts the request, and the
-   * first one that is full answers 429; otherwise the first status that fires answers.
-   */
-  private fromRules(sandbox: string, api: string, operation: Operation, use: { status: boolean; latency: boolean }) {
-    const result: { sources: string[]; status?: number; problem?: HttpProblem; delayMs?: number } = { sources: [] };
-    const faults = this.sandboxesWithRules.get(sandbox);
-    if (!faults) return result;
-    const matching = faults.settings.rules
+  /** The sandbox's rules for this operation: rules naming the operation come before rules for the whole API. */
+  private matching(faults: SandboxFaults, api: string, operation: Operation): Matching[] {
+    return faults.settings.rules
       .map((rule, index) => ({ rule, index, by: `rule ${index}` }))
       .filter(({ rule }) => rule.api === api && (rule.operationId === undefined || rule.operationId === operation.iid))
       .sort((a, b) => Number(b.rule.operationId !== undefined) - Number(a.rule.operationId !== undefined));
+  }
+
+  /**
+   * What the sandbox's rules inject. The first rule with a latency sets the delay; every rate
+   * limit counted the request (`waits`: per ask, the seconds to wait when its window was full),
+   * and the first one that is full answers 429; otherwise the first status that fires answers.
+   */
+  private fromRules(
+    faults: SandboxFaults | undefined,
+    matching: Matching[],
+    operation: Operation,
+    use: { status: boolean; latency: boolean },
+    asks: readonly WindowAsk[],
+    waits: Array<number | undefined>,
+  ) {
+    const result: { sources: string[]; status?: number; problem?: HttpProblem; delayMs?: number } = { sources: [] };
+    if (!faults) return result;
     const withLatency = use.latency ? matching.find(({ rule }) => rule.latency) : undefined;
     if (withLatency) {
       result.delayMs = uniformInt(faults.random, withLatency.rule.latency!.minMs, withLatency.rule.latency!.maxMs);
       result.sources.push(withLatency.by);
     }
     if (!use.status) return result;
-    for (const { rule, index, by } of matching) {
-      if (!rule.rateLimit || !documents(operation, 429)) continue;
-      const retryAfter = this.overLimit(faults, index, rule.rateLimit);
-      if (retryAfter !== undefined && !result.problem) {
-        const limit = `at most ${rule.rateLimit.requests} requests per ${rule.rateLimit.perSeconds} s`;
-        [result.status, result.problem] = [429, injected(429, `${by}: ${limit}`, retryAfter)];
-        result.sources.push(by);
-      }
+    for (const [i, ask] of asks.entries()) {
+      const retryAfter = waits[i];
+      if (retryAfter === undefined || result.problem) continue;
+      const { rule, by } = matching.find(m => m.index === ask.index)!;
+      const limit = `at most ${rule.rateLimit!.requests} requests per ${rule.rateLimit!.perSeconds} s`;
+      [result.status, result.problem] = [429, injected(429, `${by}: ${limit}`, retryAfter)];
+      result.sources.push(by);
     }
     for (const { rule, by } of matching) {
       if (result.problem) break;
@@ -151,20 +215,21 @@ export class Faults implements FaultInjector {
     return result;
   }
 
-  /** Counts a request in the rule's window; the seconds to wait when the window is full. */
-  private overLimit(faults: SandboxFaults, index: number, limit: { requests: number; perSeconds: number }): number | undefined {
+  /** Counts a request in each rule's window on this server; per ask, the seconds to wait when it is full. */
+  private countLocally(faults: SandboxFaults, asks: readonly WindowAsk[]): Array<number | undefined> {
     const now = this.clock();
-    const length = limit.perSeconds * 1000;
-    let window = faults.windows.get(index);
-    if (!window || now - window.start >= length) {
-      window = { start: now, count: 0 };
-      faults.windows.set(index, window);
-    }
-    if (window.count < limit.requests) {
-      window.count++;
-      return undefined;
-    }
-    return Math.max(1, Math.ceil((window.start + length - now) / 1000));
+    return asks.map(({ index, requests, lengthMs }) => {
+      let window = faults.windows.get(index);
+      if (!window || now - window.start >= lengthMs) {
+        window = { start: now, count: 0 };
+        faults.windows.set(index, window);
+      }
+      if (window.count < requests) {
+        window.count++;
+        return undefined;
+      }
+      return Math.max(1, Math.ceil((window.start + lengthMs - now) / 1000));
+    });
   }
 
   private ruleProblems(rule: FaultRule): string[] {
@@ -191,6 +256,12 @@ export class Faults implements FaultInjector {
     if (rule.latency && rule.latency.minMs > rule.latency.maxMs) problems.push('latency.minMs is greater than latency.maxMs');
     return problems;
   }
+}
+
+interface Matching {
+  rule: FaultRule;
+  index: number;
+  by: string;
 }
 
 /** The problem an injected status answers with; the API renders it in its own envelope. */

@@ -90,9 +90,12 @@ export interface InjectionRequest {
   headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-/** Fault and latency injection (the sandbox controls); throws an HttpProblem for a bad request. */
+/**
+ * Fault and latency injection (the sandbox controls); throws an HttpProblem for a bad request. A
+ * promise (that never rejects) when it must ask a fleet's shared state.
+ */
 export interface FaultInjector {
-  inject(request: InjectionRequest): Injection | undefined;
+  inject(request: InjectionRequest): Injection | undefined | Promise<Injection | undefined>;
 }
 
 export interface PipelineEnvironment {
@@ -183,12 +186,14 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       const body = await readBody(req, bodyLimit(operation.iid ?? ''));
       prismRequest.body = body.value;
       if (body.text !== undefined) requestBody = { text: body.text, json: isJsonMediaType(req.headers['content-type']) };
+      let injecting: ReturnType<FaultInjector['inject']>;
       try {
-        injection = env.faults?.inject({ sandbox, api: module.slug, operation, headers: req.headers });
+        injecting = env.faults?.inject({ sandbox, api: module.slug, operation, headers: req.headers });
       } catch (error) {
         controlRefusal = true;
         throw error;
       }
+      injection = injecting instanceof Promise ? await injecting : injecting;
       if (injection?.problem) throw injection.problem;
 
       const securityProblems = checkSecurity(operation, prismRequest);

@@ -9,6 +9,10 @@
 // oldest. Fault rules are also kept in a hash (`P`faults), so a server that starts later gets them
 // all; the journal and coverage it starts with are what the stream still holds.
 //
+// Fault rules' rate-limit windows are counted fleet-wide, in a hash per sandbox (`P{S}:rl`: per
+// rule, its window's start and count, stamped with the server's clock), cleared when the sandbox's
+// rules change. (Probabilities and latencies are still drawn per server, each from the rules' seed.)
+//
 // Each server reads the stream on one connection of its own, blocked in XREAD (one per server,
 // whatever the number of clients waiting for the journal); a read of the controls first catches
 // up with one XRANGE on the main connection, so what any server acknowledged before is seen.
@@ -16,19 +20,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { RequestRecord } from '../pipeline.js';
 import type { ControlsFeed, FeedTargets } from '../../controls/feed.js';
-import type { FaultSettings } from '../../controls/faults.js';
+import type { FaultSettings, SharedWindows, WindowAsk } from '../../controls/faults.js';
 import type { JournalLimits, KeptEntry } from '../../controls/journal.js';
 import { connectOrFail, createConnection, DEFAULT_KEY_PREFIX, parseRedisUrl } from './connection.js';
 import { unavailable } from './backend.js';
 
 /**
  * Adds an event to the stream and trims it. KEYS: stream, sequence, bytes, fault rules. ARGV:
- * event JSON, its bytes, most entries, most bytes, then for a fault rule change the sandbox and
- * its settings ('' clears them). Returns the event's sequence number.
+ * event JSON, its bytes, most entries, most bytes, then for a fault rule change the sandbox, its
+ * settings ('' clears them) and its rate-limit windows' key. Returns the event's sequence number.
  */
 const ADD = `
 if ARGV[5] then
   if ARGV[6] == '' then redis.call('HDEL', KEYS[4], ARGV[5]) else redis.call('HSET', KEYS[4], ARGV[5], ARGV[6]) end
+  redis.call('DEL', ARGV[7])
 end
 local seq = redis.call('INCR', KEYS[2])
 redis.call('XADD', KEYS[1], '*', 'q', seq, 'b', ARGV[2], 'e', ARGV[1])
@@ -47,13 +52,44 @@ end
 return seq
 `;
 
+/**
+ * Counts a request in rate-limit windows (a window starts with its first request). KEYS: the
+ * sandbox's windows. ARGV: now (ms), the longest window (ms), then per window the rule's index,
+ * its most requests and its length (ms). Per window: 0 when counted, else the seconds to wait.
+ */
+const COUNT = `
+local now = tonumber(ARGV[1])
+local out = {}
+for i = 3, #ARGV, 3 do
+  local s, c = ARGV[i] .. ':s', ARGV[i] .. ':c'
+  local length = tonumber(ARGV[i + 2])
+  local start = tonumber(redis.call('HGET', KEYS[1], s) or '')
+  local count = tonumber(redis.call('HGET', KEYS[1], c) or '0')
+  if not start or now - start >= length or start > now + length then
+    start, count = now, 0
+    redis.call('HSET', KEYS[1], s, now)
+  end
+  if count < tonumber(ARGV[i + 1]) then
+    redis.call('HSET', KEYS[1], c, count + 1)
+    out[#out + 1] = 0
+  else
+    out[#out + 1] = math.max(1, math.ceil((start + length - now) / 1000))
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return out
+`;
+
 type Event =
   | { t: 'r'; e: KeptEntry }
   | { t: 'cj'; s: string }
   | { t: 'cc'; s?: string }
   | { t: 'f'; s: string; f: FaultSettings };
 
-type Scripted = Redis & { controlsAdd(...args: Array<string | number>): Promise<number> };
+type Scripted = Redis & {
+  controlsAdd(...args: Array<string | number>): Promise<number>;
+  controlsCount(key: string, ...args: Array<string | number>): Promise<number[]>;
+};
 type StreamEntry = [id: string, fields: string[]];
 
 /** Entries read at once. */
@@ -67,7 +103,7 @@ export interface RedisFeedOptions {
   limits: JournalLimits;
 }
 
-export class RedisFeed implements ControlsFeed {
+export class RedisFeed implements ControlsFeed, SharedWindows {
   readonly kind = 'redis';
   private lastId = '0-0';
   private closed = false;
@@ -78,7 +114,7 @@ export class RedisFeed implements ControlsFeed {
   private constructor(
     private readonly redis: Scripted,
     private readonly reader: Redis,
-    prefix: string,
+    private readonly prefix: string,
     private readonly limits: JournalLimits,
     private readonly targets: FeedTargets,
   ) {
@@ -90,6 +126,7 @@ export class RedisFeed implements ControlsFeed {
     const target = parseRedisUrl(options.url);
     const redis = createConnection(target, 'banking-api-sandbox controls') as Scripted;
     redis.defineCommand('controlsAdd', { numberOfKeys: 4, lua: ADD });
+    redis.defineCommand('controlsCount', { numberOfKeys: 1, lua: COUNT });
     const reader = createConnection(target, 'banking-api-sandbox controls reader');
     // The reader blocks for BLOCK_MS at a time: its commands must not time out sooner.
     reader.options.commandTimeout = undefined;
@@ -105,7 +142,19 @@ export class RedisFeed implements ControlsFeed {
     }
     await feed.catchUp();
     feed.loop = feed.read();
+    targets.faults.shareWindows(feed);
     return feed;
+  }
+
+  async count(sandbox: string, asks: readonly WindowAsk[], now: number): Promise<Array<number | undefined>> {
+    const args = asks.flatMap(ask => [ask.index, ask.requests, ask.lengthMs]);
+    const longest = Math.max(...asks.map(ask => ask.lengthMs));
+    const waits = await this.redis.controlsCount(this.windowsKey(sandbox), now, longest, ...args);
+    return waits.map(wait => (wait === 0 ? undefined : wait));
+  }
+
+  private windowsKey(sandbox: string): string {
+    return `${this.prefix}{${sandbox}}:rl`;
   }
 
   record(record: RequestRecord): void {
@@ -130,7 +179,7 @@ export class RedisFeed implements ControlsFeed {
   }
 
   setFaults(sandbox: string, settings: FaultSettings): Promise<void> {
-    return this.addAndSync({ t: 'f', s: sandbox, f: settings }, [sandbox, settings.rules.length ? JSON.stringify(settings) : '']);
+    return this.addAndSync({ t: 'f', s: sandbox, f: settings }, [sandbox, settings.rules.length ? JSON.stringify(settings) : '', this.windowsKey(sandbox)]);
   }
 
   async close(): Promise<void> {
@@ -141,7 +190,7 @@ export class RedisFeed implements ControlsFeed {
     this.redis.disconnect();
   }
 
-  private async addAndSync(event: Event, faults?: [string, string]): Promise<void> {
+  private async addAndSync(event: Event, faults?: [string, string, string]): Promise<void> {
     try {
       await this.add(event, 200, faults);
       await this.catchUp();
@@ -150,7 +199,7 @@ export class RedisFeed implements ControlsFeed {
     }
   }
 
-  private add(event: Event, bytes: number, faults: [string, string] = ['', '']): Promise<number> {
+  private add(event: Event, bytes: number, faults: [string, string, string] = ['', '', '']): Promise<number> {
     const extra = faults[0] === '' ? [] : faults;
     return this.redis.controlsAdd(...this.keys, JSON.stringify(event), bytes, this.limits.total, this.limits.totalBytes, ...extra);
   }

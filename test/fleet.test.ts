@@ -4,7 +4,12 @@
 // three servers; SIGKILL of a server mid write storm loses no acknowledged write; Redis killed and
 // restarted: 503 with Retry-After in each provider's envelope meanwhile, then service resumes.
 // Redis runs with `appendfsync always` here, so an acknowledged write also survives Redis's SIGKILL.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'yaml';
+import { VIOLATIONS_HEADER } from '../src/core/pipeline.js';
+import { specsDir } from '../src/paths.js';
 import { EXAMPLE } from '../src/apis/payex/fixtures.js';
 import { UPVEST } from './helpers.js';
 import { startFleet, type Fleet } from './fleet.js';
@@ -324,6 +329,27 @@ test('Redis killed and restarted: 503 with Retry-After in each envelope meanwhil
   // The health endpoint still answers, and says so.
   const health = await call(servers[0], 'GET', '/__sandbox/health', {});
   expect(health.body).toMatchObject({ status: 'ok', storage: 'redis', storeConnected: false });
+  // Every other admin operation answers a 503 its spec documents (no response violation); checked
+  // once Redis is back, so a failure cannot leave the storm running.
+  const spec = parse(readFileSync(join(specsDir, 'admin.yaml'), 'utf8')) as { paths: Record<string, Record<string, { operationId: string }>> };
+  const reads = Object.entries(spec.paths).flatMap(([path, item]) => (item.get && item.get.operationId !== 'getHealth' ? [path] : []));
+  const adminDown: unknown[] = [];
+  const adminBodies: unknown[] = [];
+  for (const path of reads) {
+    const concrete = path.replace('{sandbox}', 'redis-down').replace('{api}', 'upvest').replace('{collection}', 'reference_accounts').replace('{key}', UPVEST.account);
+    const res = await call(servers[0], 'GET', `/__sandbox${concrete}`, {});
+    adminDown.push(['GET', path, res.status, res.headers.get('retry-after'), res.headers.get(VIOLATIONS_HEADER)]);
+    adminBodies.push(res.body);
+  }
+  for (const [method, path, body] of [
+    ['PUT', '/sandboxes/redis-down/faults', { rules: [] }],
+    ['DELETE', '/sandboxes/redis-down/faults'],
+    ['DELETE', '/sandboxes/redis-down/journal'],
+    ['DELETE', '/coverage'],
+  ] as const) {
+    const res = await call(servers[1], method, `/__sandbox${path}`, {}, body);
+    adminDown.push([method, path, res.status, res.headers.get('retry-after'), res.headers.get(VIOLATIONS_HEADER)]);
+  }
 
   await fleet.redis.launch();
   // Service resumes without restarting anything.
@@ -346,6 +372,9 @@ test('Redis killed and restarted: 503 with Retry-After in each envelope meanwhil
   }
   expect(missing).toEqual([]);
   expect(storm.acknowledged.length).toBeGreaterThan(10);
+  expect(reads.length).toBeGreaterThan(10);
+  expect(adminDown).toEqual(adminDown.map(([method, path]: any) => [method, path, 503, '1', null]));
+  for (const body of adminBodies) expect(body).toMatchObject({ error: 'unavailable', message: expect.stringContaining('Redis') });
 }, 120_000);
 
 /** A German IBAN with valid check digits for its BBAN (ISO 7064 mod 97-10). */

@@ -2,7 +2,9 @@ import { jest } from '@jest/globals';
 import { loadFixtures } from '../src/core/fixtures.js';
 import { Store } from '../src/core/store.js';
 import { upvest } from '../src/apis/upvest/index.js';
-import { MAX_IDEMPOTENCY_RECORDS, ReferenceAccounts, maskIban, type CreateReferenceAccount } from '../src/apis/upvest/state.js';
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { MAX_IDEMPOTENCY_RECORDS, ReferenceAccounts, canonicalHash, canonicalJson, maskIban, type CreateReferenceAccount } from '../src/apis/upvest/state.js';
 import { UPVEST, problemOf } from './helpers.js';
 
 const NOW = new Date('2026-11-21T10:00:00.000Z');
@@ -106,6 +108,36 @@ describe('creating', () => {
     const error = problemOf(() => accounts.create({ ...input, ...change } as CreateReferenceAccount, client));
     expect(error.status).toBe(status);
     if (field) expect(error.fields[0].field).toBe(field);
+  });
+});
+
+describe('request hashes of idempotency records', () => {
+  // What the records stored so far were hashed with: keep every stored hash valid.
+  const earlier = (value: unknown) => {
+    const canonical = (v: unknown): unknown =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.keys(v).sort().map(k => [k, canonical((v as Record<string, unknown>)[k])]))
+        : Array.isArray(v)
+          ? v.map(canonical)
+          : v;
+    return JSON.stringify(canonical(value));
+  };
+
+  test('canonical JSON is what the earlier canonicalisation wrote, byte for byte, for any JSON (integer-like keys too)', () => {
+    const key = fc.oneof(fc.string(), fc.constantFrom('0', '1', '10', '9', '01', '-1', '1.5', '4294967294', '4294967295', '__proto__', 'a', 'B'));
+    const value = fc.letrec(tie => ({
+      any: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), tie('object'), tie('array'), fc.constant(undefined)),
+      object: fc.dictionary(key, tie('any'), { maxKeys: 8 }),
+      array: fc.array(tie('any'), { maxLength: 5 }),
+    }));
+    fc.assert(
+      fc.property(value.object, body => {
+        expect(canonicalJson(body)).toBe(earlier(body));
+      }),
+      { numRuns: 300 },
+    );
+    expect(canonicalHash(input)).toBe(createHash('sha256').update(earlier(input)).digest('hex'));
+    expect(canonicalHash({ b: 1, a: [{ d: 2, c: 3 }] })).toBe(canonicalHash({ a: [{ c: 3, d: 2 }], b: 1 }));
   });
 });
 

@@ -1,5 +1,5 @@
 // Upvest reference accounts: the business rules, independent of HTTP.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { randomIds, type IdSource } from '../../core/ids.js';
 import { isValidIBAN } from 'ibantools';
 import type { AdminWrite } from '../../core/api-module.js';
@@ -39,16 +39,42 @@ export function present(account: StoredReferenceAccount): ReferenceAccount {
   return { ...account, name: account.name ?? '', iban: maskIban(account.iban) };
 }
 
-/** Canonical JSON (sorted keys), so equal bodies hash equally whatever their key order. */
-function canonicalHash(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v).sort().map(k => [k, canonical((v as Record<string, unknown>)[k])]))
-      : Array.isArray(v)
-        ? v.map(canonical)
-        : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+/**
+ * SHA-256 of canonical JSON (sorted keys), so equal bodies hash equally whatever their key order.
+ * Stored with idempotency records: the text must stay byte for byte what it has been (see
+ * canonicalJson).
+ */
+export function canonicalHash(value: unknown): string {
+  return hash('sha256', canonicalJson(value) ?? '', 'hex');
 }
+
+/**
+ * `JSON.stringify(canonical(value))`, where `canonical` rebuilds every object with its keys sorted
+ * (`Object.fromEntries(Object.keys(v).sort().map(…))`), written in one pass without the copies.
+ * The rebuilt objects list integer-like keys first, in numeric order (as every JS object does),
+ * then the others sorted; JSON.stringify leaves out undefined values of objects and writes null
+ * for those of arrays. Undefined for undefined.
+ */
+export function canonicalJson(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(item => canonicalJson(item) ?? 'null').join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  const indexes = keys.filter(isArrayIndex);
+  if (indexes.length) {
+    indexes.sort((a, b) => Number(a) - Number(b));
+    keys.splice(0, keys.length, ...indexes, ...keys.filter(key => !isArrayIndex(key)));
+  }
+  let out = '';
+  for (const key of keys) {
+    const text = canonicalJson(record[key]);
+    if (text !== undefined) out += `${out ? ',' : ''}${JSON.stringify(key)}:${text}`;
+  }
+  return `{${out}}`;
+}
+
+/** Keys a JS object orders before the others: array indexes (canonical integers below 2³² − 1). */
+const isArrayIndex = (key: string) => /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4294967295;
 
 /** How long a create is remembered under its idempotency key (as Stripe does). */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;

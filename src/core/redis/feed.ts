@@ -13,9 +13,16 @@
 // rule, its window's start and count, stamped with the server's clock), cleared when the sandbox's
 // rules change. (Probabilities and latencies are still drawn per server, each from the rules' seed.)
 //
+// A Redis that restarted without its data (no persistence) starts an empty stream and sequence: a
+// server notices on reconnecting (the epoch key it read at start is gone or different), reads the
+// new stream from its start, and new entries are numbered above every number a server has shown
+// (each addition passes the highest the adding server has seen), so a client following the journal
+// with `since` keeps seeing new entries.
+//
 // Each server reads the stream on one connection of its own, blocked in XREAD (one per server,
 // whatever the number of clients waiting for the journal); a read of the controls first catches
 // up with one XRANGE on the main connection, so what any server acknowledged before is seen.
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { RequestRecord } from '../pipeline.js';
@@ -27,15 +34,22 @@ import { unavailable } from './backend.js';
 
 /**
  * Adds an event to the stream and trims it. KEYS: stream, sequence, bytes, fault rules. ARGV:
- * event JSON, its bytes, most entries, most bytes, then for a fault rule change the sandbox, its
- * settings ('' clears them) and its rate-limit windows' key. Returns the event's sequence number.
+ * event JSON, its bytes, most entries, most bytes, the highest sequence number the server has seen
+ * (after a Redis that lost its data, numbers go on above it), then for a fault rule change the
+ * sandbox, its settings ('' clears them) and its rate-limit windows' key. Returns the event's
+ * sequence number.
  */
 const ADD = `
-if ARGV[5] then
-  if ARGV[6] == '' then redis.call('HDEL', KEYS[4], ARGV[5]) else redis.call('HSET', KEYS[4], ARGV[5], ARGV[6]) end
-  redis.call('DEL', ARGV[7])
+if ARGV[6] then
+  if ARGV[7] == '' then redis.call('HDEL', KEYS[4], ARGV[6]) else redis.call('HSET', KEYS[4], ARGV[6], ARGV[7]) end
+  redis.call('DEL', ARGV[8])
 end
 local seq = redis.call('INCR', KEYS[2])
+local floor = tonumber(ARGV[5])
+if seq <= floor then
+  seq = floor + 1
+  redis.call('SET', KEYS[2], seq)
+end
 redis.call('XADD', KEYS[1], '*', 'q', seq, 'b', ARGV[2], 'e', ARGV[1])
 local bytes = redis.call('INCRBY', KEYS[3], ARGV[2])
 local len = redis.call('XLEN', KEYS[1])
@@ -106,6 +120,10 @@ export interface RedisFeedOptions {
 export class RedisFeed implements ControlsFeed, SharedWindows {
   readonly kind = 'redis';
   private lastId = '0-0';
+  /** The highest sequence number applied (entries are numbered in stream order). */
+  private lastSeq = 0;
+  /** Names the Redis data this server reads: another one means Redis lost its data. */
+  private epoch: string | null = null;
   private closed = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly keys: string[];
@@ -118,7 +136,22 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
     private readonly limits: JournalLimits,
     private readonly targets: FeedTargets,
   ) {
-    this.keys = [`${prefix}controls`, `${prefix}controls:seq`, `${prefix}controls:bytes`, `${prefix}faults`];
+    this.keys = [`${prefix}controls`, `${prefix}controls:seq`, `${prefix}controls:bytes`, `${prefix}faults`, `${prefix}controls:epoch`];
+  }
+
+  /**
+   * Reads the data's epoch (the first server to ask names it). On a reconnect, another epoch means
+   * Redis restarted without its data: read the new stream from its start.
+   */
+  private async checkEpoch(): Promise<void> {
+    await this.redis.set(this.keys[4], randomUUID(), 'NX');
+    const epoch = await this.redis.get(this.keys[4]);
+    const lost = this.epoch !== null && epoch !== this.epoch;
+    this.epoch = epoch;
+    if (lost) {
+      this.lastId = '0-0';
+      await this.catchUp();
+    }
   }
 
   /** Connects (twice: one connection blocks reading), loads the fault rules and the stream, starts reading. */
@@ -140,7 +173,9 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
         // not ours to judge: the next change of that sandbox's rules replaces it
       }
     }
+    await feed.checkEpoch();
     await feed.catchUp();
+    redis.on('ready', () => void feed.checkEpoch().catch(() => undefined));
     feed.loop = feed.read();
     targets.faults.shareWindows(feed);
     return feed;
@@ -201,7 +236,7 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
 
   private add(event: Event, bytes: number, faults: [string, string, string] = ['', '', '']): Promise<number> {
     const extra = faults[0] === '' ? [] : faults;
-    return this.redis.controlsAdd(...this.keys, JSON.stringify(event), bytes, this.limits.total, this.limits.totalBytes, ...extra);
+    return this.redis.controlsAdd(...this.keys.slice(0, 4), JSON.stringify(event), bytes, this.limits.total, this.limits.totalBytes, this.lastSeq, ...extra);
   }
 
   /** Reads what the stream holds beyond what this server applied. */
@@ -243,6 +278,9 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
           }
         }
       }
+      // Applied already (read again from the start of a stream Redis restarted empty).
+      if (seq <= this.lastSeq) continue;
+      this.lastSeq = seq;
       if (!event) continue;
       if (event.t === 'r') {
         journal.insert(event.e, seq);

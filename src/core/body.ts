@@ -117,7 +117,7 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-/** Stops reading a body that is refused (as raw-body did): Node then closes the connection rather than read the rest. */
+/** Stops reading a refused body, as raw-body did (unpipe, pause): the rest of it is not read into memory. */
 function halt(req: IncomingMessage): void {
   req.unpipe();
   req.pause();

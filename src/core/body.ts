@@ -77,12 +77,16 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
   }
   if (!req.readable) return Promise.reject(problem('validation', 'request body could not be read'));
   return new Promise((resolve, reject) => {
-    const decoder = new TextDecoder('utf-8', { fatal: true });
+    // The usual body comes in one chunk, decoded at the end by the shared decoder; a body in more
+    // chunks gets a streaming decoder of its own (making one costs a few microseconds).
+    let first: Buffer | undefined;
+    let decoder: InstanceType<typeof TextDecoder> | undefined;
     let parts: string[] = [];
     let received = 0;
     let invalid = false;
     const settle = (error: unknown, text?: string) => {
       req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      first = undefined;
       parts = [];
       if (error === undefined) return resolve(text!);
       halt(req);
@@ -92,10 +96,20 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
       received += chunk.length;
       if (received > limit) return settle(problem('payload_too_large', `request body is larger than ${limit} bytes`));
       if (invalid) return;
+      if (!decoder && !first) {
+        first = chunk;
+        return;
+      }
       try {
+        if (!decoder) {
+          decoder = new TextDecoder('utf-8', { fatal: true });
+          parts.push(decoder.decode(first, { stream: true }));
+          first = undefined;
+        }
         parts.push(decoder.decode(chunk, { stream: true }));
       } catch {
         invalid = true;
+        first = undefined;
         parts = [];
       }
     };
@@ -103,7 +117,7 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
       if (length !== undefined && received !== length) return settle(invalidField('header.content-length', 'does not match the body length'));
       if (!invalid) {
         try {
-          parts.push(decoder.decode());
+          parts.push(decoder ? decoder.decode() : first ? utf8.decode(first) : '');
         } catch {
           invalid = true;
         }
@@ -116,6 +130,8 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
     req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Stops reading a refused body, as raw-body did (unpipe, pause): the rest of it is not read into memory. */
 function halt(req: IncomingMessage): void {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds dist/ with tsc only when the sources changed since the last build (a hash of src/ and the
-// tsconfig files is kept in dist/.build-hash). Plain JavaScript with no dependencies besides
+// Builds dist/ with tsc only when the sources changed since the last build (a hash of src/, the
+// tsconfig files and the bundling script is kept in dist/.build-hash), then bundles the command
+// (bundle-cli.mjs; skipped without esbuild). Plain JavaScript with no dependencies besides
 // TypeScript, so it runs from `prepare` (npm pack, git installs, npm install) and `npm start`.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -19,7 +20,7 @@ function files(dir) {
 
 export function sourceHash() {
   const hash = createHash('sha256');
-  for (const file of [...files(join(root, 'src')), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json')]) {
+  for (const file of [...files(join(root, 'src')), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json'), join(root, 'scripts', 'bundle-cli.mjs')]) {
     hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex');
@@ -33,7 +34,8 @@ export function ensureBuilt({ log = message => process.stderr.write(`${message}\
   log('banking-api-sandbox: building dist/ (the sources changed since the last build) …');
   const started = Date.now();
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+  let result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+  if (result.status === 0) result = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs')], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
     log('banking-api-sandbox: the build failed (see above)');
     process.exit(result.status ?? 1);

@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import type { IHttpOperation } from '@stoplight/types';
 import { cachedOperations, cachedSpecDocument, defaultCacheDir, documentCacheFile, operationsCacheFile } from '../src/core/operations-cache.js';
 import { dateTime, SpecSchemas } from '../src/core/schemas.js';
-import { specsDir } from '../src/paths.js';
+import { packageRoot, specsDir } from '../src/paths.js';
+import { runCli, startServer, stop } from './process.js';
 
 const require = createRequire(import.meta.url);
 const { getHttpOperationsFromSpec } = require('@stoplight/prism-http/dist/utils/operations.js') as {
@@ -228,5 +229,52 @@ describe('the date-time format of stored records', () => {
     ]) {
       expect([text, dateTime(text)]).toEqual([text, full(text)]);
     }
+  });
+});
+
+describe('the built command (dist/cli.js, bundled by scripts/bundle-cli.mjs)', () => {
+  const cli = [join(packageRoot, 'dist', 'cli.js')];
+  /** A start-up `try: curl …` line as a URL and headers. */
+  const parseTry = (line: string) => ({
+    url: /'(http\S+)'$/.exec(line)![1],
+    headers: Object.fromEntries([...line.matchAll(/-H '([^:]+): ([^']+)'/g)].map(m => [m[1], m[2]])),
+  });
+
+  test('is one file that imports no module of its own, and serves every API, the docs, the dashboard and the admin API', async () => {
+    const text = readFileSync(cli[0], 'utf8');
+    expect(text).not.toMatch(/from ["']\.\.?\//);
+    expect(text).toContain('__bundleRequire');
+    const server = await startServer(['--in-memory', '--port', '0'], {}, cli);
+    try {
+      const tries = [...server.stdout.matchAll(/^ {2}try: curl (.*)$/gm)].map(m => parseTry(m[1]));
+      expect(tries.map(t => new URL(t.url).pathname.split('/')[1]).sort()).toEqual(['bankingservice', 'masstack', 'pagonxt', 'payex', 'upvest']);
+      for (const { url, headers } of tries) expect([url, (await fetch(url, { headers })).status]).toEqual([url, 200]);
+      for (const path of ['/docs', '/docs/upvest', '/__sandbox/ui', '/__sandbox/health']) expect([path, (await fetch(`${server.url}${path}`)).status]).toEqual([path, 200]);
+      // A token made, accepted, and refused once tampered with (jsonwebtoken loads on first use).
+      const issued = await fetch(`${server.url}/payex/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials&client_id=me&client_secret=s3cret&ledgerNo=501',
+      });
+      expect(issued.status).toBe(200);
+      const { access_token: token } = (await issued.json()) as { access_token: string };
+      const payex = tries.find(t => t.url.includes('/payex/'))!.url;
+      expect((await fetch(payex, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      expect((await fetch(payex, { headers: { authorization: `Bearer ${token}x` } })).status).toBe(401);
+    } finally {
+      await stop(server);
+    }
+  });
+
+  test('refuses a stored record that breaks its schema with the same one-line error', async () => {
+    const file = join(dir, 'data.json');
+    const account = 'c18f80bd-401e-4836-9776-7dc24c32d35e';
+    const snapshot = ['{"format":2,"seed":1,"log":0}', '["s","ci-3",1764000000000]', `["p","ci-3","upvest","referenceAccounts","${account}",{"id":"${account}","iban":42}]`, ''].join('\n');
+    writeFileSync(file, snapshot);
+    const { code, stderr } = await runCli(['--data', file, '--port', '0'], {}, cli);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(`data file ${file}: sandbox "ci-3", API upvest, collection referenceAccounts, key "${account}": does not follow schema`);
+    expect(readFileSync(file, 'utf8')).toBe(snapshot);
   });
 });

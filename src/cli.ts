@@ -197,7 +197,8 @@ function fail(message: string): never {
  * and hostile traffic (large bodies parsed, validated and dropped) fills that room with garbage: the
  * memory test peaked at 491 MB RSS with 64 MB live. Growing by at most 25% keeps the heap near
  * what is live (312 MB peak in the same run, requests/s unchanged). Set for this process only (the
- * CLI), not for programs that embed the sandbox; NODE_OPTIONS=--heap-growing-percent=N overrides it.
+ * CLI), not for programs that embed the sandbox; `node --heap-growing-percent=N` overrides it (Node
+ * refuses that flag in NODE_OPTIONS).
  * Set once the store is loaded: loading a million stored records grows the heap by ~600 MB of live
  * data, and growing 25% at a time marked it over and over (a 1M-record start took ~40% more CPU).
  */

@@ -51,8 +51,41 @@ export function redactText(text: string): string {
 
 /** Characters redacted past the first `limit`, so that a pair ending a little after the cut is redacted as a whole. */
 const HEAD_MARGIN = 256;
-/** A JSON string value that the end of the text cuts off: `"name": "abc…`. */
-const JSON_CUT_PAIR = /"((?:[^"\\]|\\.){1,100})"(\s*:\s*)"(?:[^"\\]|\\.)*\\?$/;
+/** The `"name": ` before a JSON string value (at the end of the text it is tried on). */
+const JSON_NAME_BEFORE = /"((?:[^"\\]|\\.){1,100})"(\s*:\s*)$/;
+/** How far before a value its `"name": ` is looked for (a name of 100 escaped characters, some spaces). */
+const NAME_REACH = 256;
+
+/**
+ * Where the JSON string that the end of `text` leaves open begins (its opening quote), or -1.
+ * One pass from the start, jumping from quote to quote: linear in the text, whatever it holds.
+ */
+function openStringAt(text: string): number {
+  for (let from = 0; ; ) {
+    const open = text.indexOf('"', from);
+    if (open === -1) return -1;
+    for (let at = open + 1; ; ) {
+      const close = text.indexOf('"', at);
+      if (close === -1) return open;
+      let backslashes = 0;
+      while (close - 1 - backslashes > open && text.charCodeAt(close - 1 - backslashes) === 92) backslashes++;
+      if (backslashes % 2 === 0) {
+        from = close + 1;
+        break;
+      }
+      at = close + 1;
+    }
+  }
+}
+
+/** A secret-named JSON string value that the end of the text cuts off (`"password": "abc…`), redacted. */
+function redactCutPair(text: string): string {
+  const open = openStringAt(text);
+  if (open === -1) return text;
+  const name = JSON_NAME_BEFORE.exec(text.slice(Math.max(0, open - NAME_REACH), open));
+  if (!name || !isSecretName(name[1])) return text;
+  return `${text.slice(0, open - name[0].length)}"${name[1]}"${name[2]}"${REDACTED}`;
+}
 
 /**
  * `redactText` of the text's first `limit` characters or so: all of it that a cut to `limit` UTF-8
@@ -65,7 +98,7 @@ export function redactHead(text: string, limit: number): { text: string; partial
   if (text.length <= limit + HEAD_MARGIN) return { text: redactText(text), partial: false };
   // A copy, not a slice: the window must not keep the whole body alive.
   const head = redactText(Buffer.from(text.slice(0, limit + HEAD_MARGIN)).toString());
-  return { text: head.replace(JSON_CUT_PAIR, (pair, name: string, colon: string) => (isSecretName(name) ? `"${name}"${colon}"${REDACTED}` : pair)), partial: true };
+  return { text: redactCutPair(head), partial: true };
 }
 
 function decodeName(name: string): string {

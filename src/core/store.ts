@@ -738,22 +738,8 @@ export class Collection<T extends object = Row> {
   }
 
   /** Every record, fixtures first (in fixture order), then added ones in insertion order. */
-  *entries(): IterableIterator<[string, T]> {
-    const overlay = this.overlay();
-    for (const [key, row] of this.base.rows) {
-      if (overlay && hasOwn(overlay, key)) {
-        const changed = overlay[key];
-        if (changed) yield [key, changed];
-      } else {
-        yield [key, row as T];
-      }
-    }
-    if (overlay) {
-      for (const key of Object.keys(overlay)) {
-        const row = overlay[key];
-        if (row && !this.base.rows.has(key)) yield [key, row];
-      }
-    }
+  entries(): IterableIterator<[string, T]> {
+    return this.walk(Object.keys);
   }
 
   /**
@@ -761,7 +747,12 @@ export class Collection<T extends object = Row> {
    * lazily: reading the first few costs those few, not a list of every key. For collections that
    * are trimmed from their oldest end (idempotency records). Removing records while iterating is safe.
    */
-  *oldestFirst(): IterableIterator<[string, T]> {
+  oldestFirst(): IterableIterator<[string, T]> {
+    return this.walk(orderOf);
+  }
+
+  /** The fixtures (with their changes), then the added records in the order `added` gives their keys. */
+  private *walk(added: (overlay: Record<string, T | null>) => Iterable<string>): IterableIterator<[string, T]> {
     const overlay = this.overlay();
     for (const [key, row] of this.base.rows) {
       if (overlay && hasOwn(overlay, key)) {
@@ -772,7 +763,7 @@ export class Collection<T extends object = Row> {
       }
     }
     if (overlay) {
-      for (const key of orderOf(overlay)) {
+      for (const key of added(overlay)) {
         const row = overlay[key];
         if (row && !this.base.rows.has(key)) yield [key, row];
       }

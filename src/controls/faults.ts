@@ -129,24 +129,18 @@ export class Faults implements FaultInjector {
         if (rule.rateLimit) asks.push({ index, requests: rule.rateLimit.requests, lengthMs: rule.rateLimit.perSeconds * 1000 });
       }
     }
-    const decide = (waits: Array<number | undefined>) => this.decide(faults, matching, operation, use, asks, waits, prefer, forced);
+    const plan: Plan = { faults, matching, operation, use, asks, prefer, forced };
+    const decide = (waits: Array<number | undefined>) => this.decide(plan, waits);
     if (!asks.length) return decide([]);
     if (!this.shared) return decide(this.countLocally(faults!, asks));
     const now = this.clock();
     return this.shared.count(sandbox, asks, now).then(decide, () => decide(this.countLocally(faults!, asks)));
   }
 
-  private decide(
-    faults: SandboxFaults | undefined,
-    matching: Matching[],
-    operation: Operation,
-    use: { status: boolean; latency: boolean },
-    asks: readonly WindowAsk[],
-    waits: Array<number | undefined>,
-    prefer: { code?: number; delay?: number },
-    forced: number | undefined,
-  ): Injection | undefined {
-    const fromRules = this.fromRules(faults, matching, operation, use, asks, waits);
+  /** What to inject, once every rate limit has counted the request (`waits`, per ask). */
+  private decide(plan: Plan, waits: Array<number | undefined>): Injection | undefined {
+    const { prefer, forced } = plan;
+    const fromRules = this.fromRules(plan, waits);
     const sources = new Set(fromRules.sources);
     let { status, problem, delayMs } = fromRules;
     const applied: string[] = [];
@@ -181,14 +175,7 @@ export class Faults implements FaultInjector {
    * limit counted the request (`waits`: per ask, the seconds to wait when its window was full),
    * and the first one that is full answers 429; otherwise the first status that fires answers.
    */
-  private fromRules(
-    faults: SandboxFaults | undefined,
-    matching: Matching[],
-    operation: Operation,
-    use: { status: boolean; latency: boolean },
-    asks: readonly WindowAsk[],
-    waits: Array<number | undefined>,
-  ) {
+  private fromRules({ faults, matching, operation, use, asks }: Plan, waits: Array<number | undefined>) {
     const result: { sources: string[]; status?: number; problem?: HttpProblem; delayMs?: number } = { sources: [] };
     if (!faults) return result;
     const withLatency = use.latency ? matching.find(({ rule }) => rule.latency) : undefined;
@@ -262,6 +249,17 @@ interface Matching {
   rule: FaultRule;
   index: number;
   by: string;
+}
+
+/** What `inject` worked out for a request before its rate limits are counted. */
+interface Plan {
+  faults: SandboxFaults | undefined;
+  matching: Matching[];
+  operation: Operation;
+  use: { status: boolean; latency: boolean };
+  asks: readonly WindowAsk[];
+  prefer: { code?: number; delay?: number };
+  forced: number | undefined;
 }
 
 /** The problem an injected status answers with; the API renders it in its own envelope. */

@@ -41,7 +41,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Req
   const text = await readText(req, limit);
   if (text.length === 0) return { value: undefined };
   if (!isJsonMediaType(req.headers['content-type'])) return { text, value: text };
-  if (text.length > DENSE_FROM_BYTES || text.length > MAX_DEPTH) {
+  // A text of at most MAX_DEPTH characters can neither nest too deep nor be dense (DENSE_FROM_BYTES is larger).
+  if (text.length > MAX_DEPTH) {
     const { containers, tooDeep, denseValues } = shape(text, MAX_DEPTH);
     if (text.length > DENSE_FROM_BYTES && containers > text.length / MIN_BYTES_PER_CONTAINER) {
       throw invalidField('body', `holds more than one object or array per ${MIN_BYTES_PER_CONTAINER} bytes`, 'density');

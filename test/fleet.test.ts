@@ -233,6 +233,27 @@ describe('the controls act fleet-wide, whichever server gets the request', () =>
     }
   });
 
+  test('a seeded probability and latency give the same sequence through A, B and C in turn as on A alone', async () => {
+    const sandbox = 'fleet-draws';
+    const [a] = urls;
+    const rules = { seed: 11, rules: [{ api: 'upvest', operationId: 'getReferenceAccount', status: 503, probability: 0.5, latency: { minMs: 0, maxMs: 40 } }] };
+    const run = async (bases: string[]) => {
+      // Each PUT numbers the sandbox's draws from 0 again, on every server.
+      expect((await call(a, 'PUT', `${admin(a, sandbox)}/faults`, {}, rules)).status).toBe(200);
+      const statuses = [];
+      for (let i = 0; i < 24; i++) statuses.push((await call(bases[i % bases.length], 'GET', `${ACCOUNTS}/${UPVEST.account}`, upvest(sandbox))).status);
+      const journal = await call(a, 'GET', `${admin(a, sandbox)}/journal?limit=24`, {});
+      const delays = journal.body.data.map((e: { injected?: { delayMs?: number } }) => e.injected?.delayMs).reverse();
+      expect((await call(a, 'DELETE', `${admin(a, sandbox)}/journal`, {})).status).toBe(204);
+      return { statuses, delays };
+    };
+    const alone = await run([a]);
+    expect(new Set(alone.statuses)).toEqual(new Set([200, 503]));
+    expect(alone.delays).toHaveLength(24);
+    expect(await run(urls)).toEqual(alone);
+    expect((await call(a, 'DELETE', `${admin(a, sandbox)}/faults`, {})).status).toBe(204);
+  });
+
   test('a rate limit set on A counts requests on A, B and C in one window: 30 racing requests get exactly its 3', async () => {
     const sandbox = 'fleet-rate';
     const [a, b, c] = urls;

@@ -1,9 +1,12 @@
 // Fault and latency injection: the `Prefer` header (Prism's convention: `code=503`, `delay=250`) and
 // per-sandbox rules set through the admin API (a probability of a status, a latency range, a rate
-// limit), drawn from a seeded generator so that the same run gives the same faults.
+// limit). The random draws are seeded so that the same run gives the same faults: the requests of a
+// sandbox that need a draw are numbered (0, 1, 2, … since its rules were set; a fleet numbers them in
+// Redis), and request n draws from a generator seeded with the sandbox's seed and n. So one seed
+// gives one sequence per sandbox, on one server or over a fleet.
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { mersenne } from 'pure-rand/generator/mersenne';
 import type { FaultInjector, Injection, InjectionRequest, LoadedApi } from '../core/pipeline.js';
 import type { Operation } from '../core/prism.js';
 import { HttpProblem, invalidField, problem, problemFor } from '../core/problem.js';
@@ -37,7 +40,8 @@ export interface FaultSettings {
 
 interface SandboxFaults {
   settings: FaultSettings;
-  random: ReturnType<typeof xoroshiro128plus>;
+  /** The number of the next request that needs a random draw (counted on this server). */
+  draws: number;
   /** rule index → the current rate-limit window (counted on this server) */
   windows: Map<number, { start: number; count: number }>;
 }
@@ -50,13 +54,20 @@ export interface WindowAsk {
 }
 
 /**
- * Rate-limit windows shared by a fleet (src/core/redis/feed.ts): counts a request in each window
- * (a window starts with its first request and lasts `lengthMs`); per window, the seconds to wait
- * when it was full already, or undefined when the request was counted. A new rule set for a
- * sandbox starts its windows afresh.
+ * Rate-limit windows and draw numbers shared by a fleet (src/core/redis/feed.ts): counts a request
+ * in each window (a window starts with its first request and lasts `lengthMs`); per window, the
+ * seconds to wait when it was full already, or undefined when the request was counted; and when
+ * `draw` is set, the request's draw number (the sandbox's next). A new rule set for a sandbox
+ * starts its windows and its draw numbers afresh.
  */
 export interface SharedWindows {
-  count(sandbox: string, asks: readonly WindowAsk[], now: number): Promise<Array<number | undefined>>;
+  count(sandbox: string, asks: readonly WindowAsk[], now: number, draw: boolean): Promise<Counted>;
+}
+
+/** What a fleet counted for one request. */
+export interface Counted {
+  waits: Array<number | undefined>;
+  draw?: number;
 }
 
 export class Faults implements FaultInjector {
@@ -73,7 +84,7 @@ export class Faults implements FaultInjector {
     return this.sandboxesWithRules.get(sandbox)?.settings ?? { seed: 1, rules: [] };
   }
 
-  /** Replaces a sandbox's rules (and restarts its generator); throws a 400 HttpProblem naming what is wrong. */
+  /** Replaces a sandbox's rules (and restarts its draws); throws a 400 HttpProblem naming what is wrong. */
   configure(sandbox: string, settings: FaultSettings): void {
     this.check(sandbox, settings);
     this.set(sandbox, settings);
@@ -93,14 +104,14 @@ export class Faults implements FaultInjector {
   /** Sets checked settings (a fleet's servers apply those another server checked); no rules clears them. */
   set(sandbox: string, settings: FaultSettings): void {
     if (!settings.rules.length) this.sandboxesWithRules.delete(sandbox);
-    else this.sandboxesWithRules.set(sandbox, { settings, random: xoroshiro128plus(settings.seed), windows: new Map() });
+    else this.sandboxesWithRules.set(sandbox, { settings, draws: 0, windows: new Map() });
   }
 
   clear(sandbox: string): void {
     this.sandboxesWithRules.delete(sandbox);
   }
 
-  /** Counts rate limits in windows shared by a fleet rather than per server. */
+  /** Counts rate limits and numbers draws fleet-wide rather than per server. */
   shareWindows(windows: SharedWindows): void {
     this.shared = windows;
   }
@@ -112,7 +123,7 @@ export class Faults implements FaultInjector {
 
   /**
    * What to inject into a request; throws a 400 HttpProblem for a bad `Prefer` header. A promise
-   * when the request counts against a fleet's shared rate-limit window (it never rejects).
+   * when a fleet counts the request's rate limits or numbers its draw (it never rejects).
    */
   inject({ sandbox, api, operation, headers }: InjectionRequest): Injection | undefined | Promise<Injection | undefined> {
     // The usual request: no Prefer header, and its sandbox has no rules.
@@ -129,18 +140,20 @@ export class Faults implements FaultInjector {
         if (rule.rateLimit) asks.push({ index, requests: rule.rateLimit.requests, lengthMs: rule.rateLimit.perSeconds * 1000 });
       }
     }
+    // A request draws when a latency or a probability of a status applies to it.
+    const draws = matching.some(({ rule }) => (use.latency && rule.latency) || (use.status && rule.status !== undefined && rule.probability !== undefined));
     const plan: Plan = { faults, matching, operation, use, asks, prefer, forced };
-    const decide = (waits: Array<number | undefined>) => this.decide(plan, waits);
-    if (!asks.length) return decide([]);
-    if (!this.shared) return decide(this.countLocally(faults!, asks));
-    const now = this.clock();
-    return this.shared.count(sandbox, asks, now).then(decide, () => decide(this.countLocally(faults!, asks)));
+    const decide = (counted: Counted) => this.decide(plan, counted);
+    if (!asks.length && !draws) return decide({ waits: [] });
+    const locally = () => this.countLocally(faults!, asks, draws);
+    if (!this.shared) return decide(locally());
+    return this.shared.count(sandbox, asks, this.clock(), draws).then(decide, () => decide(locally()));
   }
 
-  /** What to inject, once every rate limit has counted the request (`waits`, per ask). */
-  private decide(plan: Plan, waits: Array<number | undefined>): Injection | undefined {
+  /** What to inject, once every rate limit has counted the request and its draw is numbered. */
+  private decide(plan: Plan, counted: Counted): Injection | undefined {
     const { prefer, forced } = plan;
-    const fromRules = this.fromRules(plan, waits);
+    const fromRules = this.fromRules(plan, counted);
     const sources = new Set(fromRules.sources);
     let { status, problem, delayMs } = fromRules;
     const applied: string[] = [];
@@ -175,12 +188,13 @@ export class Faults implements FaultInjector {
    * limit counted the request (`waits`: per ask, the seconds to wait when its window was full),
    * and the first one that is full answers 429; otherwise the first status that fires answers.
    */
-  private fromRules({ faults, matching, operation, use, asks }: Plan, waits: Array<number | undefined>) {
+  private fromRules({ faults, matching, operation, use, asks }: Plan, { waits, draw }: Counted) {
     const result: { sources: string[]; status?: number; problem?: HttpProblem; delayMs?: number } = { sources: [] };
     if (!faults) return result;
+    const random = draw === undefined ? undefined : drawsOf(faults.settings.seed, draw);
     const withLatency = use.latency ? matching.find(({ rule }) => rule.latency) : undefined;
     if (withLatency) {
-      result.delayMs = uniformInt(faults.random, withLatency.rule.latency!.minMs, withLatency.rule.latency!.maxMs);
+      result.delayMs = uniformInt(random!, withLatency.rule.latency!.minMs, withLatency.rule.latency!.maxMs);
       result.sources.push(withLatency.by);
     }
     if (!use.status) return result;
@@ -194,7 +208,7 @@ export class Faults implements FaultInjector {
     }
     for (const { rule, by } of matching) {
       if (result.problem) break;
-      if (rule.status !== undefined && documents(operation, rule.status) && uniformFloat64(faults.random) < (rule.probability ?? 1)) {
+      if (rule.status !== undefined && documents(operation, rule.status) && (rule.probability === undefined || uniformFloat64(random!) < rule.probability)) {
         [result.status, result.problem] = [rule.status, injected(rule.status, by)];
         result.sources.push(by);
       }
@@ -202,10 +216,10 @@ export class Faults implements FaultInjector {
     return result;
   }
 
-  /** Counts a request in each rule's window on this server; per ask, the seconds to wait when it is full. */
-  private countLocally(faults: SandboxFaults, asks: readonly WindowAsk[]): Array<number | undefined> {
+  /** Counts a request in each rule's window on this server (per ask, the seconds to wait when it is full) and numbers its draw. */
+  private countLocally(faults: SandboxFaults, asks: readonly WindowAsk[], draw: boolean): Counted {
     const now = this.clock();
-    return asks.map(({ index, requests, lengthMs }) => {
+    const waits = asks.map(({ index, requests, lengthMs }) => {
       let window = faults.windows.get(index);
       if (!window || now - window.start >= lengthMs) {
         window = { start: now, count: 0 };
@@ -217,6 +231,7 @@ export class Faults implements FaultInjector {
       }
       return Math.max(1, Math.ceil((window.start + lengthMs - now) / 1000));
     });
+    return draw ? { waits, draw: faults.draws++ } : { waits };
   }
 
   private ruleProblems(rule: FaultRule): string[] {
@@ -260,6 +275,11 @@ interface Plan {
   asks: readonly WindowAsk[];
   prefer: { code?: number; delay?: number };
   forced: number | undefined;
+}
+
+/** The generator of a sandbox's draw number `n`: Mersenne Twister seeded with the seed and n mixed (one 32-bit value per pair for n < 2^32). */
+function drawsOf(seed: number, n: number) {
+  return mersenne((Math.imul(seed | 0, 0x9e3779b1) ^ n) | 0);
 }
 
 /** The problem an injected status answers with; the API renders it in its own envelope. */

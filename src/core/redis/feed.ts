@@ -10,8 +10,9 @@
 // all; the journal and coverage it starts with are what the stream still holds.
 //
 // Fault rules' rate-limit windows are counted fleet-wide, in a hash per sandbox (`P{S}:rl`: per
-// rule, its window's start and count, stamped with the server's clock), cleared when the sandbox's
-// rules change. (Probabilities and latencies are still drawn per server, each from the rules' seed.)
+// rule, its window's start and count, stamped with the server's clock; and `n`, the number of the
+// sandbox's next request that draws a probability or a latency), cleared when the sandbox's rules
+// change. So one seed gives one sequence of draws over the fleet, as on one server.
 //
 // A Redis that restarted without its data (no persistence) starts an empty stream and sequence: a
 // server notices on reconnecting (the epoch key it read at start is gone or different), reads the
@@ -27,7 +28,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { RequestRecord } from '../pipeline.js';
 import type { ControlsFeed, FeedTargets } from '../../controls/feed.js';
-import type { FaultSettings, SharedWindows, WindowAsk } from '../../controls/faults.js';
+import type { Counted, FaultSettings, SharedWindows, WindowAsk } from '../../controls/faults.js';
 import type { JournalLimits, KeptEntry } from '../../controls/journal.js';
 import { connectOrFail, createConnection, DEFAULT_KEY_PREFIX, parseRedisUrl } from './connection.js';
 import { unavailable } from './backend.js';
@@ -67,14 +68,15 @@ return seq
 `;
 
 /**
- * Counts a request in rate-limit windows (a window starts with its first request). KEYS: the
- * sandbox's windows. ARGV: now (ms), the longest window (ms), then per window the rule's index,
- * its most requests and its length (ms). Per window: 0 when counted, else the seconds to wait.
+ * Counts a request in rate-limit windows (a window starts with its first request) and numbers its
+ * draw. KEYS: the sandbox's windows. ARGV: now (ms), how long the key lives (ms), '1' to number a
+ * draw, then per window the rule's index, its most requests and its length (ms). Per window: 0
+ * when counted, else the seconds to wait; then the draw's number, when asked.
  */
 const COUNT = `
 local now = tonumber(ARGV[1])
 local out = {}
-for i = 3, #ARGV, 3 do
+for i = 4, #ARGV, 3 do
   local s, c = ARGV[i] .. ':s', ARGV[i] .. ':c'
   local length = tonumber(ARGV[i + 2])
   local start = tonumber(redis.call('HGET', KEYS[1], s) or '')
@@ -90,6 +92,7 @@ for i = 3, #ARGV, 3 do
     out[#out + 1] = math.max(1, math.ceil((start + length - now) / 1000))
   end
 end
+if ARGV[3] == '1' then out[#out + 1] = redis.call('HINCRBY', KEYS[1], 'n', 1) - 1 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return out
 `;
@@ -106,6 +109,8 @@ type Scripted = Redis & {
 };
 type StreamEntry = [id: string, fields: string[]];
 
+/** How long a sandbox's draw numbers are kept after its last draw (the default sandbox TTL, 7 days). */
+const DRAWS_LIVE_MS = 7 * 24 * 3600 * 1000;
 /** Entries read at once. */
 const BATCH = 1000;
 /** How long the reader blocks in one XREAD (it loops). */
@@ -181,11 +186,13 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
     return feed;
   }
 
-  async count(sandbox: string, asks: readonly WindowAsk[], now: number): Promise<Array<number | undefined>> {
+  async count(sandbox: string, asks: readonly WindowAsk[], now: number, draw: boolean): Promise<Counted> {
     const args = asks.flatMap(ask => [ask.index, ask.requests, ask.lengthMs]);
-    const longest = Math.max(...asks.map(ask => ask.lengthMs));
-    const waits = await this.redis.controlsCount(this.windowsKey(sandbox), now, longest, ...args);
-    return waits.map(wait => (wait === 0 ? undefined : wait));
+    // The windows live as long as the longest; draw numbers as long as a sandbox lives unused.
+    const lives = Math.max(draw ? DRAWS_LIVE_MS : 0, ...asks.map(ask => ask.lengthMs));
+    const out = await this.redis.controlsCount(this.windowsKey(sandbox), now, lives, draw ? '1' : '0', ...args);
+    const waits = out.slice(0, asks.length).map(wait => (wait === 0 ? undefined : wait));
+    return draw ? { waits, draw: out[asks.length] } : { waits };
   }
 
   private windowsKey(sandbox: string): string {

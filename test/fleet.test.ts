@@ -146,6 +146,12 @@ test('nginx round-robin: a sandbox written through one server reads the same fro
   for (const base of urls) expect((await call(base, 'GET', `${ACCOUNTS}/${created.body.id}`, upvest(sandbox))).status).toBe(404);
 });
 
+/** Storms still running: stopped after each test, so a failed assertion cannot leave one looping (and jest waiting). */
+const storms = new Set<{ stop(): Promise<void> }>();
+afterEach(async () => {
+  for (const storm of storms) await storm.stop();
+});
+
 /** Creates in fresh sandboxes from `clients` loops per server until `stop()`; the acknowledged ones. */
 function writeStorm(prefix: string, servers: string[], clients: number) {
   const acknowledged: Array<{ sandbox: string; id: string }> = [];
@@ -167,14 +173,17 @@ function writeStorm(prefix: string, servers: string[], clients: number) {
       }
     }),
   );
-  return {
+  const storm = {
     acknowledged,
     statuses,
     async stop() {
       running = false;
+      storms.delete(storm);
       await Promise.all(loops);
     },
   };
+  storms.add(storm);
+  return storm;
 }
 
 describe('the controls act fleet-wide, whichever server gets the request', () => {

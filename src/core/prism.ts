@@ -10,6 +10,13 @@ import { createRequire } from 'node:module';
 import type { IHttpOperation, IHttpOperationResponse } from '@stoplight/types';
 import type { IHttpRequest, IHttpResponse } from '@stoplight/prism-http';
 import { LRUCache } from 'lru-cache';
+import prismRouterModule from '@stoplight/prism-http/dist/router/index.js';
+import prismValidatorModule from '@stoplight/prism-http/dist/validator/index.js';
+import prismValidatorsModule from '@stoplight/prism-http/dist/validator/validators/index.js';
+import prismSpecUtilsModule from '@stoplight/prism-http/dist/validator/utils/spec.js';
+import prismTypesModule from '@stoplight/prism-http/dist/validator/validators/types.js';
+import prismSchemasModule from '@stoplight/prism-http/dist/validator/validators/utils.js';
+import uriTemplateModule from 'uri-template-lite';
 import { HttpProblem, MAX_PROBLEMS, MORE_PROBLEMS_RULE, problem, type FieldProblem } from './problem.js';
 import { cachedOperations, defaultCacheDir } from './operations-cache.js';
 
@@ -17,37 +24,40 @@ const require = createRequire(import.meta.url);
 // Only the parts used here: Prism's index also loads its mocker and proxy (a second faker,
 // json-schema-faker, HTTP agents), which would triple the sandbox's start-up time. Its operations
 // module (the dereferencer and converters) is loaded only when a spec is not in the cache.
+// The parts used on every request are imported statically, so the command's bundle (see
+// scripts/bundle-cli.mjs) holds them: loaded from node_modules they are ~380 files (three
+// copies of lodash, fp-ts file by file), which took Node half a second to resolve and compile.
+// A default import of a CommonJS module is its `exports` object itself, which is patched below.
 const prismOperations = () =>
   require('@stoplight/prism-http/dist/utils/operations.js') as {
     getHttpOperationsFromSpec: (spec: string) => Promise<IHttpOperation[]>;
   };
-const prismRouter = require('@stoplight/prism-http/dist/router/index.js') as {
+const prismRouter = prismRouterModule as unknown as {
   default: (args: { resources: IHttpOperation[]; input: IHttpRequest }) => Either<Error & { status?: number }, IHttpOperation>;
 };
-const prismValidator = require('@stoplight/prism-http/dist/validator/index.js') as {
+const prismValidator = prismValidatorModule as unknown as {
   validateInput: Validator<IHttpRequest>;
   validateSecurity: Validator<IHttpRequest>;
   validateMediaType: (contents: unknown[], mediaType: string | undefined) => Either<Diagnostic[], unknown>;
 };
-const prismValidators = require('@stoplight/prism-http/dist/validator/validators/index.js') as {
+const prismValidators = prismValidatorsModule as unknown as {
   validateBody: (body: unknown, contents: unknown[], context: number, mediaType?: string, boundary?: string, bundle?: unknown) => Either<Diagnostic[], unknown>;
   validateHeaders: (headers: Record<string, unknown>, specs: unknown[], context: number, bundle?: unknown) => Either<Diagnostic[], unknown>;
 };
-const prismSpecUtils = require('@stoplight/prism-http/dist/validator/utils/spec.js') as {
+const prismSpecUtils = prismSpecUtilsModule as unknown as {
   findOperationResponse: (responses: IHttpOperationResponse[], status: number) => { _tag: 'None' } | { _tag: 'Some'; value: IHttpOperationResponse };
 };
-const OUTPUT = (require('@stoplight/prism-http/dist/validator/validators/types.js') as { ValidationContext: { Output: number } }).ValidationContext.Output;
+const OUTPUT = (prismTypesModule as unknown as { ValidationContext: { Output: number } }).ValidationContext.Output;
 type SchemaValidator = (value: unknown, schema: Schema, coerce: boolean, context: number, prefix?: string, bundle?: unknown) => Option<Diagnostic[]>;
-const prismSchemas = require('@stoplight/prism-http/dist/validator/validators/utils.js') as {
+const prismSchemas = prismSchemasModule as unknown as {
   validateAgainstSchema: SchemaValidator;
   convertAjvErrors: (errors: unknown[], severity: number, context: number, prefix?: string) => Diagnostic[];
 };
 
 // Prism reads path parameters by compiling the operation's path template (a RegExp and a
 // Function) on every request. Templates are stateless, so keep one compiled template per path.
-const uriTemplate = createRequire(require.resolve('@stoplight/prism-http'))('uri-template-lite') as {
-  URI: { Template: new (template: string) => object };
-};
+// (The same module Prism's validator imports: a dependency of ours too, at Prism's version range.)
+const uriTemplate = uriTemplateModule;
 const CompiledTemplate = uriTemplate.URI.Template;
 const compiledTemplates = new Map<string, object>();
 uriTemplate.URI.Template = function CachedTemplate(template: string) {

@@ -1,5 +1,6 @@
 // The app factory: builds the Express app over a store and the API specs. It never listens.
 import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -15,7 +16,7 @@ import { FixtureView } from './core/fixture-view.js';
 import { SandboxIds } from './core/ids.js';
 import { storedRecordProblems } from './controls/records.js';
 import { adminPath, createControls, type ControlsOptions, type SandboxControls } from './controls/index.js';
-import { requestLogger } from './logging.js';
+import { requestTracker } from './logging.js';
 
 export interface SandboxOptions extends ControlsOptions {
   /** Data file (default `data/sandbox.json` under the working folder). */
@@ -142,10 +143,16 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
   // `Vary: Origin` of the others with its own headers): each Express layer passed costs a request
   // several microseconds. The mounts behind serve what it leaves (another letter case, an
   // absolute-form URL), exactly as Express mounts do.
-  const log = logger ? requestLogger(logger) : undefined;
+  const track = logger ? requestTracker(logger) : undefined;
   const apiHandlers = new Map(apis.map(api => [`/${api.module.slug}`, apiRequestHandler(api, env)]));
-  app.use(apiDispatcher(apiHandlers, { log, cors: controls.cors }));
-  if (log) app.use(log);
+  const dispatcher = apiDispatcher(apiHandlers, { track, cors: controls.cors });
+  app.use(dispatcher);
+  if (track) {
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      track(req, res);
+      next();
+    });
+  }
   app.use(controls.cors);
   for (const [prefix, handler] of apiHandlers) app.use(prefix, handler);
 
@@ -181,6 +188,7 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
     onError(error, `${req.method} ${req.path}`);
     if (!res.headersSent) res.status(500).json({ error: 'internal', message: 'The sandbox failed to handle this request.' });
   });
+  serveApisFirst(app, dispatcher);
 
   const close = async () => {
     await controls.feed.close();
@@ -189,44 +197,103 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
   return { app, store, apis, events, controls, close };
 }
 
+/** The API dispatcher: an Express middleware that also says which URLs it serves. */
+export interface ApiDispatcher {
+  (req: Request, res: Response, next: NextFunction): void;
+  /** Whether a request for this URL goes to one of the APIs (rather than on to the next layer). */
+  serves(url: string): boolean;
+}
+
+/** Set on a request by serveApisFirst when its API handler failed: the dispatcher passes the error on. */
+const FAILED = Symbol('API handler failure');
+type Failing = Request & { [FAILED]?: unknown };
+
 /**
  * Dispatches `/<slug>`, `/<slug>/…` and `/<slug>?…` to that API's handler as `app.use('/<slug>')`
  * would (req.url below the prefix, req.baseUrl the prefix, both restored before a failure goes on
  * to the error handler), without Express testing every API's mount in turn. Anything else goes on.
- * `log` and `cors`, when given, run first, as they would in front of the mount: `log` for every
- * request, `cors` for a request with an Origin header (it may answer a preflight itself).
+ * `track` and `cors`, when given, run first, as they would in front of the mount: `track` (the
+ * request log) for every request, `cors` for a request with an Origin header (it may answer a
+ * preflight itself).
  */
 export function apiDispatcher(
   handlers: ReadonlyMap<string, (req: Request, res: Response) => Promise<void>>,
-  { log, cors }: { log?: RequestHandler; cors?: RequestHandler } = {},
-) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const url = req.url;
-    if (url.charCodeAt(0) !== 47 /* / */) return next();
+  { track, cors }: { track?: (req: Request, res: Response) => void; cors?: RequestHandler } = {},
+): ApiDispatcher {
+  /** The first path segment of a URL, with its slash: `/upvest` of `/upvest/…` and `/upvest?…`. */
+  const prefixOf = (url: string): string | undefined => {
+    if (url.charCodeAt(0) !== 47 /* / */) return undefined;
     let end = url.indexOf('/', 1);
     const query = url.indexOf('?');
     if (query !== -1 && (end === -1 || query < end)) end = query;
-    if (end === -1) end = url.length;
-    const prefix = url.slice(0, end);
-    const handler = handlers.get(prefix);
+    return end === -1 ? url : url.slice(0, end);
+  };
+  const dispatch = (req: Request, res: Response, next: NextFunction, prefix: string, handler: (req: Request, res: Response) => Promise<void>) => {
+    const { url, baseUrl } = req;
+    const rest = url.slice(prefix.length);
+    req.url = rest.charCodeAt(0) === 47 ? rest : `/${rest}`;
+    req.baseUrl = baseUrl + prefix;
+    handler(req, res).catch((error: unknown) => {
+      req.url = url;
+      req.baseUrl = baseUrl;
+      next(error ?? new Error('Rejected promise'));
+    });
+  };
+  const dispatcher = (req: Failing, res: Response, next: NextFunction): void => {
+    if (req[FAILED] !== undefined) {
+      const error = req[FAILED];
+      req[FAILED] = undefined;
+      return next(error);
+    }
+    const prefix = prefixOf(req.url);
+    const handler = prefix === undefined ? undefined : handlers.get(prefix);
     if (!handler) return next();
-    const dispatch = () => {
-      const baseUrl = req.baseUrl;
-      const rest = url.slice(end);
-      req.url = rest.charCodeAt(0) === 47 ? rest : `/${rest}`;
-      req.baseUrl = baseUrl + prefix;
-      handler(req, res).catch((error: unknown) => {
-        req.url = url;
-        req.baseUrl = baseUrl;
-        next(error ?? new Error('Rejected promise'));
-      });
-    };
-    const withCors = () => {
-      if (cors && req.headers.origin !== undefined) void cors(req, res, (error?: unknown) => (error ? next(error) : dispatch()));
-      else dispatch();
-    };
-    if (log) void log(req, res, (error?: unknown) => (error ? next(error) : withCors()));
-    else withCors();
+    track?.(req, res);
+    if (cors && req.headers.origin !== undefined) {
+      void cors(req, res, (error?: unknown) => (error ? next(error) : dispatch(req, res, next, prefix!, handler)));
+    } else {
+      dispatch(req, res, next, prefix!, handler);
+    }
+  };
+  return Object.assign(dispatcher, {
+    serves: (url: string) => {
+      const prefix = prefixOf(url);
+      return prefix !== undefined && handlers.has(prefix);
+    },
+  });
+}
+
+type AppHandle = (req: IncomingMessage, res: ServerResponse, callback?: (error?: unknown) => void) => void;
+
+/**
+ * Hands an API request straight to the dispatcher, before Express's router (which would pass it
+ * the same request after a dozen microseconds of its own: a `finalhandler`, the layer walk, URL
+ * parsing). `app.handle` is what the app calls for every request, from the server or a parent
+ * app. A request the dispatcher serves, arriving at the top (no parent app's callback), gets the
+ * set-up that Express's `app.handle` and router give every request before their first layer
+ * (Express 5: `req.res`/`res.req`, the app's request and response prototypes, `res.locals`,
+ * `req.baseUrl`, `req.originalUrl`); everything else takes the router as before. A failure of the
+ * API handler goes through the router after all, to the app's error handler, as a failure of the
+ * dispatcher layer would.
+ */
+export function serveApisFirst(app: Express, dispatcher: ApiDispatcher): void {
+  const withRouter = (app as unknown as { handle: AppHandle }).handle;
+  (app as unknown as { handle: AppHandle }).handle = function handle(this: Express, incoming, outgoing, callback) {
+    if (callback !== undefined || !dispatcher.serves(incoming.url ?? '')) return withRouter.call(this, incoming, outgoing, callback);
+    const req = incoming as Failing;
+    const res = outgoing as Response;
+    req.res = res;
+    res.req = req;
+    Object.setPrototypeOf(req, app.request);
+    Object.setPrototypeOf(res, app.response);
+    if (!res.locals) res.locals = Object.create(null) as Response['locals'];
+    req.baseUrl = '';
+    req.originalUrl = req.originalUrl || req.url;
+    dispatcher(req, res, (error?: unknown) => {
+      // Only a failure comes back here (the dispatcher serves this URL): the router takes it to the error handler.
+      if (error !== undefined) req[FAILED] = error;
+      withRouter.call(app, req, res);
+    });
   };
 }
 

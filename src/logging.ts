@@ -52,17 +52,28 @@ export function recordOf(res: ServerResponse): RequestRecord | undefined {
 
 /** Logs every request once its response is finished. */
 export function requestLogger(logger: Logger) {
+  const track = requestTracker(logger);
+  return (req: Request, res: Response, next: NextFunction) => {
+    track(req, res);
+    next();
+  };
+}
+
+/**
+ * The request log as a plain call, for code that serves a request itself (the API dispatcher):
+ * `track(req, res)` when the request arrives logs it once its response is finished.
+ */
+export function requestTracker(logger: Logger): (req: Request, res: Response) => void {
   // One listener for every response ('finish' comes once), its start time kept on the response:
   // no closure and no once-wrapper per request.
   function finished(this: Response & { [STARTED]?: number }) {
     logRequest(logger, this.req, this, performance.now() - this[STARTED]!);
   }
-  return (req: Request, res: Response & { [STARTED]?: number }, next: NextFunction) => {
+  return (req: Request, res: Response & { [STARTED]?: number }) => {
     if (!req.path.startsWith('/docs/assets/')) {
       res[STARTED] = performance.now();
       res.on('finish', finished);
     }
-    next();
   };
 }
 

@@ -3,7 +3,7 @@
 // the same request state in the error handler.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
-import { apiDispatcher } from '../src/app.js';
+import { apiDispatcher, serveApisFirst } from '../src/app.js';
 import { testApp, UPVEST } from './helpers.js';
 
 type Seen = { api: string; url: string; baseUrl: string; originalUrl: string; path: string };
@@ -102,6 +102,75 @@ describe('CORS and Vary on dispatched requests (the pipeline writes all headers 
       if ('origin' in extra) expect(fast.headers['access-control-allow-origin']).toBeDefined();
     } finally {
       await close();
+    }
+  });
+});
+
+describe('API requests skip the router (app.handle hands them to the dispatcher)', () => {
+  test('an exact API prefix never enters the router; other requests do', async () => {
+    const { app, close } = await testApp();
+    const router = (app as unknown as { router: { handle: (...args: unknown[]) => unknown } }).router;
+    const handle = router.handle;
+    let routed = 0;
+    router.handle = function (this: unknown, ...args: unknown[]) {
+      routed++;
+      return handle.apply(this, args);
+    };
+    try {
+      await request(app).get(`/upvest/payments/reference_accounts/${UPVEST.account}`).set(UPVEST.headers).expect(200);
+      await request(app).get('/upvest?x=1').set(UPVEST.headers).expect(404);
+      expect(routed).toBe(0);
+      await request(app).get(`/Upvest/payments/reference_accounts/${UPVEST.account}`).set(UPVEST.headers).expect(200);
+      await request(app).get('/__sandbox/sandboxes').expect(200);
+      expect(routed).toBe(2);
+    } finally {
+      router.handle = handle;
+      await close();
+    }
+  });
+
+  test('a failure after the response goes to the app error handler with the request as Express mounts leave it', async () => {
+    for (const prefix of ['/upvest', '/Upvest']) {
+      const where: string[] = [];
+      const { app, events, close } = await testApp({ onError: (_error, at) => where.push(at) });
+      events.on('request', () => {
+        throw new Error('listener failed');
+      });
+      try {
+        const res = await request(app).get(`${prefix}/payments/reference_accounts/${UPVEST.account}`).set(UPVEST.headers);
+        expect(res.status).toBe(200);
+        await new Promise(resolve => setTimeout(resolve, 20));
+        expect(where).toEqual([`GET ${prefix}/payments/reference_accounts/${UPVEST.account}`]);
+      } finally {
+        await close();
+      }
+    }
+  });
+
+  test('requests served directly get what Express gives every request: its req and res methods, locals, originalUrl', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const dispatcherHandlers = new Map([
+      [
+        '/probe',
+        async (req: Request, res: Response) => {
+          seen.push({ originalUrl: req.originalUrl, baseUrl: req.baseUrl, url: req.url, query: req.query, path: req.path, protocol: req.protocol, host: req.get('host'), locals: typeof res.locals, json: typeof res.json });
+          res.json({ ok: true });
+        },
+      ],
+    ]);
+    // The same app-level wiring as createApp, on a fresh app: dispatcher first, then what serves the rest.
+    const probe = express();
+    const dispatcher = apiDispatcher(dispatcherHandlers);
+    probe.use(dispatcher);
+    probe.use((req: Request, res: Response) => res.status(404).json({ notFound: req.path }));
+    serveApisFirst(probe, dispatcher);
+    {
+      await request(probe).get('/probe/a/b?x=1').expect(200, { ok: true });
+      expect(seen[0]).toMatchObject({ originalUrl: '/probe/a/b?x=1', baseUrl: '/probe', url: '/a/b?x=1', query: { x: '1' }, path: '/a/b', protocol: 'http', locals: 'object', json: 'function' });
+      expect(dispatcher.serves('/probe?x')).toBe(true);
+      expect(dispatcher.serves('/Probe')).toBe(false);
+      expect(dispatcher.serves('http://h/probe')).toBe(false);
+      await request(probe).get('/Probe/a').expect(404, { notFound: '/Probe/a' });
     }
   });
 });

@@ -4,7 +4,9 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import request from 'supertest';
-import { clearVerdictCache, loadOperations, validateResponse } from '../src/core/prism.js';
+import { bodyKey, clearVerdictCache, loadOperations, validateResponse } from '../src/core/prism.js';
+import { RequestJournal } from '../src/controls/journal.js';
+import { TEXT_KEY, type RequestRecord } from '../src/core/pipeline.js';
 import { join } from 'node:path';
 import { testApp, UPVEST } from './helpers.js';
 import { specsDir } from '../src/paths.js';
@@ -80,5 +82,77 @@ describe('long response bodies, encoded once', () => {
       expect(rememberedFromText).toEqual(asText);
       expect({ invalid: body === invalid, asText }).toEqual({ invalid: body === invalid, asText: body === invalid ? [expect.stringContaining("iban")] : [] });
     }
+  });
+});
+
+describe('the journal keeps a response body answered again as it kept it the first time', () => {
+  // The pipeline names a JSON success body by its text's key (the text, or its SHA-256); the
+  // journal then reuses what it kept for that key instead of redacting and copying the text again.
+  const record = (text: string, key?: string): RequestRecord => {
+    const body: NonNullable<NonNullable<RequestRecord['response']>['body']> = { text, json: true };
+    if (key !== undefined) (body as Record<symbol, string>)[TEXT_KEY] = key;
+    return {
+      time: '2026-11-29T09:00:00.000Z',
+      sandbox: 'default',
+      api: 'upvest',
+      method: 'GET',
+      path: '/x',
+      query: '',
+      status: 200,
+      durationMs: 1,
+      requestProblems: [],
+      responseViolations: [],
+      response: { headers: { 'content-type': 'application/json' }, body },
+    };
+  };
+  /** About 24 KB of JSON with a client_secret whose value starts about `offset` characters in. */
+  const long = (offset: number) => {
+    const items: object[] = [];
+    let length = 0;
+    let placed = false;
+    for (let i = 0; length < 24_000; i++) {
+      const item = !placed && length >= offset - 60 ? { id: i, client_secret: `hunter2-${'x'.repeat(40)}` } : { id: i, name: `item number ${i} of the list` };
+      if ('client_secret' in item) placed = true;
+      items.push(item);
+      length += JSON.stringify(item).length + 1;
+    }
+    return JSON.stringify({ data: items });
+  };
+  const texts = [
+    JSON.stringify({ id: 1, password: 'p4ss' }),
+    long(100), // a secret well inside the kept part
+    ...[16_340, 16_370, 16_384, 16_400].map(long), // a secret cut by the 16 KiB cut
+    long(20_000), // a secret past the cut
+    JSON.stringify({ note: 'Ünïcödé — ' + 'é'.repeat(9000) }), // cut inside multi-byte characters
+  ];
+
+  test('entries are the same as without keys, the second time too, and as long as what was sent', () => {
+    for (const limits of [{}, { responseBodyBytes: 1000 }]) {
+      const keyed = new RequestJournal(limits);
+      const plain = new RequestJournal(limits);
+      for (const round of [1, 2]) {
+        for (const text of texts) {
+          keyed.record(record(text, bodyKey(text, Buffer.from(text))));
+          plain.record(record(text));
+          expect({ round, entry: keyed.list('default', { limit: 1 })[0] }).toEqual({ round, entry: plain.list('default', { limit: 1 })[0] });
+        }
+      }
+      const shown = JSON.stringify(keyed.list('default'));
+      expect(shown).not.toContain('hunter2');
+      expect(shown).not.toContain('p4ss');
+      expect(keyed.byteSize()).toBe(plain.byteSize());
+    }
+  });
+
+  test('a long body answered again is kept as the first time: cut, with the size that was sent', () => {
+    const journal = new RequestJournal();
+    const text = long(100);
+    const key = bodyKey(text, Buffer.from(text));
+    journal.record(record(text, key));
+    journal.record(record(`${text} `.trimEnd(), key)); // an equal text, another string
+    const [second, first] = journal.list('default');
+    expect(second.response).toEqual(first.response);
+    expect(second.response?.bodyTruncated).toBe(true);
+    expect(second.response?.bodyBytes).toBe(Buffer.byteLength(text));
   });
 });

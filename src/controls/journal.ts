@@ -4,7 +4,7 @@
 // and all entries together at most `totalBytes`. Bodies are kept as text and parsed when read, so
 // an entry costs the bytes it keeps, whatever the shape of its JSON.
 import { MAX_PROBLEMS as REPORTED_PROBLEMS, problem, type FieldProblem } from '../core/problem.js';
-import type { RequestRecord } from '../core/pipeline.js';
+import { TEXT_KEY, type RequestRecord } from '../core/pipeline.js';
 import { redactHead, redactHeader, redactText } from './redact.js';
 
 /** What the sandbox answered, as the journal keeps it. */
@@ -76,6 +76,13 @@ export const DEFAULT_JOURNAL_LIMITS: JournalLimits = {
 /** Request and response headers kept per entry, each value at most `HEADER_LIMIT` characters. */
 const MAX_HEADERS = 50;
 const HEADER_LIMIT = 1024;
+
+/**
+ * Response bodies kept lately, remembered by their text's key: a body answered again (a client
+ * polling, a CI suite reading a list) is kept as it was kept before, the same string, instead of
+ * being redacted and copied anew. At most this many, each at most `responseBodyBytes`.
+ */
+const REMEMBERED_RESPONSE_BODIES = 64;
 
 /** Paths and query strings longer than this are cut (a 414's URI can be 64 KB). */
 const TEXT_LIMIT = 2048;
@@ -155,6 +162,8 @@ export class RequestJournal {
   /** Live followers (the Server-Sent Events stream), each told of every new entry. */
   private readonly subscribers = new Set<(entry: JournalEntry) => void>();
   private waiting = 0;
+  /** The kept form of recent response bodies, by text key (REMEMBERED_RESPONSE_BODIES), oldest first. */
+  private readonly keptResponses = new Map<string, { text: string; cut: boolean; bytes?: number }>();
 
   private readonly limits: JournalLimits;
 
@@ -191,17 +200,31 @@ export class RequestJournal {
     if (response) {
       const kept: NonNullable<Stored['response']> = { status: record.status, headers: keptHeaders(response.headers) };
       if (response.body) {
-        const body = keptBody(response.body.text, this.limits.responseBodyBytes);
+        const body = this.keptResponse(response.body);
         kept.body = body.text;
         if (body.cut) {
           kept.truncated = true;
-          kept.bodyBytes = Buffer.byteLength(response.body.text);
+          kept.bodyBytes = body.bytes;
         } else kept.json = response.body.json;
       } else if (response.binaryBytes !== undefined) kept.bodyBytes = response.binaryBytes;
       entry.response = kept;
     }
     entry.bytes = entrySize(entry);
     return entry;
+  }
+
+  /** A response body as kept (redacted, cut to `responseBodyBytes`), with its size when cut; the same as last time for a text answered again. */
+  private keptResponse(body: NonNullable<NonNullable<RequestRecord['response']>['body']>): { text: string; cut: boolean; bytes?: number } {
+    const key = (body as { [TEXT_KEY]?: string })[TEXT_KEY];
+    const remembered = key === undefined ? undefined : this.keptResponses.get(key);
+    if (remembered) return remembered;
+    const kept: { text: string; cut: boolean; bytes?: number } = keptBody(body.text, this.limits.responseBodyBytes);
+    if (kept.cut) kept.bytes = Buffer.byteLength(body.text);
+    if (key !== undefined) {
+      if (this.keptResponses.size >= REMEMBERED_RESPONSE_BODIES) this.keptResponses.delete(this.keptResponses.keys().next().value!);
+      this.keptResponses.set(key, kept);
+    }
+    return kept;
   }
 
   /** Adds a kept entry with sequence number `seq` (greater than any before). */

@@ -10,7 +10,7 @@ import type { Request, Response } from 'express';
 import type { ApiModule, HttpResponse, ProblemContext, RequestContext } from './api-module.js';
 import { isJsonMediaType, readBody } from './body.js';
 import { HttpProblem, problem, type FieldProblem } from './problem.js';
-import { checkSecurity, loadOperations, pathParams, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
+import { bodyKey, checkSecurity, loadOperations, pathParams, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
 import { DEFAULT_SANDBOX, SandboxLimitError, StoreUnavailableError, type ApiData, type Store } from './store.js';
 import type { SandboxClocks } from './clock.js';
 import { randomIds, type SandboxIds } from './ids.js';
@@ -255,6 +255,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         { statusCode: outgoing.status, headers: outgoing.headers, body: bodyForValidation(outgoing.body) },
         outgoing.text,
         outgoing.bytes,
+        outgoing.key,
       );
       if (violations.length) {
         if (env.strict) {
@@ -298,7 +299,11 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       const text = json ? JSON.stringify(response.body) : typeof response.body === 'string' ? response.body : undefined;
       // A long text is encoded once: its bytes are hashed for the verdict cache and sent as they are.
       const bytes = text !== undefined && text.length > ENCODE_ONCE_FROM ? Buffer.from(text) : undefined;
-      return { status: response.status, headers, body: response.body, text, bytes };
+      // A JSON text's key (made once, for the verdict cache and the journal): JSON.stringify writes
+      // no lone surrogates, so texts with the same UTF-8 bytes are the same text. Error bodies
+      // carry fresh request ids: no use naming them.
+      const key = json && text !== undefined && response.status < 400 ? bodyKey(text, bytes) : undefined;
+      return { status: response.status, headers, body: response.body, text, bytes, key };
     }
 
     function renderError(error: unknown): HttpResponse {
@@ -382,12 +387,27 @@ interface Outgoing {
   text?: string;
   /** `text` as UTF-8, for a long text. */
   bytes?: Buffer;
+  /** `text`'s key for the verdict cache and the journal (prism.ts bodyKey), for a JSON text of a success. */
+  key?: string;
 }
+
+/**
+ * Set on a response record's body: the text's exact name (prism.ts bodyKey), when the pipeline made
+ * one. The journal keeps a text answered again as it kept it before.
+ */
+export const TEXT_KEY = Symbol('text key');
 
 /** What the journal sees of a response: no copies, only references to what is sent. */
 function responseRecord(response: Outgoing): RequestRecord['response'] {
   if (response.body === undefined || response.status === 204 || response.status === 304) return { headers: response.headers };
-  if (response.text !== undefined) return { headers: response.headers, body: { text: response.text, json: typeof response.body !== 'string' || isJsonMediaType(contentType(response.headers)) } };
+  if (response.text !== undefined) {
+    const body: { text: string; json: boolean; [TEXT_KEY]?: string } = {
+      text: response.text,
+      json: typeof response.body !== 'string' || isJsonMediaType(contentType(response.headers)),
+    };
+    if (response.key !== undefined) body[TEXT_KEY] = response.key;
+    return { headers: response.headers, body };
+  }
   return { headers: response.headers, binaryBytes: Buffer.byteLength(response.body as Buffer) };
 }
 

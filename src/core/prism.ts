@@ -244,8 +244,15 @@ const MAX_REMEMBERED_BODY = 256 * 1024;
  * ~100 bytes per verdict rather than up to 64 MB of request and response bodies.
  */
 const LITERAL_KEY_BODY = 512;
-/** `bytes`, when given, are the text's UTF-8 bytes (already made for sending): hashed without encoding the text again. */
-const bodyKey = (text: string, bytes?: Buffer) => (text.length <= LITERAL_KEY_BODY ? text : `\u0001${hash('sha256', bytes ?? text, 'base64')}`);
+/**
+ * What names a body text exactly in a verdict key: the text itself, or the SHA-256 of a long one.
+ * `bytes`, when given, are the text's UTF-8 bytes (already made for sending): hashed without
+ * encoding the text again. Undefined for a text too long to be remembered.
+ */
+export function bodyKey(text: string, bytes?: Buffer): string | undefined {
+  if (text.length > MAX_REMEMBERED_BODY) return undefined;
+  return text.length <= LITERAL_KEY_BODY ? text : `\u0001${hash('sha256', bytes ?? text, 'base64')}`;
+}
 
 const identities = new WeakMap<object, number>();
 let lastIdentity = 0;
@@ -402,9 +409,10 @@ const withoutErrors = (result: Either<Diagnostic[], unknown>) => result._tag ===
 
 /**
  * Every way the response breaks the spec: an undocumented status, media type or body (remembered
- * per exact body text), and its headers (checked every time: they carry fresh ids).
+ * per exact body text), and its headers (checked every time: they carry fresh ids). `textKey` is
+ * `bodyKey(bodyText, bodyBytes)`, when the caller has made it already.
  */
-export function validateResponse(operation: Operation, response: IHttpResponse, bodyText?: string, bodyBytes?: Buffer): string[] {
+export function validateResponse(operation: Operation, response: IHttpResponse, bodyText?: string, bodyBytes?: Buffer, textKey?: string): string[] {
   const spec = documentedResponse(operation.responses, response.statusCode);
   if (spec._tag === 'None') {
     return [`Unable to match the returned status code with those defined in the document: ${operation.responses.map(r => r.code).join(',')}`];
@@ -416,7 +424,7 @@ export function validateResponse(operation: Operation, response: IHttpResponse, 
   // Error bodies carry a fresh request id in most providers' envelopes: no use remembering them.
   const key =
     bodyText !== undefined && bodyText.length <= MAX_REMEMBERED_BODY && response.statusCode < 400
-      ? `output\0${idOf(operation)}\0${response.statusCode}\0${mediaType ?? ''}\0${bodyKey(bodyText, bodyBytes)}`
+      ? `output\0${idOf(operation)}\0${response.statusCode}\0${mediaType ?? ''}\0${textKey ?? bodyKey(bodyText, bodyBytes)}`
       : undefined;
   const bodyViolations = remembered(key, () => {
     const violations: Diagnostic[] = [];

@@ -6,8 +6,10 @@
 // every operation from then on never completes, as if the machine stopped; `afterCut()` is the disk
 // at the next boot: each folder holds the names it had at its last fsync, each file the bytes it had
 // at its last fsync. A `partial` cut also keeps what a disk may have written on its own before the
-// cut: a random prefix of the bytes appended to each file since its fsync, and a random subset (in
-// order) of each folder's creates, renames and unlinks since its fsync.
+// cut: of each file, the size it had then or its last durable one, and a random choice between the
+// old and the new content of each 512-byte sector written since its fsync (so a write may be torn
+// anywhere, not only at its end: sectors before the torn part left as they were, later ones
+// written); and a random subset (in order) of each folder's creates, renames and unlinks since its fsync.
 import { basename, dirname } from 'node:path';
 import type { FileHandle, FileSystem } from '../src/core/store/files.js';
 
@@ -48,6 +50,29 @@ export interface Operation {
 
 function fsError(code: string, op: string, path: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: ${op} '${path}'`), { code });
+}
+
+const SECTOR = 512;
+
+/** A file after a partial cut: the size it had or its durable one, each unsynced sector old or new at random. */
+function tornImage(inode: Inode, random: () => number): Buffer {
+  const { data, synced } = inode;
+  const image = Buffer.alloc(random() < 0.5 ? synced.length : data.length);
+  synced.copy(image, 0, 0, Math.min(synced.length, image.length));
+  for (let at = 0; at < image.length; at += SECTOR) {
+    const end = Math.min(at + SECTOR, image.length);
+    const now = data.subarray(at, end);
+    if (!now.equals(image.subarray(at, end)) && random() < 0.5) now.copy(image, at);
+  }
+  return image;
+}
+
+/** After a write to `[from, to)` made durable on its own (O_DSYNC): that range and the file's size are durable. */
+function syncRange(inode: Inode, from: number, to: number): void {
+  const image = Buffer.alloc(inode.data.length);
+  inode.synced.copy(image, 0, 0, Math.min(inode.synced.length, image.length));
+  inode.data.copy(image, from, from, Math.min(to, image.length));
+  inode.synced = image;
 }
 
 export class PowerCutFs implements FileSystem {
@@ -93,9 +118,7 @@ export class PowerCutFs implements FileSystem {
       for (const [name, inode] of names) {
         let clone = copies.get(inode);
         if (!clone) {
-          let bytes = inode.synced;
-          const appended = inode.data.length > bytes.length && inode.data.subarray(0, bytes.length).equals(bytes);
-          if (partial && appended && random() < 0.5) bytes = inode.data.subarray(0, bytes.length + Math.floor(random() * (inode.data.length - bytes.length + 1)));
+          const bytes = partial ? tornImage(inode, random) : inode.synced;
           clone = new Inode(Buffer.from(bytes), Buffer.from(bytes));
           copies.set(inode, clone);
         }
@@ -144,7 +167,7 @@ export class PowerCutFs implements FileSystem {
     return inode;
   }
 
-  async open(path: string, flags: 'r' | 'w' | 'a' | 'ad'): Promise<FileHandle> {
+  async open(path: string, flags: 'r' | 'w' | 'wd'): Promise<FileHandle> {
     await this.step(`open ${flags}`, path);
     const folder = this.folders.get(path);
     if (folder) {
@@ -156,10 +179,10 @@ export class PowerCutFs implements FileSystem {
       if (flags === 'r') throw fsError('ENOENT', 'open', path);
       const created = (inode = new Inode());
       this.folderOf(path).change(names => names.set(basename(path), created));
-    } else if (flags === 'w') {
+    } else if (flags !== 'r') {
       inode.data = Buffer.alloc(0);
     }
-    return this.fileHandle(path, inode, flags === 'a' || flags === 'ad', flags === 'ad');
+    return this.fileHandle(path, inode, flags === 'wd');
   }
 
   private folderHandle(path: string, folder: Folder): FileHandle {
@@ -181,8 +204,8 @@ export class PowerCutFs implements FileSystem {
     };
   }
 
-  /** `dsync`: each write is followed by an fdatasync before it returns (O_DSYNC), a cut may fall between them. */
-  private fileHandle(path: string, inode: Inode, append: boolean, dsync = false): FileHandle {
+  /** `dsync`: each write makes its bytes durable before it returns (O_DSYNC); a cut may fall between the two. */
+  private fileHandle(path: string, inode: Inode, dsync: boolean): FileHandle {
     let position = 0;
     const fs = this;
     return {
@@ -194,10 +217,9 @@ export class PowerCutFs implements FileSystem {
         if (at === null) position += bytesRead;
         return { bytesRead };
       },
-      async write(data: Buffer | string, offset: number = 0) {
+      async write(data: Buffer | string, offset: number = 0, length?: number, at: number = position) {
         await fs.step('write', path);
-        const bytes = typeof data === 'string' ? Buffer.from(data) : data.subarray(offset);
-        const at = append ? inode.data.length : position;
+        const bytes = typeof data === 'string' ? Buffer.from(data) : data.subarray(offset, offset + (length ?? data.length - offset));
         const end = at + bytes.length;
         const grown = Buffer.alloc(Math.max(end, inode.data.length));
         inode.data.copy(grown);
@@ -206,7 +228,7 @@ export class PowerCutFs implements FileSystem {
         position = end;
         if (dsync) {
           await fs.step('fdatasync', path);
-          inode.synced = Buffer.from(inode.data);
+          syncRange(inode, at, end);
         }
         return { bytesWritten: bytes.length };
       },

@@ -52,7 +52,7 @@ function whereCut(fs: PowerCutFs, store: Store | undefined): string {
   const { op, path } = fs.cutOn!;
   const what = path.includes('.tmp') ? 'temporary snapshot' : /\.log\.\d+$/.test(path) ? 'segment' : path === FOLDER ? 'folder' : 'snapshot';
   const phase = !store ? 'start-up' : (store.storage as LogBackend).compacting ? 'compacting' : 'running';
-  return `${phase}: ${op.replace(/^open \w/, 'open')} ${what}`;
+  return `${phase}: ${op.replace(/^open \w+/, 'open')} ${what}`;
 }
 
 test(`${LIVES} power cuts at random points of appends, compactions and start-ups: every acknowledged write survives and start-up succeeds`, async () => {

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFileError, SandboxLimitError, Store, StoreUnavailableError, type Dataset, type StoreOptions } from '../src/core/store.js';
@@ -226,7 +226,8 @@ describe('the log', () => {
     const file = join(dir, 'nested', 'data.json');
     const store = await track(open(file));
     await store.sandbox().collection('demo', 'things').put('d', { id: 'd', owner: 'q', n: 4 });
-    const log = await readFile(`${file}.log.0`, 'utf8');
+    // The segment is filled with zeros ahead of its data (written over in place): the data ends at the first NUL.
+    const log = (await readFile(`${file}.log.0`, 'utf8')).split('\0')[0];
     expect(log.trim().split('\n').map(line => JSON.parse(line).o)).toEqual([[['p', 'default', 'demo', 'things', 'd', { id: 'd', owner: 'q', n: 4 }]]]);
     store.sandbox('ci-1').collection('demo', 'things').remove('a');
     await store.close();
@@ -256,11 +257,11 @@ describe('the log', () => {
     const things = store.sandbox().collection('demo', 'things');
     await things.put('kept', { id: 'kept', owner: 'k', n: 0 });
 
-    // Appends are durable writes (O_DSYNC): the bytes reach the file, then the write fails as its fdatasync would.
-    const handle = (logOf(store) as unknown as { handle: { write(data: Buffer, offset: number): Promise<unknown> } }).handle;
+    // Log writes are durable writes (O_DSYNC): the bytes reach the file, then the write fails as its fdatasync would.
+    const handle = (logOf(store) as unknown as { handle: { write(data: Buffer, offset: number, length: number, position: number): Promise<unknown> } }).handle;
     const write = handle.write.bind(handle);
-    jest.spyOn(handle, 'write').mockImplementationOnce(async (data, offset) => {
-      await write(data, offset);
+    jest.spyOn(handle, 'write').mockImplementationOnce(async (data, offset, length, position) => {
+      await write(data, offset, length, position);
       throw new Error('EIO: i/o error, write');
     });
     const failed = things.put('lost', { id: 'lost', owner: 'l', n: 1 });
@@ -274,6 +275,81 @@ describe('the log', () => {
     await store.close();
     // The failed batch was cut off the log: only durable changes come back.
     expect(Object.keys((await track(open(file))).changesOf('default')!.demo.things).sort()).toEqual(['kept', 'later']);
+  });
+
+  test("a failed write's bytes are zeroed before anything later is written: after a crash, nothing of it is read back", async () => {
+    const file = join(dir, 'data.json');
+    const store = await track(open(file));
+    const things = store.sandbox().collection('demo', 'things');
+    await things.put('kept', { id: 'kept', owner: 'k', n: 0 });
+
+    // The batch's bytes reach the file and its write fails; zeroing them at once fails too (the disk is still failing).
+    const handle = (logOf(store) as unknown as { handle: { write(data: Buffer, offset: number, length: number, position: number): Promise<unknown> } }).handle;
+    const write = handle.write.bind(handle);
+    const writes = jest.spyOn(handle, 'write');
+    writes.mockImplementationOnce(async (data, offset, length, position) => {
+      await write(data, offset, length, position);
+      throw new Error('EIO: i/o error, write');
+    });
+    writes.mockImplementationOnce(async () => {
+      throw new Error('EIO: i/o error, write');
+    });
+    const failed = things.put('lost', { id: 'lost', owner: 'l', n: 1, pad: 'x'.repeat(300) });
+    await expect(failed).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect((await readFile(`${file}.log.0`, 'latin1')).includes('"lost"')).toBe(true);
+
+    // A shorter batch goes where the failed one began, once the failed one's bytes are zeros.
+    await things.put('later', { id: 'later', owner: 'k', n: 2 });
+    const segment = await readFile(`${file}.log.0`, 'latin1');
+    expect(segment.includes('"lost"')).toBe(false);
+
+    // A crash now (the files as they are, not closed): only durable changes come back.
+    const copy = join(dir, 'copy');
+    await rm(copy, { recursive: true, force: true });
+    await mkdir(copy);
+    await writeFile(join(copy, 'data.json'), await readFile(file));
+    await writeFile(join(copy, 'data.json.log.0'), segment, 'latin1');
+    const reopened = await track(open(join(copy, 'data.json')));
+    expect(reopened.notes).toEqual([]);
+    expect(Object.keys(reopened.changesOf('default')!.demo.things).sort()).toEqual(['kept', 'later']);
+  });
+
+  test('a write torn anywhere by a crash: the data ends at the first zero byte, and pieces of the write past it are dropped and reported', async () => {
+    const file = join(dir, 'data.json');
+    const store = await track(open(file));
+    const things = store.sandbox('s').collection('demo', 'things');
+    await things.put('d', { id: 'd', n: 4 });
+    const durable = (await readFile(`${file}.log.0`, 'latin1')).split('\0')[0];
+    // The next write's first sectors never reached the disk (zeros), a later one did, with a whole change set in it.
+    const line = (key: string) => JSON.stringify({ t: 1, o: [['p', 's', 'demo', 'things', key, { id: key }]] });
+    const torn = `${line('e').slice(0, 10)}${'\0'.repeat(600)}"}]]}\n${line('f')}\n${line('g').slice(0, 20)}`;
+    await writeFile(`${file}.log.0`, `${durable}${torn}${'\0'.repeat(5000)}`, 'latin1');
+    const before = await readFile(`${file}.log.0`);
+
+    const reopened = await track(open(file));
+    expect(reopened.notes).toEqual([expect.stringMatching(new RegExp(`data\\.json\\.log\\.0 line 2: dropped a change set that was being written when the server stopped \\(${torn.length} bytes; never acknowledged\\)`))]);
+    expect(Object.keys(reopened.changesOf('s')!.demo.things)).toEqual(['d']);
+    expect(await readFile(`${file}.log.0`)).toEqual(before);
+
+    // Only zeros past the data (the space filled ahead of it): nothing to report.
+    await writeFile(`${file}.log.0`, `${durable}${'\0'.repeat(5000)}`, 'latin1');
+    await rm(`${file}.log.1`, { force: true });
+    const clean = await track(open(file));
+    expect(clean.notes).toEqual([]);
+    expect(Object.keys(clean.changesOf('s')!.demo.things)).toEqual(['d']);
+  });
+
+  test('zeros with data more than a write after them are not a torn write: start-up stops, naming the file and line', async () => {
+    const file = join(dir, 'data.json');
+    const store = await track(open(file));
+    await store.sandbox('s').collection('demo', 'things').put('d', { id: 'd' });
+    await store.sandbox('s').collection('demo', 'things').put('e', { id: 'e' });
+    await store.close();
+    const lines = (await readFile(`${file}.log.0`, 'latin1')).split('\n');
+    await writeFile(`${file}.log.0`, `${lines[0]}\n${'\0'.repeat(1100 << 10)}\n${lines.slice(1).join('\n')}`, 'latin1');
+    const error = await open(file).catch(e => e);
+    expect(error).toBeInstanceOf(DataFileError);
+    expect(error.message).toBe(`cannot read data file ${file}.log.0 line 2: zero bytes in the middle of the log, with data after them`);
   });
 
   test('a torn last line is dropped and reported; the file is left as it was', async () => {

@@ -6,8 +6,9 @@ import { dirname } from 'node:path';
 /** What the embedded backend does with files: an open file. */
 export interface FileHandle {
   read(buffer: Buffer, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }>;
-  /** Writes `data` from `offset` on (a string from its start), at the end of a file opened with 'a'. */
-  write(data: Buffer, offset: number): Promise<{ bytesWritten: number }>;
+  /** Writes `length` bytes of `data` from `offset` at `position` in the file. */
+  write(data: Buffer, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  /** Writes a string at the current position (files opened with 'w'). */
   write(data: string): Promise<{ bytesWritten: number }>;
   /** fsync */
   sync(): Promise<void>;
@@ -24,11 +25,11 @@ export interface FileHandle {
  */
 export interface FileSystem {
   /**
-   * 'r' also opens a folder (for its fsync); 'w' creates or truncates; 'a' creates or appends;
-   * 'ad' appends like 'a', and each write returns only once its bytes are durable, as a write then
-   * an fdatasync would (O_DSYNC: one call instead of two).
+   * 'r' also opens a folder (for its fsync); 'w' creates or truncates; 'wd' is 'w' where each
+   * write returns only once its bytes are durable, as a write then an fdatasync would (O_DSYNC:
+   * one call instead of two).
    */
-  open(path: string, flags: 'r' | 'w' | 'a' | 'ad'): Promise<FileHandle>;
+  open(path: string, flags: 'r' | 'w' | 'wd'): Promise<FileHandle>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   link(existing: string, path: string): Promise<void>;
@@ -41,17 +42,17 @@ export interface FileSystem {
 
 export const realFileSystem: FileSystem = {
   ...(nodeFs as unknown as FileSystem),
-  open: (path, flags) => (flags === 'ad' ? openDurableAppend(path) : (nodeFs.open(path, flags) as Promise<FileHandle>)),
+  open: (path, flags) => (flags === 'wd' ? openDurable(path) : (nodeFs.open(path, flags) as Promise<FileHandle>)),
 };
 
-const { O_WRONLY, O_APPEND, O_CREAT, O_DSYNC } = nodeFs.constants;
+const { O_WRONLY, O_CREAT, O_TRUNC, O_DSYNC } = nodeFs.constants;
 
-/** 'ad' on Node: O_DSYNC where the platform has it, else each write followed by an fdatasync. */
-async function openDurableAppend(path: string): Promise<FileHandle> {
-  if (O_DSYNC !== undefined) return nodeFs.open(path, O_WRONLY | O_APPEND | O_CREAT | O_DSYNC) as Promise<FileHandle>;
-  const handle = (await nodeFs.open(path, 'a')) as unknown as FileHandle;
-  const write = async (data: Buffer | string, offset?: number) => {
-    const written = await (typeof data === 'string' ? handle.write(data) : handle.write(data, offset ?? 0));
+/** 'wd' on Node: O_DSYNC where the platform has it, else each write followed by an fdatasync. */
+async function openDurable(path: string): Promise<FileHandle> {
+  if (O_DSYNC !== undefined) return nodeFs.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_DSYNC) as Promise<FileHandle>;
+  const handle = (await nodeFs.open(path, 'w')) as unknown as FileHandle;
+  const write = async (data: Buffer, offset: number, length: number, position: number) => {
+    const written = await handle.write(data, offset, length, position);
     await handle.datasync();
     return written;
   };

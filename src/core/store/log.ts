@@ -6,8 +6,12 @@
 //   data/sandbox.json.log.5   {"t":ms,"o":[op,…]} with ops ["p",…] (put; no record: entry removed),
 //                             ["r",sandbox,changes] (replace), ["d",sandbox] (drop), ["u",sandbox] (used)
 //
-// A change set is acknowledged once its line is appended durably (group commit: one O_DSYNC write
-// per batch, as a write then an fdatasync). Past a threshold the log is compacted in the background: appends
+// A change set is acknowledged once its line is written durably (group commit: one O_DSYNC write
+// per batch, as a write then an fdatasync). A segment is filled with zeros ahead of its data, durably
+// and PREFILL bytes at a time, and each batch is written over those zeros where the data ends: the
+// file's size and blocks stay as they are, so the disk only has to store the bytes (an append would
+// also commit the file system's journal, for the new size: several times slower here). The data ends
+// at the first NUL byte (JSON text never holds one). Past a threshold the log is compacted in the background: appends
 // move to a new segment, the old snapshot and the closed segments are merged line by line into a
 // temporary file, fsync'd and renamed over the snapshot (then the folder is fsync'd), and only then
 // are the folded segments deleted. Start-up streams the snapshot and replays the segments.
@@ -38,6 +42,13 @@ const TOUCH_EVERY_MS = 60_000;
 const LOAD_CHUNK = 1 << 20;
 const COMPACT_CHUNK = 64 << 10;
 const DEFAULT_COMPACT_BYTES = 16 << 20;
+/** A segment is filled with zeros this much ahead of its data (or as much as a bigger batch needs). */
+const PREFILL = 256 << 10;
+/**
+ * Log writes are at most this long, one after another: a crash tears at most the one being
+ * written, so past the data's end nothing but zeros lies further than this (checked at start-up).
+ */
+const WRITE_MAX = 1 << 20;
 
 export interface LogOptions {
   /** Compact once the log holds more than this many bytes (default: 16 MB, or the snapshot's size if larger). */
@@ -97,7 +108,12 @@ export async function openLog(file: string, context: BackendContext, options: Lo
   let logBytes = 0;
   for (const n of live) {
     const path = segmentPath(file, n);
-    const torn = await replaySegment(fs, path, memory);
+    const { torn } = await readSegment(fs, path, LOAD_CHUNK, (entries, first) => {
+      for (let i = 0; i < entries.length; i++) {
+        const problem = applyEntry(memory, entries[i]);
+        if (problem) throw new DataFileError(`cannot read data file ${path} line ${first + i}: ${problem}`);
+      }
+    });
     if (torn) notes.push(`${path} line ${torn.line}: dropped a change set that was being written when the server stopped (${torn.bytes} bytes; never acknowledged)`);
     logBytes += (await fs.stat(path)).size;
   }
@@ -135,9 +151,12 @@ export class LogBackend implements StoreBackend {
   private draining: Promise<void> | null = null;
   private compaction: Promise<void> | null = null;
   private handle?: FileHandle;
-  /** Durable bytes of the segment being appended to (a failed append is truncated back to it). */
+  /** Bytes of data in the segment being written: the next batch goes there. */
   private size = 0;
-  private mustTruncate = false;
+  /** The segment holds zeros (durably) from `size` up to here. */
+  private filled = 0;
+  /** A failed write may have left bytes up to here: they are zeroed before the next batch. */
+  private dirty = 0;
   private readonly touched = new Map<string, number>();
 
   constructor(
@@ -185,7 +204,7 @@ export class LogBackend implements StoreBackend {
   async close(): Promise<void> {
     await this.flush();
     while (this.compaction) await this.compaction;
-    await this.handle?.close();
+    if (this.handle) await closeSegment(this.handle, this.size);
     this.handle = undefined;
   }
 
@@ -247,33 +266,38 @@ export class LogBackend implements StoreBackend {
     if (!this.handle) {
       const path = segmentPath(this.location, this.segment);
       // Each write is durable when it returns (O_DSYNC): one trip to the thread pool per batch, not two.
-      const handle = await this.fs.open(path, 'ad');
+      const handle = await this.fs.open(path, 'wd');
       try {
         await syncFolder(this.fs, path); // the new segment's name survives a power cut
-        this.size = (await handle.stat()).size;
       } catch (error) {
         await handle.close();
         throw error;
       }
       this.handle = handle;
+      this.size = this.filled = this.dirty = 0;
     }
-    if (this.mustTruncate) {
-      await this.handle.truncate(this.size);
-      this.mustTruncate = false;
+    await this.zeroDirty();
+    if (this.size + bytes.length > this.filled) {
+      const more = Math.max(PREFILL, this.size + bytes.length - this.filled);
+      await writeAt(this.handle, Buffer.alloc(more), this.filled);
+      this.filled += more;
     }
     try {
-      for (let offset = 0; offset < bytes.length; ) offset += (await this.handle.write(bytes, offset)).bytesWritten;
+      await writeAt(this.handle, bytes, this.size);
     } catch (error) {
-      // Cut off whatever part of the batch reached the file: it is rolled back in memory.
-      this.mustTruncate = true;
-      await this.handle
-        .truncate(this.size)
-        .then(() => (this.mustTruncate = false))
-        .catch(() => undefined);
+      // Whatever part of the batch reached the file is rolled back in memory: zero it now, or before the next batch.
+      this.dirty = this.size + bytes.length;
+      await this.zeroDirty().catch(() => undefined);
       throw error;
     }
     this.size += bytes.length;
     this.logBytes += bytes.length;
+  }
+
+  private async zeroDirty(): Promise<void> {
+    if (this.dirty <= this.size) return;
+    await writeAt(this.handle!, Buffer.alloc(this.dirty - this.size), this.size);
+    this.dirty = this.size;
   }
 
   /** Rotates the log and compacts the closed segments in the background, past the threshold. */
@@ -284,11 +308,11 @@ export class LogBackend implements StoreBackend {
     if (this.handle || this.size) {
       // Appends go to a new segment from here on; the current one is closed.
       const handle = this.handle;
+      if (handle) void closeSegment(handle, this.size).catch(() => undefined);
       this.handle = undefined;
       this.closed.push(this.segment);
       this.segment++;
       this.size = 0;
-      void handle?.close().catch(() => undefined);
     }
     if (!this.closed.length) return;
     const folded = [...this.closed];
@@ -309,6 +333,19 @@ export class LogBackend implements StoreBackend {
       })
       .finally(() => (this.compaction = null));
   }
+}
+
+/** Writes `bytes` at `position`, WRITE_MAX at a time. */
+async function writeAt(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  for (let offset = 0; offset < bytes.length; ) {
+    offset += (await handle.write(bytes, offset, Math.min(WRITE_MAX, bytes.length - offset), position + offset)).bytesWritten;
+  }
+}
+
+/** Cuts the zeros past a segment's data off (best effort: they read as the log's end anyway) and closes it. */
+async function closeSegment(handle: FileHandle, size: number): Promise<void> {
+  await handle.truncate(size).catch(() => undefined);
+  await handle.close();
 }
 
 /** One op as a log line holds it. */
@@ -357,14 +394,9 @@ async function compact(fs: FileSystem, file: string, seed: number, folded: numbe
   };
   for (const n of folded) {
     const path = segmentPath(file, n);
-    await readLines(fs, path, COMPACT_CHUNK, (lines, first, final) => {
+    await readSegment(fs, path, COMPACT_CHUNK, entries => {
       yielded();
-      lines.forEach((text, i) => {
-        const entry = parseEntry(text);
-        if (typeof entry === 'string') {
-          if (final && i === lines.length - 1) return; // torn (reported at start-up)
-          throw new Error(`${path} line ${first + i}: ${entry}`);
-        }
+      for (const entry of entries) {
         for (const op of entry.o) {
           const name = op[1] as string;
           if (op[0] === 'p') {
@@ -382,7 +414,7 @@ async function compact(fs: FileSystem, file: string, seed: number, folded: numbe
             sandboxOf(name, false, entry.t);
           }
         }
-      });
+      }
       yielded();
     });
   }
@@ -457,23 +489,59 @@ async function loadSnapshot(fs: FileSystem, file: string, memory: Map<string, Sa
   return header;
 }
 
-/** Replays one log segment into `memory`; a torn last line is dropped and returned. */
-async function replaySegment(fs: FileSystem, path: string, memory: Map<string, SandboxState>): Promise<{ line: number; bytes: number } | undefined> {
+type Entry = { t: number; o: unknown[][] };
+
+/**
+ * Reads a log segment's change sets, a chunk at a time, to where its data ends: the first NUL byte
+ * (past it: the zeros not yet written over, perhaps with pieces of the write a crash interrupted),
+ * or an unterminated last line (a crash while an earlier version appended). Either is dropped; its
+ * line and non-zero bytes are returned as `torn` when it held anything. Any other unreadable line,
+ * or data further than WRITE_MAX past the first NUL, is an error naming the file and line.
+ */
+async function readSegment(
+  fs: FileSystem,
+  path: string,
+  chunkBytes: number,
+  onEntries: (entries: Entry[], firstLine: number) => void,
+): Promise<{ torn?: { line: number; bytes: number } }> {
+  /** From the start of the line holding the first NUL: where that NUL is, how far bytes other than zeros reach, bytes read. */
+  let end: { line: number; nul: number; reach: number; read: number } | undefined;
   let torn: { line: number; bytes: number } | undefined;
-  await readLines(fs, path, LOAD_CHUNK, (lines, first, final) => {
+  await readLines(fs, path, chunkBytes, (lines, first, final) => {
+    const entries: Entry[] = [];
     for (let i = 0; i < lines.length; i++) {
-      const entry = parseEntry(lines[i]);
-      const problem = typeof entry === 'string' ? entry : applyEntry(memory, entry);
-      if (!problem) continue;
-      if (final && i === lines.length - 1 && typeof entry === 'string') torn = { line: first + i, bytes: Buffer.byteLength(lines[i]) };
-      else throw new DataFileError(`cannot read data file ${path} line ${first + i}: ${problem}`);
+      const text = lines[i];
+      if (!end) {
+        const entry = parseEntry(text);
+        if (typeof entry !== 'string') {
+          entries.push(entry);
+          continue;
+        }
+        const nul = text.indexOf('\0');
+        if (nul === -1) {
+          if (final && i === lines.length - 1) torn = { line: first + i, bytes: Buffer.byteLength(text) };
+          else throw new DataFileError(`cannot read data file ${path} line ${first + i}: ${entry}`);
+          continue;
+        }
+        end = { line: first + i, nul: Buffer.byteLength(text.slice(0, nul)), reach: 0, read: 0 };
+      }
+      let data = text.length;
+      while (data > 0 && text.charCodeAt(data - 1) === 0) data--;
+      if (data) end.reach = end.read + Buffer.byteLength(text.slice(0, data));
+      end.read += Buffer.byteLength(text) + 1;
+      if (!(final && i === lines.length - 1)) end.reach = end.read; // its newline
+      if (end.reach - end.nul > WRITE_MAX) {
+        throw new DataFileError(`cannot read data file ${path} line ${end.line}: zero bytes in the middle of the log, with data after them`);
+      }
     }
+    onEntries(entries, first);
   });
-  return torn;
+  if (end?.reach) torn = { line: end.line, bytes: end.reach };
+  return { torn };
 }
 
 /** A log line: `{t, o}`, or a problem. */
-function parseEntry(text: string): { t: number; o: unknown[][] } | string {
+function parseEntry(text: string): Entry | string {
   let entry: { t?: unknown; o?: unknown };
   try {
     entry = JSON.parse(text) as typeof entry;
@@ -483,10 +551,10 @@ function parseEntry(text: string): { t: number; o: unknown[][] } | string {
   if (typeof entry !== 'object' || entry === null || typeof entry.t !== 'number' || !Array.isArray(entry.o) || !entry.o.every(Array.isArray)) {
     return 'not a change set';
   }
-  return entry as { t: number; o: unknown[][] };
+  return entry as Entry;
 }
 
-function applyEntry(memory: Map<string, SandboxState>, entry: { t: number; o: unknown[][] }): string | undefined {
+function applyEntry(memory: Map<string, SandboxState>, entry: Entry): string | undefined {
   for (const op of entry.o) {
     const problem = apply(memory, op, entry.t);
     if (problem) return problem;

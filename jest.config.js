@@ -21,5 +21,11 @@ export default {
       testMatch: ['<rootDir>/test/*.http.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/fleet-mode.each.ts'],
     },
+    {
+      ...common,
+      displayName: 'redis cluster',
+      testMatch: ['<rootDir>/test/*.http.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/fleet-cluster.each.ts'],
+    },
   ],
 };

@@ -5,25 +5,58 @@ import { runCli } from './process.js';
 import { freePort, RedisServer } from './redis.js';
 
 test('redis:// and rediss:// URLs: host, port, database, user and password (percent-decoded), TLS', () => {
-  expect(parseRedisUrl('redis://localhost')).toEqual({ display: 'redis://localhost', options: { host: 'localhost', port: 6379, db: 0 } });
+  expect(parseRedisUrl('redis://localhost')).toEqual({ display: 'redis://localhost', mode: 'standalone', options: { host: 'localhost', port: 6379, db: 0 } });
   expect(parseRedisUrl('redis://:s%40cret@10.0.0.5:6380/3')).toEqual({
     display: 'redis://:***@10.0.0.5:6380/3',
+    mode: 'standalone',
     options: { host: '10.0.0.5', port: 6380, db: 3, password: 's@cret' },
   });
   expect(parseRedisUrl('rediss://app:pw@cache.example.com:6380/0')).toEqual({
     display: 'rediss://app:***@cache.example.com:6380/0',
+    mode: 'standalone',
     options: { host: 'cache.example.com', port: 6380, db: 0, username: 'app', password: 'pw', tls: { servername: 'cache.example.com' } },
   });
   expect(parseRedisUrl('redis://[::1]:7000').options).toMatchObject({ host: '::1', port: 7000 });
 });
 
+test('redis+sentinel:// and redis+cluster:// URLs: several hosts (default ports 26379 and 6379), the master name and database, credentials, TLS', () => {
+  expect(parseRedisUrl('redis+sentinel://s1,10.0.0.2:26380/mymaster')).toEqual({
+    display: 'redis+sentinel://s1:26379,10.0.0.2:26380/mymaster',
+    mode: 'sentinel',
+    options: { sentinels: [{ host: 's1', port: 26379 }, { host: '10.0.0.2', port: 26380 }], name: 'mymaster', db: 0 },
+  });
+  expect(parseRedisUrl('rediss+sentinel://app:p%3Aw@[::1]:5000/my-master.1/2')).toEqual({
+    display: 'rediss+sentinel://app:***@[::1]:5000/my-master.1/2',
+    mode: 'sentinel',
+    options: { sentinels: [{ host: '::1', port: 5000 }], name: 'my-master.1', db: 2, username: 'app', password: 'p:w', tls: {}, enableTLSForSentinelMode: true, sentinelTLS: {} },
+  });
+  expect(parseRedisUrl('redis+cluster://:secret@n1:7000,n2:7001,n3')).toEqual({
+    display: 'redis+cluster://:***@n1:7000,n2:7001,n3:6379',
+    mode: 'cluster',
+    nodes: [{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }, { host: 'n3', port: 6379 }],
+    options: { password: 'secret' },
+  });
+  expect(parseRedisUrl('rediss+cluster://clustercfg.example.com:6379/')).toMatchObject({ mode: 'cluster', options: { tls: {} } });
+  expect(parseRedisUrl('REDIS+CLUSTER://n1/0')).toMatchObject({ mode: 'cluster', nodes: [{ host: 'n1', port: 6379 }] });
+});
+
 test('a store URL that cannot be used is a one-line error that never shows the password', () => {
   for (const [url, message] of [
-    ['localhost:6379', /must start with redis:\/\/ or rediss:\/\//],
-    ['http://localhost:6379', /must start with redis:\/\/ or rediss:\/\/, not http:/],
+    ['localhost:6379', /must start with redis:\/\/, rediss:\/\/, redis\+sentinel:\/\/ or redis\+cluster:\/\//],
+    ['http://localhost:6379', /must start with .*, not http:/],
     ['redis://localhost/abc', /database must be a number/],
     ['redis://:hunter2@', /not a URL/],
     ['not a url :hunter2@', /not a URL/],
+    ['redis+sentinal://:hunter2@h/m', /must start with .*, not redis\+sentinal:/],
+    ['redis+sentinel://:hunter2@h1:26379', /must name the master the sentinels watch/],
+    ['redis+sentinel://:hunter2@h1:26379/mymaster/x', /database must be a number/],
+    ['redis+sentinel://:hunter2@h1:26379/a/0/b', /must name the master/],
+    ['redis+sentinel://:hunter2@/mymaster', /hosts must be host\[:port\] separated by commas/],
+    ['redis+cluster://:hunter2@h1:7000,,h2', /hosts must be host\[:port\] separated by commas/],
+    ['redis+cluster://:hunter2@h1:70000', /hosts must be/],
+    ['redis+cluster://:hunter2@h1 h2', /hosts must be/],
+    ['redis+cluster://:hunter2@h1:7000/1', /a Redis Cluster has only database 0/],
+    ['redis+cluster://u:%E0%A4%A@h1', /not properly percent-encoded/],
   ] as const) {
     let error: unknown;
     try {
@@ -65,5 +98,5 @@ test('the CLI: an unreachable Redis or a bad store URL is a one-line error and a
   const bad = await runCli(['--port', '0'], { SANDBOX_STORE: 'http://localhost:6379' });
   expect(bad.code).toBe(1);
   expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-  expect(bad.stderr).toMatch(/must start with redis:\/\/ or rediss:\/\//);
+  expect(bad.stderr).toMatch(/must start with redis:\/\/, rediss:\/\/, redis\+sentinel:\/\/ or redis\+cluster:\/\//);
 }, 120_000);

@@ -4,7 +4,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,10 @@ export interface RedisOptions {
   appendfsync?: 'always' | 'everysec' | 'no' | 'off';
   /** A password (`requirepass`). */
   password?: string;
+  /** More redis-server arguments (e.g. `--cluster-enabled yes`, `--replicaof …`). */
+  args?: string[];
+  /** Run as a sentinel watching the master on this loopback port, named `mymaster` (quorum 1). */
+  sentinelOf?: number;
 }
 
 export class RedisServer {
@@ -95,7 +99,25 @@ export class RedisServer {
   /** Starts (again) on the same port and folder: what was persisted comes back. */
   async launch(): Promise<void> {
     const fsync = this.options.appendfsync ?? 'everysec';
+    let sentinel: string[] = [];
+    if (this.options.sentinelOf !== undefined) {
+      // A sentinel reads (and rewrites) its configuration file: the master it watches is named there.
+      const conf = join(this.dir, 'sentinel.conf');
+      if (!existsSync(conf)) {
+        await writeFile(
+          conf,
+          [
+            `sentinel monitor mymaster 127.0.0.1 ${this.options.sentinelOf} 1`,
+            'sentinel down-after-milliseconds mymaster 2000',
+            'sentinel failover-timeout mymaster 10000',
+            '',
+          ].join('\n'),
+        );
+      }
+      sentinel = [conf, '--sentinel'];
+    }
     const args = [
+      ...sentinel,
       '--port', String(this.port),
       '--bind', '127.0.0.1',
       '--dir', this.dir,
@@ -106,6 +128,7 @@ export class RedisServer {
       '--protected-mode', 'yes',
       '--loglevel', 'warning',
       ...(this.options.password ? ['--requirepass', this.options.password] : []),
+      ...(this.options.args ?? []),
     ];
     const proc = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
@@ -156,5 +179,106 @@ export class RedisServer {
   async destroy(): Promise<void> {
     await this.stop('SIGKILL');
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs redis-cli (installed with redis-server) against a loopback port; its output, trimmed. */
+export function redisCli(port: number, ...args: string[]): string {
+  return execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { stdio: 'pipe', timeout: 30_000 }).toString().trim();
+}
+
+/** A Redis Cluster of three masters (no replicas) on loopback ports, without persistence. */
+export class RedisCluster {
+  private constructor(readonly nodes: RedisServer[]) {}
+
+  static async start(): Promise<RedisCluster> {
+    const nodes: RedisServer[] = [];
+    const cluster = new RedisCluster(nodes);
+    try {
+      for (let i = 0; i < 3; i++) {
+        nodes.push(await RedisServer.start({ appendfsync: 'off', args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000'] }));
+      }
+      redisCli(nodes[0].port, '--cluster', 'create', ...nodes.map(n => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes');
+      // Every node must know every slot's owner before clients use it.
+      const deadline = Date.now() + 30_000;
+      while (!nodes.every(n => /cluster_state:ok/.test(redisCli(n.port, 'cluster', 'info')))) {
+        if (Date.now() > deadline) throw new Error('the Redis Cluster did not reach cluster_state:ok within 30 s');
+        await sleep(100);
+      }
+      return cluster;
+    } catch (error) {
+      await cluster.destroy();
+      throw error;
+    }
+  }
+
+  /** Two of the three nodes: the client discovers the third. */
+  get url(): string {
+    return `redis+cluster://${this.nodes
+      .slice(0, 2)
+      .map(n => `127.0.0.1:${n.port}`)
+      .join(',')}`;
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all(this.nodes.map(n => n.destroy()));
+  }
+}
+
+/** A master, one replica of it, and a sentinel watching them (master name `mymaster`), without persistence. */
+export class RedisSentinelSet {
+  private constructor(
+    readonly master: RedisServer,
+    readonly replica: RedisServer,
+    readonly sentinel: RedisServer,
+  ) {}
+
+  static async start(): Promise<RedisSentinelSet> {
+    const started: RedisServer[] = [];
+    try {
+      const master = await RedisServer.start({ appendfsync: 'off' });
+      started.push(master);
+      const replica = await RedisServer.start({ appendfsync: 'off', args: ['--replicaof', '127.0.0.1', String(master.port)] });
+      started.push(replica);
+      const sentinel = await RedisServer.start({ appendfsync: 'off', sentinelOf: master.port });
+      started.push(sentinel);
+      const set = new RedisSentinelSet(master, replica, sentinel);
+      await set.waitFor(() => /master_link_status:up/.test(redisCli(replica.port, 'info', 'replication')), 'the replica to sync');
+      await set.waitFor(() => {
+        const fields = redisCli(sentinel.port, 'sentinel', 'master', 'mymaster').split('\n');
+        return fields[fields.indexOf('num-slaves') + 1] === '1';
+      }, 'the sentinel to see the replica');
+      return set;
+    } catch (error) {
+      await Promise.all(started.map(s => s.destroy()));
+      throw error;
+    }
+  }
+
+  get url(): string {
+    return `redis+sentinel://127.0.0.1:${this.sentinel.port}/mymaster`;
+  }
+
+  /** The port of the master the sentinel names now. */
+  masterPort(): number {
+    return Number(redisCli(this.sentinel.port, 'sentinel', 'get-master-addr-by-name', 'mymaster').split('\n')[1]);
+  }
+
+  /** Waits until `done()` (polled), for at most `ms`. */
+  async waitFor(done: () => boolean, what: string, ms = 30_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      try {
+        if (done()) return;
+      } catch {
+        // not yet
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await sleep(100);
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all([this.sentinel, this.replica, this.master].map(s => s.destroy()));
   }
 }

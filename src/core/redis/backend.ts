@@ -1,4 +1,5 @@
-// The Redis backend: a fleet of sandbox servers shares every sandbox's state in one Redis.
+// The Redis backend: a fleet of sandbox servers shares every sandbox's state in Redis (one Redis,
+// a master found through Sentinel, or a Redis Cluster).
 //
 // Keys (prefix `P`, default `bas:`; `{S}` is the sandbox name as a hash tag, so one sandbox's keys
 // live in one slot):
@@ -12,17 +13,32 @@
 //   P{S}:t   whose turn it is to write the sandbox: a lease (a token naming one server's turn)
 //            that expires by itself if that server dies mid-write (TURN_MS), renewed by its writes
 //   P{S}:w   the tokens of servers waiting for the turn (a set)
+//   P{S}:g   the generation of the index reservation it was created with; once it is dropped, a
+//            tombstone (for TOMBSTONE_MS) that a create reserved before the drop cannot pass
 //   Pturns   (a Pub/Sub channel) the name of a sandbox whose turn was handed to a waiting server
-//   Psandboxes   sorted set of the named sandboxes by last use (the fleet's count for
-//            --max-sandboxes; entries idle past the TTL are dropped before counting)
-// The three keys of a named sandbox expire together after the sandbox TTL (a Redis expiry,
-// renewed on every use); the default sandbox's never do.
+// Fleet-wide keys (`F` is `P` on one Redis or through Sentinel, `P{_fleet}:` on a Redis Cluster, so
+// that they share one hash slot; see fleetKey):
+//   Fseed    the fixture seed of the deployment
+//   Fsandboxes   sorted set of the named sandboxes by last use (the fleet's count for
+//            --max-sandboxes and the sandbox list; entries idle past the TTL are dropped)
+//   Fsandboxes:gen, Fsandboxes:seq   per entry, the generation of its last reservation; the counter
+// The keys of a named sandbox expire together after the sandbox TTL (a Redis expiry, renewed on
+// every use); the default sandbox's never do.
+//
+// Every script touches the keys of one hash slot only, so the same scripts run on one Redis, through
+// Sentinel and on a Redis Cluster. A change set is applied per sandbox, each part one script; the
+// index is a step of its own: a part that may create a named sandbox first reserves its place in
+// the index (refused beyond --max-sandboxes), and its script creates the sandbox only with a
+// reservation newer than the sandbox's last drop; a part that drops a sandbox reads its entry's
+// generation first and removes the entry after, unless a new reservation came meanwhile. So a
+// sandbox never holds data without an index entry, and the limit is never exceeded; an entry may
+// outlive its sandbox briefly (until the TTL drops it) when a create and a drop race.
 //
 // Each server keeps the sandboxes it served in the store's memory, with the version it read.
 // `prepare` checks that version in one round trip (a Lua script that, when the version differs,
 // returns the fields changed since the version this server holds, found by walking the change
-// log, or the sandbox's whole data when the log no longer reaches that far back). `commit` sends a change set as one Lua script that applies it
-// only if the sandbox's version is still the one the handler read; otherwise the change set is
+// log, or the sandbox's whole data when the log no longer reaches that far back). `commit` sends
+// a change set as Lua scripts (one per sandbox) that apply it only if the sandbox's version is still the one the handler read; otherwise the change set is
 // rolled back and rejected with StoreConflictError, and the store re-runs the handler against
 // fresh state. Versions are unique ids (server id + sequence), never reused, so a sandbox that
 // expired and was created again can never look current to a server that cached its old state.
@@ -35,8 +51,9 @@
 // writes still queued. The version check stays the fence: a server whose turn lapsed cannot
 // overwrite another's write, its change set conflicts and is re-run. Reads take no turn.
 //
-// Change sets of one server are sent in order on one connection, so Redis applies them in that
-// order; a change set expects the version its predecessor on the same sandbox will write, and a
+// Change sets of one server are sent in order on one connection (per node, with Cluster), so
+// Redis applies them in that order (a change set that asks the index first holds back the later
+// ones on its sandbox until it is sent); a change set expects the version its predecessor on the same sandbox will write, and a
 // failure of one makes every later one on that sandbox fail too (they are rolled back, newest first).
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -55,7 +72,7 @@ import {
   type SandboxState,
   type StoreBackend,
 } from '../store/backend.js';
-import { connectOrFail, createConnection, DEFAULT_KEY_PREFIX, parseRedisUrl, type RedisTarget } from './connection.js';
+import { checkPrefix, connectOrFail, createConnection, DEFAULT_KEY_PREFIX, fleetKey, parseRedisUrl, type RedisTarget } from './connection.js';
 
 export interface RedisStoreOptions {
   /** `redis://…` or `rediss://…` */
@@ -74,6 +91,19 @@ export interface RedisStoreOptions {
 const LOG_LENGTH = 64;
 /** A change set with more fields is logged as a wholesale change (its reader reloads). */
 const LOG_FIELDS = 256;
+/**
+ * How long a dropped sandbox's tombstone lasts: far longer than a change set can be on its way
+ * between its reservation and Redis (commands time out after COMMAND_TIMEOUT_MS).
+ */
+const TOMBSTONE_MS = 60_000;
+/**
+ * The index drops a sandbox this long after its TTL: its last use there is renewed at most every
+ * INDEX_EVERY_MS by each server, and servers' clocks differ a little. The data itself expires
+ * exactly (a Redis expiry, renewed on every use).
+ */
+const INDEX_SLACK_MS = 10_000;
+/** A server moves a sandbox's last use in the index forward at most this often. */
+const INDEX_EVERY_MS = 1000;
 
 /**
  * Hands the turn on `k` from `token` to a waiting server (told on the channel), or frees it.
@@ -92,93 +122,120 @@ end
 `;
 
 /**
- * Applies a change set if every sandbox it checks is still at the expected version, and if it
- * creates no sandbox beyond the limit; logs it in each sandbox's change log; renews or ends this
- * server's turn. KEYS: the index, then per sandbox its v, d, u, l, t, w keys. ARGV: new version,
- * now, limit (0: none), TTL of named sandboxes, the default sandbox's name, turn lease (ms), turn
- * channel, then per sandbox: name, expected version, check ('1'/'0'), its TTL (0: never expires),
- * mode ('p' put, 'r' replace, 'x' drop), turn ('' none, 'k' keep, 'e' end), turn token, field
- * count, fields and values ('' deletes the field).
- * Returns {1, -1, wanted} (wanted: 1 when a server waits for a turn this one keeps), {0, i}
- * (sandbox i changed meanwhile) or {2, -1} (one sandbox too many).
+ * Applies one sandbox's part of a change set if the sandbox is still at the expected version, and,
+ * when it creates the sandbox, only with a reservation in the index made after its last drop; logs
+ * it in the sandbox's change log; renews or ends this server's turn. KEYS: its v, d, u, l, t, w, g
+ * keys. ARGV: new version, now, its TTL (0: never expires), turn lease (ms), turn channel, name,
+ * expected version, check ('1'/'0'), mode ('p' put, 'r' replace, 'x' drop), turn ('' none, 'k'
+ * keep, 'e' end), turn token, reservation ('-' none needed: the default sandbox; '' none made; else
+ * its generation; for a drop, the index entry's generation read before it), field count, fields
+ * and values ('' deletes the field).
+ * Returns {1, wanted} (wanted: 1 when a server waits for a turn this one keeps), {0} (the sandbox
+ * changed meanwhile) or {3} (it would create the sandbox without a valid reservation).
  */
 const COMMIT = `${HAND_ON}
-local index = KEYS[1]
-local n = (#KEYS - 1) / 6
-local now = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local turnMs = tonumber(ARGV[6])
-local pos = {}
-local creates = 0
-local a = 8
-for i = 0, n - 1 do
-  local kv = KEYS[i * 6 + 2]
-  if ARGV[a + 2] == '1' then
-    local v = redis.call('GET', kv) or ''
-    if v ~= ARGV[a + 1] then return {0, i} end
+local kv, kd, ku, kl, kg = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7]
+local v = redis.call('GET', kv)
+if ARGV[8] == '1' and (v or '') ~= ARGV[7] then return {0} end
+local name = ARGV[6]
+local ttl = tonumber(ARGV[3])
+local mode = ARGV[9]
+if mode == 'x' then
+  -- A tombstone: a create reserved before this drop (whose index entry the drop removes) cannot
+  -- bring the sandbox back; one reserved after it can.
+  local stone = math.max(tonumber(redis.call('GET', kg) or '0') or 0, tonumber(ARGV[12]) or 0)
+  redis.call('DEL', kv, kd, ku, kl, kg)
+  if stone > 0 then redis.call('SET', kg, stone, 'PX', ${TOMBSTONE_MS}) end
+else
+  if not v and ARGV[12] ~= '-' then
+    local reserved = tonumber(ARGV[12])
+    if not reserved or reserved <= tonumber(redis.call('GET', kg) or '0') then return {3} end
+    redis.call('SET', kg, reserved)
   end
-  if ARGV[a + 4] ~= 'x' and ARGV[a] ~= ARGV[5] and redis.call('EXISTS', kv) == 0 then creates = creates + 1 end
-  pos[i] = a
-  a = a + 8 + 2 * tonumber(ARGV[a + 7])
-end
-if creates > 0 and limit > 0 then
-  local ttl = tonumber(ARGV[4])
-  if ttl > 0 then redis.call('ZREMRANGEBYSCORE', index, '-inf', now - ttl) end
-  if redis.call('ZCARD', index) + creates > limit then return {2, -1} end
+  if mode == 'r' then redis.call('DEL', kd) end
+  local count = tonumber(ARGV[13])
+  local fields = {}
+  local j = 14
+  for k = 1, count do
+    if ARGV[j + 1] == '' then redis.call('HDEL', kd, ARGV[j]) else redis.call('HSET', kd, ARGV[j], ARGV[j + 1]) end
+    if count <= ${LOG_FIELDS} then fields[k] = ARGV[j] end
+    j = j + 2
+  end
+  local entry
+  if mode == 'r' or count > ${LOG_FIELDS} then entry = cjson.encode({p = v or '', n = ARGV[1], r = 1})
+  else entry = cjson.encode({p = v or '', n = ARGV[1], f = fields}) end
+  redis.call('LPUSH', kl, entry)
+  redis.call('LTRIM', kl, 0, ${LOG_LENGTH - 1})
+  redis.call('SET', kv, ARGV[1])
+  redis.call('SET', ku, ARGV[2])
+  for _, k in ipairs({kv, kd, ku, kl, kg}) do
+    if ttl > 0 then redis.call('PEXPIRE', k, ttl) else redis.call('PERSIST', k) end
+  end
 end
 local wanted = 0
-for i = 0, n - 1 do
-  local b = pos[i]
-  local kv, kd, ku, kl = KEYS[i * 6 + 2], KEYS[i * 6 + 3], KEYS[i * 6 + 4], KEYS[i * 6 + 5]
-  local name = ARGV[b]
-  local ttl = tonumber(ARGV[b + 3])
-  local mode = ARGV[b + 4]
-  if mode == 'x' then
-    redis.call('DEL', kv, kd, ku, kl)
-    redis.call('ZREM', index, name)
-  else
-    if mode == 'r' then redis.call('DEL', kd) end
-    local count = tonumber(ARGV[b + 7])
-    local fields = {}
-    local j = b + 8
-    for k = 1, count do
-      if ARGV[j + 1] == '' then redis.call('HDEL', kd, ARGV[j]) else redis.call('HSET', kd, ARGV[j], ARGV[j + 1]) end
-      if count <= ${LOG_FIELDS} then fields[k] = ARGV[j] end
-      j = j + 2
-    end
-    local prev = redis.call('GET', kv) or ''
-    local entry
-    if mode == 'r' or count > ${LOG_FIELDS} then entry = cjson.encode({p = prev, n = ARGV[1], r = 1})
-    else entry = cjson.encode({p = prev, n = ARGV[1], f = fields}) end
-    redis.call('LPUSH', kl, entry)
-    redis.call('LTRIM', kl, 0, ${LOG_LENGTH - 1})
-    redis.call('SET', kv, ARGV[1])
-    redis.call('SET', ku, ARGV[2])
-    if ttl > 0 then
-      redis.call('PEXPIRE', kv, ttl)
-      redis.call('PEXPIRE', kd, ttl)
-      redis.call('PEXPIRE', ku, ttl)
-      redis.call('PEXPIRE', kl, ttl)
-    else
-      redis.call('PERSIST', kv)
-      redis.call('PERSIST', kd)
-      redis.call('PERSIST', ku)
-      redis.call('PERSIST', kl)
-    end
-    if name ~= ARGV[5] then redis.call('ZADD', index, now, name) end
-  end
-  local turn = ARGV[b + 5]
-  if turn ~= '' then
-    local kt, kw = KEYS[i * 6 + 6], KEYS[i * 6 + 7]
-    if turn == 'e' then
-      handOn(kt, kw, ARGV[b + 6], turnMs, ARGV[7], name)
-    elseif redis.call('GET', kt) == ARGV[b + 6] then
-      redis.call('PEXPIRE', kt, turnMs)
-      if redis.call('EXISTS', kw) == 1 then wanted = 1 end
-    end
+local turn = ARGV[10]
+if turn ~= '' then
+  local kt, kw = KEYS[5], KEYS[6]
+  if turn == 'e' then
+    handOn(kt, kw, ARGV[11], tonumber(ARGV[4]), ARGV[5], name)
+  elseif redis.call('GET', kt) == ARGV[11] then
+    redis.call('PEXPIRE', kt, ARGV[4])
+    if redis.call('EXISTS', kw) == 1 then wanted = 1 end
   end
 end
-return {1, -1, wanted}
+return {1, wanted}
+`;
+
+/** Drops the index's entries (and their generations) last used before ARGV[before] ('' none). */
+const SWEEP = (index: string, gens: string, before: string) => `
+if ${before} ~= '' then
+  for _, n in ipairs(redis.call('ZRANGEBYSCORE', ${index}, '-inf', '(' .. ${before})) do
+    redis.call('ZREM', ${index}, n)
+    redis.call('HDEL', ${gens}, n)
+  end
+end
+`;
+
+/**
+ * Reserves a named sandbox's place in the index before a change set may create it: refused when
+ * that would make one sandbox too many (after dropping the entries idle past the TTL). KEYS:
+ * index, generations, sequence. ARGV: name, now, limit (0: none), sweep before ('' none).
+ * Returns the reservation's generation (fleet-wide increasing), or -1 (one sandbox too many).
+ */
+const RESERVE = `${SWEEP('KEYS[1]', 'KEYS[2]', 'ARGV[4]')}
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score then
+  local limit = tonumber(ARGV[3])
+  if limit > 0 and redis.call('ZCARD', KEYS[1]) >= limit then return -1 end
+end
+if not score or tonumber(score) < tonumber(ARGV[2]) then redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) end
+local g = redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[2], ARGV[1], g)
+return g
+`;
+
+/** Drops idle entries from the index (KEYS: index, generations; ARGV: sweep before). */
+const SWEEP_INDEX = `${SWEEP('KEYS[1]', 'KEYS[2]', 'ARGV[1]')}
+return 1
+`;
+
+/**
+ * After a drop: removes the sandbox's index entry unless a reservation came after the drop began
+ * (its generation is no longer the one read then). KEYS: index, generations. ARGV: name, generation.
+ */
+const RELEASE = `
+if (redis.call('HGET', KEYS[2], ARGV[1]) or '') == ARGV[2] then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+end
+return 1
+`;
+
+/** Moves an index entry's last use forward (never creates one). KEYS: index. ARGV: name, time. */
+const INDEX_SEEN = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) < tonumber(ARGV[2]) then redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) end
+return 1
 `;
 
 /**
@@ -230,31 +287,34 @@ handOn(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4])
 return 1
 `;
 
-/** Notes a use of a stored sandbox: its last use, and a new expiry. */
+/** Notes a use of a stored sandbox: its last use, and a new expiry. KEYS: v, d, u, l, g. ARGV: now, TTL. */
 const TOUCH = `
-if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
-redis.call('SET', KEYS[4], ARGV[2])
-local ttl = tonumber(ARGV[3])
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[3], ARGV[1])
+local ttl = tonumber(ARGV[2])
 if ttl > 0 then
-  redis.call('PEXPIRE', KEYS[2], ttl)
-  redis.call('PEXPIRE', KEYS[3], ttl)
-  redis.call('PEXPIRE', KEYS[4], ttl)
-  redis.call('PEXPIRE', KEYS[5], ttl)
-  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+  for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ttl) end
 end
 return 1
 `;
 
 type Scripted = Redis & {
-  sandboxCommit(...args: Array<string | number>): Promise<[number, number, number?]>;
+  sandboxCommit(...args: Array<string | number>): Promise<[number, number?]>;
   sandboxPrepare(kv: string, kd: string, ku: string, kl: string, expected: string, delta: '0' | '1'): Promise<PrepareReply>;
   sandboxAcquire(kv: string, kd: string, ku: string, kl: string, kt: string, kw: string, expected: string, delta: '0' | '1', token: string, ms: number): Promise<PrepareReply | [-1, number]>;
   sandboxEndTurn(kt: string, kw: string, token: string, ms: number, channel: string, name: string): Promise<number>;
-  sandboxTouch(index: string, kv: string, kd: string, ku: string, kl: string, name: string, at: number, ttl: number): Promise<number>;
+  sandboxTouch(kv: string, kd: string, ku: string, kl: string, kg: string, at: number, ttl: number): Promise<number>;
+  indexReserve(index: string, gens: string, seq: string, name: string, at: number, limit: number, before: string): Promise<number>;
+  indexSweep(index: string, gens: string, before: string): Promise<number>;
+  indexRelease(index: string, gens: string, name: string, gen: string): Promise<number>;
+  indexSeen(index: string, name: string, at: number): Promise<number>;
 };
 
 /** {version} when current; {version, data, last use}; or {version, fields, values, last use} (a delta). */
 type PrepareReply = [string, string[]?, ((string | null)[] | string)?, string?];
+
+/** How one sandbox's part of a change set ended. */
+type PartOutcome = 'ok' | 'wanted' | 'conflict' | 'reserve' | 'limit';
 
 /** A change set on its way to Redis. */
 interface Pending {
@@ -273,6 +333,10 @@ interface Known {
   version: string | null;
   /** Change sets on their way, oldest first. */
   pending: Pending[];
+  /** Its next change set reserves its place in the index first (Redis said it would create it). */
+  reserve?: boolean;
+  /** Settles once the last change set that had to ask the index first has been sent: later ones wait for it, to keep their order. */
+  gate?: Promise<void>;
 }
 
 /** This server's turn to write one sandbox (see `acquire`). */
@@ -308,6 +372,10 @@ export class RedisBackend implements StoreBackend {
   private seq = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly touched = new Map<string, number>();
+  /** When this server last moved each sandbox's last use forward in the index. */
+  private readonly indexed = new Map<string, number>();
+  /** The index of named sandboxes (sorted by last use), their reservations' generations, the generation counter. */
+  private readonly index: [string, string, string];
   /** The sandboxes whose turn this server holds. */
   private readonly turns = new Map<string, Turn>();
   private turnSeq = 0;
@@ -322,6 +390,8 @@ export class RedisBackend implements StoreBackend {
     /** Subscribed to the turns channel (woken waits); without it, a wait lasts until the lease lapses. */
     private readonly subscriber?: Redis,
   ) {
+    const key = (name: string) => fleetKey(target, prefix, name);
+    this.index = [key('sandboxes'), key('sandboxes:gen'), key('sandboxes:seq')];
     subscriber?.on('message', (_channel: string, sandbox: string) => {
       for (const wake of this.waiting.get(sandbox) ?? []) wake();
     });
@@ -341,13 +411,14 @@ export class RedisBackend implements StoreBackend {
     return this.redis.status === 'ready';
   }
 
-  private get indexKey(): string {
-    return `${this.prefix}sandboxes`;
-  }
-
   private keys(sandbox: string): [string, string, string, string] {
     const tag = `${this.prefix}{${sandbox}}`;
     return [`${tag}:v`, `${tag}:d`, `${tag}:u`, `${tag}:l`];
+  }
+
+  /** The key holding the sandbox's generation in the index (or, once dropped, its tombstone). */
+  private genKey(sandbox: string): string {
+    return `${this.prefix}{${sandbox}}:g`;
   }
 
   private turnKeys(sandbox: string): [string, string] {
@@ -508,53 +579,109 @@ export class RedisBackend implements StoreBackend {
         entry.fields = [];
       }
     }
-    const keys: string[] = [this.indexKey];
-    const args: Array<string | number> = [id, set.at, this.options.maxSandboxes, this.options.sandboxTtlMs, this.options.defaultSandbox, TURN_MS, this.turnChannel];
     const sandboxes = [...bySandbox.keys()];
     const pending: Pending = { set, id, sandboxes, undone: false, detached: false };
     const now = performance.now();
-    const kept: Turn[] = [];
-    const ended: Array<[string, Turn]> = [];
-    for (const [sandbox, entry] of bySandbox) {
+    // Each sandbox's part is one script on that sandbox's keys (one hash slot, so this works on a
+    // Redis Cluster too); a change set spanning several sandboxes (only writes made outside a
+    // request, such as expiry) is applied sandbox by sandbox.
+    const parts = [...bySandbox].map(([sandbox, entry]) => {
       const known = this.knownOf(sandbox);
-      keys.push(...this.keys(sandbox), ...this.turnKeys(sandbox));
+      const expected = this.expected(known);
       // A turn ends with the server's last queued write, or is handed on to a waiting server.
       const turn = this.turns.get(sandbox);
-      let mode = '';
+      let turnMode = '';
       if (turn) {
         if (set.endsTurn || (turn.wanted && now - turn.since >= TURN_HOLD_MS)) {
-          mode = 'e';
+          turnMode = 'e';
           this.turns.delete(sandbox);
-          ended.push([sandbox, turn]);
-        } else {
-          mode = 'k';
-          kept.push(turn);
-        }
+        } else turnMode = 'k';
       }
-      args.push(sandbox, this.expected(known), entry.check ? '1' : '0', this.ttlOf(sandbox), entry.mode, mode, turn?.token ?? '', entry.fields.length / 2, ...entry.fields);
-      known.pending.push(pending);
-    }
-    const reply = this.redis.sandboxCommit(keys.length, ...keys, ...args);
-    const done = reply.then(
-      ([ok, , wanted]) => {
-        if (ok === 1) {
-          for (const turn of kept) {
-            turn.until = now + TURN_MS / 2;
-            if (wanted === 1) turn.wanted = true;
-          }
-        } else {
-          // Not applied, so the turn was not ended: end it now.
-          for (const [sandbox, turn] of ended) if (!this.turns.has(sandbox)) this.endTurnOf(sandbox, turn);
-        }
-        this.settle(
-          pending,
-          ok === 1 ? undefined : ok === 2 ? new SandboxLimitError(this.options.maxSandboxes) : new StoreConflictError('another server changed the sandbox'),
+      // The index (of named sandboxes, for --max-sandboxes and the list) is asked first when the
+      // part may create the sandbox (a reservation, refused beyond the limit) or drops it.
+      const named = sandbox !== this.options.defaultSandbox;
+      const ask = !named ? undefined : entry.mode === 'x' ? 'drop' : expected === '' || entry.mode === 'r' || known.reserve ? 'create' : undefined;
+      const send = (reservation: string) =>
+        this.redis.sandboxCommit(...this.keys(sandbox), ...this.turnKeys(sandbox), this.genKey(sandbox), id, set.at, this.ttlOf(sandbox), TURN_MS, this.turnChannel, sandbox, expected, entry.check ? '1' : '0', entry.mode, turnMode, turn?.token ?? '', reservation, entry.fields.length / 2, ...entry.fields);
+      let reply: Promise<PartOutcome>;
+      if (!ask && !known.gate) reply = send(named ? '' : '-').then(([ok, wanted]) => (ok === 1 ? (wanted === 1 ? 'wanted' : 'ok') : ok === 3 ? 'reserve' : 'conflict'));
+      else {
+        const before = known.gate;
+        let reservation = named ? '' : '-';
+        const asked = (async () => {
+          await before;
+          if (ask === 'create') {
+            const [index, gens, seq] = this.index;
+            const ttl = this.options.sandboxTtlMs;
+            const generation = await this.redis.indexReserve(index, gens, seq, sandbox, set.at, this.options.maxSandboxes, ttl > 0 ? String(set.at - ttl - INDEX_SLACK_MS) : '');
+            if (generation === -1) return false;
+            known.reserve = false;
+            reservation = String(generation);
+          } else if (ask === 'drop') reservation = (await this.redis.hget(this.index[1], sandbox)) ?? '';
+          return true;
+        })();
+        // Sent in order: a later change set on this sandbox waits until this one is sent.
+        const sent = asked.then(
+          ok => (ok ? send(reservation) : undefined),
+          () => undefined,
         );
-      },
-      (error: unknown) => this.settle(pending, unavailable(error)),
-    );
+        const gate = sent.then(
+          () => undefined,
+          () => undefined,
+        );
+        known.gate = gate;
+        void gate.then(() => {
+          if (known.gate === gate) known.gate = undefined;
+        });
+        reply = asked.then(async ok => {
+          if (!ok) return 'limit' as const;
+          const [done, wanted] = (await sent)!;
+          if (done === 1 && ask === 'drop') {
+            // The index entry goes, unless a reservation came meanwhile (best effort: an entry left
+            // behind only counts against the limit until the TTL drops it).
+            await this.redis.indexRelease(this.index[0], this.index[1], sandbox, reservation).catch(() => undefined);
+          }
+          return done === 1 ? (wanted === 1 ? 'wanted' : 'ok') : done === 3 ? 'reserve' : 'conflict';
+        });
+      }
+      return { sandbox, known, turn, turnMode, ask, reply };
+    });
+    for (const part of parts) part.known.pending.push(pending);
+    const done = Promise.allSettled(parts.map(part => part.reply)).then(outcomes => {
+      let failure: Error | undefined;
+      outcomes.forEach((outcome, i) => {
+        const { sandbox, known, turn, turnMode, ask } = parts[i];
+        const ok = outcome.status === 'fulfilled' && (outcome.value === 'ok' || outcome.value === 'wanted');
+        if (ok) {
+          if (turn && turnMode === 'k') {
+            turn.until = now + TURN_MS / 2;
+            if (outcome.value === 'wanted') turn.wanted = true;
+          }
+          if (!ask && sandbox !== this.options.defaultSandbox) this.seen(sandbox, set.at);
+          return;
+        }
+        // Not applied, so the turn was not ended: end it now.
+        if (turn && turnMode === 'e' && !this.turns.has(sandbox)) this.endTurnOf(sandbox, turn);
+        if (outcome.status === 'rejected') failure ??= unavailable(outcome.reason);
+        else if (outcome.value === 'limit') failure ??= new SandboxLimitError(this.options.maxSandboxes);
+        else {
+          if (outcome.value === 'reserve') known.reserve = true;
+          failure ??= new StoreConflictError('another server changed the sandbox');
+        }
+      });
+      this.settle(pending, failure);
+    });
     this.track(done);
     return done;
+  }
+
+  /** Moves a named sandbox's last use in the index forward (at most every INDEX_EVERY_MS per server). */
+  private seen(sandbox: string, at: number): void {
+    const last = this.indexed.get(sandbox);
+    if (last !== undefined && at - last < INDEX_EVERY_MS && at >= last) return;
+    if (this.indexed.size >= TOUCHED_LIMIT) this.indexed.clear();
+    this.indexed.set(sandbox, at);
+    this.track(this.redis.indexSeen(this.index[0], sandbox, at).catch(() => undefined));
   }
 
   /** Handles the reply to a change set: resolves, or rolls it back (and what builds on it) and rejects. */
@@ -602,15 +729,20 @@ export class RedisBackend implements StoreBackend {
     if (this.touched.size >= TOUCHED_LIMIT) this.touched.clear();
     this.touched.set(sandbox, at);
     const done = this.redis
-      .sandboxTouch(this.indexKey, ...this.keys(sandbox), sandbox, at, this.ttlOf(sandbox))
+      .sandboxTouch(...this.keys(sandbox), this.genKey(sandbox), at, this.ttlOf(sandbox))
+      .then(stored => {
+        if (stored === 1 && sandbox !== this.options.defaultSandbox) this.seen(sandbox, at);
+      })
       .catch(() => undefined);
     this.track(done);
   }
 
   async list(): Promise<string[]> {
+    const [index, gens] = this.index;
     try {
-      if (this.options.sandboxTtlMs > 0) await this.redis.zremrangebyscore(this.indexKey, '-inf', String(Date.now() - this.options.sandboxTtlMs));
-      return await this.redis.zrange(this.indexKey, '0', '-1');
+      const ttl = this.options.sandboxTtlMs;
+      if (ttl > 0) await this.redis.indexSweep(index, gens, String(Date.now() - ttl - INDEX_SLACK_MS));
+      return await this.redis.zrange(index, '0', '-1');
     } catch (error) {
       throw unavailable(error);
     }
@@ -691,17 +823,22 @@ export function unavailable(error: unknown): StoreUnavailableError {
 /** Opens the Redis backend: connects (a one-line error when it cannot) and loads the scripts. */
 export function redisBackend(options: RedisStoreOptions) {
   const target = parseRedisUrl(options.url);
+  const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  checkPrefix(target, prefix);
   return async (context: BackendContext): Promise<{ backend: RedisBackend; seed: number }> => {
     const redis = createConnection(target, 'banking-api-sandbox') as Scripted;
-    redis.defineCommand('sandboxCommit', { lua: COMMIT });
+    redis.defineCommand('sandboxCommit', { numberOfKeys: 7, lua: COMMIT });
     redis.defineCommand('sandboxPrepare', { numberOfKeys: 4, lua: PREPARE });
     redis.defineCommand('sandboxTouch', { numberOfKeys: 5, lua: TOUCH });
     redis.defineCommand('sandboxAcquire', { numberOfKeys: 6, lua: ACQUIRE });
     redis.defineCommand('sandboxEndTurn', { numberOfKeys: 2, lua: END_TURN });
+    redis.defineCommand('indexReserve', { numberOfKeys: 3, lua: RESERVE });
+    redis.defineCommand('indexSweep', { numberOfKeys: 2, lua: SWEEP_INDEX });
+    redis.defineCommand('indexRelease', { numberOfKeys: 2, lua: RELEASE });
+    redis.defineCommand('indexSeen', { numberOfKeys: 1, lua: INDEX_SEEN });
     await connectOrFail(redis, target);
-    const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     // The fixture seed is the deployment's: the first server stores it, the others must match.
-    const seedKey = `${prefix}seed`;
+    const seedKey = fleetKey(target, prefix, 'seed');
     const wanted = context.seed ?? context.defaultSeed;
     await redis.set(seedKey, String(wanted), 'NX');
     const stored = Number(await redis.get(seedKey));
@@ -709,7 +846,8 @@ export function redisBackend(options: RedisStoreOptions) {
       redis.disconnect();
       throw new StoreSeedError(`Redis at ${target.display} (key prefix ${prefix}) holds sandboxes of fixture seed ${stored}, not ${context.seed}: pass --seed ${stored} or another --store-prefix`);
     }
-    // Waits for a turn are woken through Pub/Sub, on a connection of its own (it resubscribes by itself).
+    // Waits for a turn are woken through Pub/Sub, on a connection of its own (it resubscribes by
+    // itself; on a Redis Cluster, PUBLISH reaches every node's subscribers).
     const subscriber = createConnection(target, 'banking-api-sandbox turns');
     try {
       await connectOrFail(subscriber, target);

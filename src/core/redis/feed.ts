@@ -30,20 +30,19 @@ import type { RequestRecord } from '../pipeline.js';
 import type { ControlsFeed, FeedTargets } from '../../controls/feed.js';
 import type { Counted, FaultSettings, SharedWindows, WindowAsk } from '../../controls/faults.js';
 import type { JournalLimits, KeptEntry } from '../../controls/journal.js';
-import { connectOrFail, createConnection, DEFAULT_KEY_PREFIX, parseRedisUrl } from './connection.js';
+import { checkPrefix, connectOrFail, createConnection, DEFAULT_KEY_PREFIX, fleetKey, parseRedisUrl, type RedisTarget } from './connection.js';
 import { unavailable } from './backend.js';
 
 /**
- * Adds an event to the stream and trims it. KEYS: stream, sequence, bytes, fault rules. ARGV:
- * event JSON, its bytes, most entries, most bytes, the highest sequence number the server has seen
- * (after a Redis that lost its data, numbers go on above it), then for a fault rule change the
- * sandbox, its settings ('' clears them) and its rate-limit windows' key. Returns the event's
- * sequence number.
+ * Adds an event to the stream and trims it. KEYS: stream, sequence, bytes, fault rules (fleet
+ * keys: one hash slot on a Redis Cluster). ARGV: event JSON, its bytes, most entries, most bytes,
+ * the highest sequence number the server has seen (after a Redis that lost its data, numbers go on
+ * above it), then for a fault rule change the sandbox and its settings ('' clears them). Returns
+ * the event's sequence number.
  */
 const ADD = `
 if ARGV[6] then
   if ARGV[7] == '' then redis.call('HDEL', KEYS[4], ARGV[6]) else redis.call('HSET', KEYS[4], ARGV[6], ARGV[7]) end
-  redis.call('DEL', ARGV[8])
 end
 local seq = redis.call('INCR', KEYS[2])
 local floor = tonumber(ARGV[5])
@@ -140,8 +139,9 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
     private readonly prefix: string,
     private readonly limits: JournalLimits,
     private readonly targets: FeedTargets,
+    target: RedisTarget,
   ) {
-    this.keys = [`${prefix}controls`, `${prefix}controls:seq`, `${prefix}controls:bytes`, `${prefix}faults`, `${prefix}controls:epoch`];
+    this.keys = ['controls', 'controls:seq', 'controls:bytes', 'faults', 'controls:epoch'].map(name => fleetKey(target, prefix, name));
   }
 
   /**
@@ -162,15 +162,16 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
   /** Connects (twice: one connection blocks reading), loads the fault rules and the stream, starts reading. */
   static async open(options: RedisFeedOptions, targets: FeedTargets): Promise<RedisFeed> {
     const target = parseRedisUrl(options.url);
+    const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    checkPrefix(target, prefix);
     const redis = createConnection(target, 'banking-api-sandbox controls') as Scripted;
     redis.defineCommand('controlsAdd', { numberOfKeys: 4, lua: ADD });
     redis.defineCommand('controlsCount', { numberOfKeys: 1, lua: COUNT });
-    const reader = createConnection(target, 'banking-api-sandbox controls reader');
     // The reader blocks for BLOCK_MS at a time: its commands must not time out sooner.
-    reader.options.commandTimeout = undefined;
+    const reader = createConnection(target, 'banking-api-sandbox controls reader', true);
     await connectOrFail(redis, target);
     await connectOrFail(reader, target);
-    const feed = new RedisFeed(redis, reader, options.keyPrefix ?? DEFAULT_KEY_PREFIX, options.limits, targets);
+    const feed = new RedisFeed(redis, reader, prefix, options.limits, targets, target);
     for (const [sandbox, settings] of Object.entries(await redis.hgetall(feed.keys[3]))) {
       try {
         targets.faults.set(sandbox, JSON.parse(settings) as FaultSettings);
@@ -220,8 +221,12 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
     return this.addAndSync(sandbox === undefined ? { t: 'cc' } : { t: 'cc', s: sandbox });
   }
 
-  setFaults(sandbox: string, settings: FaultSettings): Promise<void> {
-    return this.addAndSync({ t: 'f', s: sandbox, f: settings }, [sandbox, settings.rules.length ? JSON.stringify(settings) : '', this.windowsKey(sandbox)]);
+  async setFaults(sandbox: string, settings: FaultSettings): Promise<void> {
+    await this.addAndSync({ t: 'f', s: sandbox, f: settings }, [sandbox, settings.rules.length ? JSON.stringify(settings) : '']);
+    // New rules start new rate-limit windows (the sandbox's own key: its own hash slot on a Cluster).
+    await this.redis.del(this.windowsKey(sandbox)).catch(error => {
+      throw unavailable(error);
+    });
   }
 
   async close(): Promise<void> {
@@ -232,7 +237,7 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
     this.redis.disconnect();
   }
 
-  private async addAndSync(event: Event, faults?: [string, string, string]): Promise<void> {
+  private async addAndSync(event: Event, faults?: [string, string]): Promise<void> {
     try {
       await this.add(event, 200, faults);
       await this.catchUp();
@@ -241,7 +246,7 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
     }
   }
 
-  private add(event: Event, bytes: number, faults: [string, string, string] = ['', '', '']): Promise<number> {
+  private add(event: Event, bytes: number, faults: [string, string] = ['', '']): Promise<number> {
     const extra = faults[0] === '' ? [] : faults;
     return this.redis.controlsAdd(...this.keys.slice(0, 4), JSON.stringify(event), bytes, this.limits.total, this.limits.totalBytes, this.lastSeq, ...extra);
   }

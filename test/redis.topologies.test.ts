@@ -182,6 +182,9 @@ describe('Sentinel failover', () => {
     expect(before).toBe(set!.master.port);
     await set!.waitFor(() => /^OK$/.test(redisCli(set!.sentinel.port, 'sentinel', 'failover', 'mymaster')), 'SENTINEL FAILOVER to be accepted', 20_000);
     await set!.waitFor(() => set!.masterPort() === set!.replica.port, 'the replica to be named master', 20_000);
+    // Until the sentinel has turned the old master into a replica, it still takes writes that its
+    // resync then discards (Redis replication is asynchronous: the README says so); wait for that.
+    await set!.waitFor(() => /^role:slave$[\s\S]*^master_link_status:up$/m.test(redisCli(set!.master.port, 'info', 'replication').replace(/\r/g, '')), 'the old master to follow the new one', 20_000);
     // The servers reconnect to the new master by themselves (meanwhile a write fails: a 503 to its client).
     expect(await retrying(() => increment(b, 'failover'))).toBe(21);
     expect(redisCli(set!.replica.port, 'role').split('\n')[0]).toBe('master');

@@ -95,6 +95,23 @@ test('the CLI: an unreachable Redis or a bad store URL is a one-line error and a
   const unreachable = await runCli(['--store', `redis://:secret@127.0.0.1:${port}/0`, '--port', '0'], {}, undefined);
   expect(unreachable.code).toBe(1);
   expect(unreachable.stderr).toMatch(new RegExp(`^banking-api-sandbox: cannot start: cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}/0: .*ECONNREFUSED.*\n$`));
+  // Sentinel and Cluster: nothing listening, or a sentinel that watches no such master.
+  const sentinel = await RedisServer.start({ appendfsync: 'off', sentinelOf: port });
+  try {
+    for (const [url, shown, reason] of [
+      [`redis+sentinel://:secret@127.0.0.1:${port}/mymaster`, `redis\\+sentinel://:\\*\\*\\*@127\\.0\\.0\\.1:${port}/mymaster`, 'All sentinels are unreachable'],
+      [`redis+sentinel://127.0.0.1:${sentinel.port}/other`, `redis\\+sentinel://127\\.0\\.0\\.1:${sentinel.port}/other`, 'No such master'],
+      [`redis+cluster://:secret@127.0.0.1:${port},127.0.0.1:${port + 1}`, `redis\\+cluster://:\\*\\*\\*@127\\.0\\.0\\.1:${port},127\\.0\\.0\\.1:${port + 1}`, 'Failed to refresh slots cache'],
+    ]) {
+      const started = Date.now();
+      const run = await runCli(['--store', url, '--port', '0'], {}, undefined);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`^banking-api-sandbox: cannot start: cannot reach Redis at ${shown}: .*${reason}.*\n$`));
+      expect(Date.now() - started).toBeLessThan(30_000);
+    }
+  } finally {
+    await sentinel.destroy();
+  }
   const bad = await runCli(['--port', '0'], { SANDBOX_STORE: 'http://localhost:6379' });
   expect(bad.code).toBe(1);
   expect(bad.stderr.trim().split('\n')).toHaveLength(1);

@@ -22,15 +22,62 @@ export function createLogger(level: LevelWithSilent, format: LogFormat): Logger 
     );
   }
   // Lines are written in batches: once 4 KB are waiting, and at least every 100 ms (and at exit).
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const destination = pino.destination({ dest: 1, sync: false, minLength: BATCH_CHARACTERS });
+  const batches = new LineBatches(destination);
   const flusher = setInterval(() => {
     try {
-      destination.flush();
+      batches.flush();
     } catch {
       clearInterval(flusher); // the destination was closed
     }
   }, 100).unref();
-  return pino({ level, base: undefined, timestamp: isoTime }, destination);
+  return pino({ level, base: undefined, timestamp: isoTime }, batches);
+}
+
+/** Lines are handed to the destination this many characters at a time (and it writes them once it holds as many bytes). */
+const BATCH_CHARACTERS = 4096;
+
+type Destination = ReturnType<typeof pino.destination>;
+
+/**
+ * Log lines gathered into one text per batch before they reach the destination (sonic-boom). It
+ * measures the text it keeps appending to on every write (`Buffer.byteLength`, which flattens the
+ * appended string: a copy of everything waiting), so lines written one by one cost it a copy of
+ * the waiting batch each: more than writing the line. Handed over here, a batch is copied once.
+ * Lines wait here until a batch is full, the destination is flushed (every 100 ms, by
+ * `logger.flush()`), or the process exits.
+ */
+class LineBatches {
+  private waiting = '';
+
+  constructor(private readonly destination: Destination) {
+    // Before pino's own exit hook flushes the destination (it registered first).
+    process.prependListener('exit', () => this.handOver());
+    process.prependListener('beforeExit', () => this.handOver());
+  }
+
+  write(line: string): boolean {
+    this.waiting += line;
+    if (this.waiting.length >= BATCH_CHARACTERS) this.handOver();
+    return true;
+  }
+
+  flush(done?: (error?: Error) => void): void {
+    this.handOver();
+    this.destination.flush(done);
+  }
+
+  flushSync(): void {
+    this.handOver();
+    this.destination.flushSync();
+  }
+
+  private handOver(): void {
+    if (this.waiting === '') return;
+    const text = this.waiting;
+    this.waiting = '';
+    this.destination.write(text);
+  }
 }
 
 let isoTimeAt = NaN;

@@ -137,6 +137,24 @@ test('environment variables configure the server; start-up prints each API with 
   }
 });
 
+test('request log lines are written in batches, and every one of them is out when the server stops', async () => {
+  const server = await startServer(['--in-memory', '--port', '0']);
+  let output = '';
+  server.proc.stdout!.on('data', d => (output += d));
+  try {
+    // 25 lines of ~450 bytes at once: a few full batches, and lines still waiting when SIGTERM comes.
+    const statuses = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => fetch(`${server.url}/upvest/payments/reference_accounts/${UPVEST.account}?n=${i}`, { headers: UPVEST.headers }).then(r => r.status)),
+    );
+    expect(statuses).toEqual(Array(25).fill(200));
+  } finally {
+    await stop(server);
+  }
+  const lines = output.split('\n').filter(l => l.startsWith('{"level"'));
+  const urls = lines.map(l => (JSON.parse(l) as { url: string }).url).sort();
+  expect(urls).toEqual(Array.from({ length: 25 }, (_, i) => `/upvest/payments/reference_accounts/${UPVEST.account}?n=${i}`).sort());
+});
+
 test('the admin token and CORS origins come from the environment', async () => {
   const server = await startServer(['--port', '0', '--in-memory'], { SANDBOX_ADMIN_TOKEN: 'tok', SANDBOX_CORS_ORIGINS: 'http://localhost:3000' });
   try {

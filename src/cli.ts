@@ -325,4 +325,6 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
-await main();
+// Not a top-level await: the built command is a CommonJS bundle (see scripts/bundle-cli.mjs). An
+// unexpected rejection still ends the process with its stack, as an uncaught one would.
+void main();

@@ -2,14 +2,14 @@
 // operations and of the parsed specs are copies that any change of their inputs invalidates, and
 // the fast date-time check agrees with ajv-formats' on every string.
 import { createRequire } from 'node:module';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
 import fc from 'fast-check';
 import type { IHttpOperation } from '@stoplight/types';
 import { cachedOperations, cachedSpecDocument, defaultCacheDir, documentCacheFile, operationsCacheFile } from '../src/core/operations-cache.js';
-import { dateTime, SpecSchemas } from '../src/core/schemas.js';
+import { dateTime, SpecSchemas, uuid } from '../src/core/schemas.js';
 import { packageRoot, specsDir } from '../src/paths.js';
 import { runCli, startServer, stop } from './process.js';
 
@@ -18,7 +18,7 @@ const { getHttpOperationsFromSpec } = require('@stoplight/prism-http/dist/utils/
   getHttpOperationsFromSpec: (spec: string) => Promise<IHttpOperation[]>;
 };
 const { parse: parseYaml } = require('yaml') as { parse: (text: string) => Record<string, unknown> };
-const { fullFormats } = require('ajv-formats/dist/formats.js') as { fullFormats: Record<string, { validate: (s: string) => boolean }> };
+const { fullFormats } = require('ajv-formats/dist/formats.js') as { fullFormats: Record<string, { validate: (s: string) => boolean }> & { uuid: RegExp } };
 
 let dir: string;
 beforeEach(() => {
@@ -232,7 +232,48 @@ describe('the date-time format of stored records', () => {
   });
 });
 
-describe('the built command (dist/cli.js, bundled by scripts/bundle-cli.mjs)', () => {
+describe('the uuid format of stored records', () => {
+  const pattern = fullFormats.uuid;
+  const hex = '0123456789abcdefABCDEF';
+  /** Strings near 8-4-4-4-12 hexadecimal digits: mostly well formed, sometimes with a part a character off, longer or shorter, a prefix. */
+  const part = (n: number) => {
+    const exact = fc.array(fc.constantFrom(...hex), { minLength: n, maxLength: n });
+    const odd = fc
+      .tuple(fc.array(fc.constantFrom(...hex), { minLength: n - 1, maxLength: n + 1 }), fc.constantFrom('', 'g', 'G', '-', ' ', 'z', '0', '\u0660'), fc.nat(n))
+      .map(([chars, c, at]) => (chars.splice(at, c ? 1 : 0, ...(c ? [c] : [])), chars));
+    return fc.oneof({ arbitrary: exact, weight: 12 }, { arbitrary: odd, weight: 1 }).map(chars => chars.join(''));
+  };
+  const nearUuid = fc
+    .tuple(fc.constantFrom('', '', '', '', '', '', 'urn:uuid:', 'URN:UUID:', 'urn:uuid'), part(8), part(4), part(4), part(4), part(12), fc.constantFrom('-', '-', '-', '-', '-', '_', ''))
+    .map(([prefix, a, b, c, d, e, dash]) => `${prefix}${a}${dash}${b}-${c}-${d}-${e}`);
+
+  test('agrees with ajv-formats on strings near the form records use, and on any string', () => {
+    fc.assert(
+      fc.property(nearUuid, text => {
+        expect([text, uuid(text)]).toEqual([text, pattern.test(text)]);
+      }),
+      { numRuns: 10_000, seed: 14 },
+    );
+    fc.assert(
+      fc.property(fc.string({ minLength: 30, maxLength: 46 }), text => {
+        expect([text, uuid(text)]).toEqual([text, pattern.test(text)]);
+      }),
+      { numRuns: 5_000, seed: 14 },
+    );
+    for (const text of ['c18f80bd-401e-4836-9776-7dc24c32d35e', 'C18F80BD-401E-4836-9776-7DC24C32D35E', 'urn:uuid:c18f80bd-401e-4836-9776-7dc24c32d35e', 'c18f80bd-401e-4836-9776-7dc24c32d35', 'c18f80bd-401e-4836-9776-7dc24c32d35g', 'c18f80bd0401e-4836-9776-7dc24c32d35e', 'c18f80bd-401e-4836-9776-7dc24c32d35e\n', '']) {
+      expect([text, uuid(text)]).toEqual([text, pattern.test(text)]);
+    }
+  });
+
+  test('is the uuid check the record schemas use', () => {
+    const schemas = SpecSchemas.of(join(specsDir, 'upvest.yaml'));
+    const user = { id: 'c18f80bd-401e-4836-9776-7dc24c32d35e', first_name: 'A', last_name: 'B', created_at: '2025-01-01T00:00:00Z' };
+    expect(schemas.validate('UserRecord', user)).toEqual([]);
+    expect(schemas.validate('UserRecord', { ...user, id: 'c18f80bd-401e-4836-9776-7dc24c32d35g' })).toEqual(['/id must match format "uuid"']);
+  });
+});
+
+describe('the built command (dist/cli.js and its bundle dist/cli.cjs, from scripts/bundle-cli.mjs)', () => {
   const cli = [join(packageRoot, 'dist', 'cli.js')];
   /** A start-up `try: curl …` line as a URL and headers. */
   const parseTry = (line: string) => ({
@@ -240,10 +281,13 @@ describe('the built command (dist/cli.js, bundled by scripts/bundle-cli.mjs)', (
     headers: Object.fromEntries([...line.matchAll(/-H '([^:]+): ([^']+)'/g)].map(m => [m[1], m[2]])),
   });
 
-  test('is one file that imports no module of its own, and serves every API, the docs, the dashboard and the admin API', async () => {
-    const text = readFileSync(cli[0], 'utf8');
-    expect(text).not.toMatch(/from ["']\.\.?\//);
-    expect(text).toContain('__bundleRequire');
+  test('is a loader and one bundle that requires no module of its own, and serves every API, the docs, the dashboard and the admin API', async () => {
+    const loader = readFileSync(cli[0], 'utf8');
+    expect([...loader.matchAll(/^import .* from '([^']+)';$/gm)].map(m => m[1]).filter(name => !name.startsWith('node:'))).toEqual([]);
+    expect(loader).toContain("new URL('./cli.cjs', import.meta.url)");
+    const bundle = readFileSync(join(packageRoot, 'dist', 'cli.cjs'), 'utf8');
+    expect(bundle).not.toMatch(/require\(["']\.\.?\//);
+    expect(bundle).toContain('node_modules/@stoplight/prism-http/dist/validator/index.js');
     const server = await startServer(['--in-memory', '--port', '0'], {}, cli);
     try {
       const tries = [...server.stdout.matchAll(/^ {2}try: curl (.*)$/gm)].map(m => parseTry(m[1]));
@@ -276,5 +320,43 @@ describe('the built command (dist/cli.js, bundled by scripts/bundle-cli.mjs)', (
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain(`data file ${file}: sandbox "ci-3", API upvest, collection referenceAccounts, key "${account}": does not follow schema`);
     expect(readFileSync(file, 'utf8')).toBe(snapshot);
+  });
+
+  test("runs through V8's code cache: written once, used as it is by the next start, rewritten when unusable, none when off", async () => {
+    const cache = join(dir, 'cache');
+    // The specs' cache entries, when there are some, spare this test computing them again.
+    for (const kind of ['operations', 'documents']) {
+      const from = join(defaultCacheDir() ?? dir, kind);
+      if (existsSync(from)) cpSync(from, join(cache, kind), { recursive: true });
+    }
+    const serve = async (env: Record<string, string>) => {
+      const server = await startServer(['--in-memory', '--port', '0'], env, cli);
+      const ok = await fetch(`${server.url}/__sandbox/health`).then(r => r.ok);
+      await stop(server);
+      return ok;
+    };
+    const code = join(cache, 'code');
+    expect(await serve({ SANDBOX_CACHE_DIR: cache })).toBe(true);
+    const [name, ...others] = readdirSync(code);
+    expect(others).toEqual([]);
+    expect(name).toMatch(/^cli\.[0-9a-f]{20}\.\w+\.v8-.+\.bin$/);
+    const entry = join(code, name);
+    const written = readFileSync(entry);
+    const { mtimeMs } = statSync(entry);
+
+    // V8 accepted it: nothing is rewritten.
+    expect(await serve({ SANDBOX_CACHE_DIR: cache })).toBe(true);
+    expect(statSync(entry).mtimeMs).toBe(mtimeMs);
+    expect(readFileSync(entry).equals(written)).toBe(true);
+
+    // An entry V8 refuses costs a compile, and is replaced.
+    writeFileSync(entry, 'not a code cache');
+    expect(await serve({ SANDBOX_CACHE_DIR: cache })).toBe(true);
+    expect(readFileSync(entry).length).toBeGreaterThan(100_000);
+
+    // Off: nothing is written anywhere.
+    rmSync(code, { recursive: true });
+    expect(await serve({ SANDBOX_CACHE_DIR: 'off' })).toBe(true);
+    expect(existsSync(code)).toBe(false);
   });
 });

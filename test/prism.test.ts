@@ -158,6 +158,13 @@ test("body checks after the first of their kind go straight to Prism's schema ch
     inputs.mockRestore();
     bodies.mockRestore();
   }
+  // Requests: the direct check answers as Prism's full check of a fresh copy of the operation (nothing remembered).
+  const good = { user_id: UPVEST.user, account_owner: 'O', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', confirmed_at: '2026-11-20T09:00:00Z' };
+  const samples = [good, { account_owner: 5 }, { ...good, iban: 7, extra: true }, {}, { ...good, user_id: 'x', bic: null, confirmed_at: 'yesterday' }, [], [good]];
+  for (const [i, body] of samples.entries()) {
+    const fresh = structuredClone(create);
+    expect([body, validateRequest(create, ...post(300 + i, body as object))]).toEqual([body, validateRequest(fresh, ...post(300 + i, body as object))]);
+  }
   // Responses: Prism's own messages, in its order, for good and bad bodies and media types, fresh and remembered.
   const overs = [{}, { iban: 'DE02100500000054540402' }, { id: 5, extra: true }, { created_at: 'yesterday', name: null }];
   for (let round = 0; round < 2; round++) {

@@ -16,7 +16,7 @@ import { FixtureView } from './core/fixture-view.js';
 import { SandboxIds } from './core/ids.js';
 import { storedRecordProblems } from './controls/records.js';
 import { adminPath, createControls, type ControlsOptions, type SandboxControls } from './controls/index.js';
-import { requestTracker } from './logging.js';
+import { requestLogger, requestTracker } from './logging.js';
 
 export interface SandboxOptions extends ControlsOptions {
   /** Data file (default `data/sandbox.json` under the working folder). */
@@ -147,12 +147,7 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
   const apiHandlers = new Map(apis.map(api => [`/${api.module.slug}`, apiRequestHandler(api, env)]));
   const dispatcher = apiDispatcher(apiHandlers, { track, cors: controls.cors });
   app.use(dispatcher);
-  if (track) {
-    app.use((req: Request, res: Response, next: NextFunction) => {
-      track(req, res);
-      next();
-    });
-  }
+  if (logger && track) app.use(requestLogger(logger, track));
   app.use(controls.cors);
   for (const [prefix, handler] of apiHandlers) app.use(prefix, handler);
 
@@ -248,7 +243,7 @@ export function apiDispatcher(
     const prefix = prefixOf(req.url);
     const handler = prefix === undefined ? undefined : handlers.get(prefix);
     if (!handler) return next();
-    track?.(req, res);
+    track?.(req, res); // an API's path is never one of the documentation's assets
     if (cors && req.headers.origin !== undefined) {
       void cors(req, res, (error?: unknown) => (error ? next(error) : dispatch(req, res, next, prefix!, handler)));
     } else {

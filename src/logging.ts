@@ -97,11 +97,13 @@ export function recordOf(res: ServerResponse): RequestRecord | undefined {
   return (res as ServerResponse & { locals?: { sandboxRequest?: RequestRecord } }).locals?.sandboxRequest;
 }
 
-/** Logs every request once its response is finished. */
-export function requestLogger(logger: Logger) {
-  const track = requestTracker(logger);
+/**
+ * Logs every request once its response is finished, except the documentation's assets. `track`:
+ * the tracker to use (requestTracker), when the app also tracks requests it serves itself.
+ */
+export function requestLogger(logger: Logger, track = requestTracker(logger)) {
   return (req: Request, res: Response, next: NextFunction) => {
-    track(req, res);
+    if (!req.path.startsWith('/docs/assets/')) track(req, res);
     next();
   };
 }
@@ -117,10 +119,8 @@ export function requestTracker(logger: Logger): (req: Request, res: Response) =>
     logRequest(logger, this.req, this, performance.now() - this[STARTED]!);
   }
   return (req: Request, res: Response & { [STARTED]?: number }) => {
-    if (!req.path.startsWith('/docs/assets/')) {
-      res[STARTED] = performance.now();
-      res.on('finish', finished);
-    }
+    res[STARTED] = performance.now();
+    res.on('finish', finished);
   };
 }
 

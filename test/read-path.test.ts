@@ -156,3 +156,35 @@ describe('the journal keeps a response body answered again as it kept it the fir
     expect(second.response?.bodyBytes).toBe(Buffer.byteLength(text));
   });
 });
+
+test('the query handed to Prism and handlers is req.query, made without parsing the URL into an object', async () => {
+  const seen: Array<{ url: string; query: unknown; fast: unknown }> = [];
+  const express = (await import('express')).default;
+  const { queryOf } = await import('../src/core/pipeline.js');
+  const app = express();
+  app.use((req, res) => {
+    const at = req.url.indexOf('?');
+    seen.push({ url: req.url, query: { ...req.query }, fast: { ...queryOf(req, at === -1 ? '' : req.url.slice(at + 1)) } });
+    res.end();
+  });
+  const urls = ['/a', '/a?', '/a?x=1&x=2&y', '/a?x=%zz&%E2%82%AC=1&a[b]=2', '/a?x=1?y=2&z==3', '/a?x=1#frag', '/a?x=1%20#', '/a/b?q=a+b&&=&x'];
+  const { createServer } = await import('node:http');
+  const { connect } = await import('node:net');
+  const server = createServer(app).listen(0, '127.0.0.1');
+  await new Promise(resolve => server.once('listening', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    for (const url of urls) {
+      // Raw requests: a client library would drop the fragment.
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(`GET ${url} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+        socket.on('error', reject).on('close', () => resolve()).resume();
+      });
+    }
+  } finally {
+    server.close();
+  }
+  expect(seen.map(s => s.url)).toEqual(urls);
+  for (const s of seen) expect({ url: s.url, query: s.fast }).toEqual({ url: s.url, query: s.query });
+  expect(seen[2].fast).toEqual({ x: ['1', '2'], y: '' });
+});

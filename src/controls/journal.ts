@@ -240,16 +240,22 @@ export class RequestJournal {
     this.size++;
     this.bytes += entry.bytes;
     if (list.length > this.limits.perSandbox) this.drop(list, 1);
-    for (const [sandbox, oldest] of this.entries) {
-      while (oldest.length && (this.size > this.limits.total || this.bytes > this.limits.totalBytes)) this.drop(oldest, 1);
-      if (!oldest.length) this.entries.delete(sandbox);
-      if (this.size <= this.limits.total && this.bytes <= this.limits.totalBytes) break;
-    }
+    // Within the limits, dropOldest would only look at the first list (a list is empty only when perSandbox < 1).
+    if (this.size > this.limits.total || this.bytes > this.limits.totalBytes || this.limits.perSandbox < 1) this.dropOldest();
     for (const wake of this.waiters) wake();
     this.waiters.clear();
     if (this.subscribers.size) {
       const served = toEntry(entry);
       for (const listener of this.subscribers) listener(served);
+    }
+  }
+
+  /** Drops the oldest entries of the least recently active sandboxes until the journal is within its limits. */
+  private dropOldest(): void {
+    for (const [sandbox, oldest] of this.entries) {
+      while (oldest.length && (this.size > this.limits.total || this.bytes > this.limits.totalBytes)) this.drop(oldest, 1);
+      if (!oldest.length) this.entries.delete(sandbox);
+      if (this.size <= this.limits.total && this.bytes <= this.limits.totalBytes) break;
     }
   }
 

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
+import { parse as parseQuery } from 'node:querystring';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
@@ -169,7 +170,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       problemContext.requestId = env.ids ? env.ids.requestId(sandbox) : randomUUID();
       const prismRequest: PrismRequest = {
         method: method as PrismRequest['method'],
-        url: { path, query: req.query as Record<string, string | string[]> },
+        url: { path, query: queryOf(req, rawQuery) },
         headers: req.headers as Record<string, string>,
       };
       operation = route(api.operations, prismRequest);
@@ -324,6 +325,21 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       return { ...rendered, headers: { ...httpProblem.headers, ...rendered.headers } };
     }
   };
+}
+
+/** Characters that make parseurl (behind Express's `req.query`) parse a URL with `url.parse`: a fragment, white space. */
+const UNUSUAL_URL = /[\t\n\f\r #\u00a0\ufeff]/;
+
+/**
+ * `req.query`, without parsing the URL into an object first: with Express's default ("simple")
+ * query parser, `req.query` is `querystring.parse` of the text after the URL's first `?`, which is
+ * `rawQuery`, unless the URL holds a character parseurl hands to `url.parse`.
+ */
+export function queryOf(req: Request, rawQuery: string): Record<string, string | string[]> {
+  if (req.app.get('query parser fn') !== parseQuery || req.url.charCodeAt(0) !== 47 /* / */ || UNUSUAL_URL.test(req.url)) {
+    return req.query as Record<string, string | string[]>;
+  }
+  return parseQuery(rawQuery) as Record<string, string | string[]>;
 }
 
 /** Authorization schemes are case-insensitive (RFC 9110 §11.1): `bearer x` and `BEARER x` reach Prism and handlers as `Bearer x`. */

@@ -14,7 +14,8 @@ import { redisBackend } from './core/redis/backend.js';
 import { SandboxClocks, type ClockEvent } from './core/clock.js';
 import { FixtureView } from './core/fixture-view.js';
 import { SandboxIds } from './core/ids.js';
-import { storedRecordProblems } from './controls/records.js';
+import { keyOf, storedRecordProblems } from './controls/records.js';
+import { SpecSchemas } from './core/schemas.js';
 import { adminPath, createControls, type ControlsOptions, type SandboxControls } from './controls/index.js';
 import { requestLogger, requestTracker } from './logging.js';
 
@@ -305,13 +306,20 @@ function storedRecordCheck(apis: readonly LoadedApi[]): RecordCheck {
     if (!loaded || api === SANDBOX_META_API) return () => undefined;
     if (!Object.hasOwn(loaded.module.collections, collection)) return () => `${api} has no collection ${collection}`;
     const spec = loaded.module.collections[collection];
+    // The verdict first (most records are fine): the problems are worked out only for a record that has some.
+    const valid = SpecSchemas.of(loaded.specFile).validator(spec.schema);
     return (key, record) => {
+      if (valid(record)) {
+        const keyedAs = keyOf(spec, record as Record<string, unknown>);
+        return keyedAs === undefined || keyedAs === key ? undefined : keyedUnder(key, keyedAs);
+      }
       const { schemaProblems, keyedAs } = storedRecordProblems(spec, loaded.specFile, key, record as Record<string, unknown>);
       if (schemaProblems.length) return `does not follow schema ${spec.schema}: ${schemaProblems.slice(0, 3).join('; ')}`;
-      if (keyedAs !== undefined) return `is stored under key ${JSON.stringify(key)} but its key is ${JSON.stringify(keyedAs)}`;
+      if (keyedAs !== undefined) return keyedUnder(key, keyedAs);
       return undefined;
     };
   };
+  const keyedUnder = (key: string, keyedAs: string) => `is stored under key ${JSON.stringify(key)} but its key is ${JSON.stringify(keyedAs)}`;
   return (api, collection, key, record) => {
     let byCollection = checks.get(api);
     if (!byCollection) checks.set(api, (byCollection = new Map()));

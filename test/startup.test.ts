@@ -322,6 +322,20 @@ describe('the built command (dist/cli.js and its bundle dist/cli.cjs, from scrip
     expect(readFileSync(file, 'utf8')).toBe(snapshot);
   });
 
+  test('refuses a record that follows its schema but is stored under another key than its own, with a one-line error', async () => {
+    const file = join(dir, 'data.json');
+    const [account, other] = ['c18f80bd-401e-4836-9776-7dc24c32d35e', '0b6a7d3e-5f41-4c2a-9d8e-1f2a3b4c5d6e'];
+    const record = (id: string) => ({ id, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z', user_id: other, account_owner: 'A B', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', confirmed_at: '2025-01-01T00:00:00Z' });
+    const lines = ['{"format":2,"seed":1,"log":0}', '["s","ci-4",1764000000000]', JSON.stringify(['p', 'ci-4', 'upvest', 'referenceAccounts', other, record(other)]), JSON.stringify(['p', 'ci-4', 'upvest', 'referenceAccounts', account, record(other)]), ''];
+    writeFileSync(file, lines.join('\n'));
+    const { code, stderr } = await runCli(['--data', file, '--port', '0'], {}, cli);
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(
+      `banking-api-sandbox: data file ${file}: sandbox "ci-4", API upvest, collection referenceAccounts, key "${account}": is stored under key "${account}" but its key is "${other}"`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe(lines.join('\n'));
+  });
+
   test("runs through V8's code cache: written once, used as it is by the next start, rewritten when unusable, none when off", async () => {
     const cache = join(dir, 'cache');
     // The specs' cache entries, when there are some, spare this test computing them again.

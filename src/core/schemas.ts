@@ -43,13 +43,22 @@ export class SpecSchemas {
     return Boolean(schemas && Object.hasOwn(schemas, schemaName));
   }
 
-  /** Problems of `value` against `#/components/schemas/<schemaName>`, as `path: message` lines. */
-  validate(schemaName: string, value: unknown): string[] {
+  /**
+   * The compiled check of `value` against `#/components/schemas/<schemaName>`: true when `validate`
+   * finds no problem (start-up checks every stored record with it, and asks `validate` only on a no).
+   */
+  validator(schemaName: string): (value: unknown) => boolean {
     let validate = this.compiled.get(schemaName);
     if (!validate) {
       validate = this.ajv.compile({ $ref: `spec#/components/schemas/${schemaName}` });
       this.compiled.set(schemaName, validate);
     }
+    return validate;
+  }
+
+  /** Problems of `value` against `#/components/schemas/<schemaName>`, as `path: message` lines. */
+  validate(schemaName: string, value: unknown): string[] {
+    const validate = this.validator(schemaName) as ValidateFunction;
     if (validate(value)) return [];
     return (validate.errors ?? []).map(e => {
       const extra = 'additionalProperty' in e.params ? ` ('${String(e.params.additionalProperty)}')` : '';

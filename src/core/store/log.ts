@@ -466,23 +466,23 @@ async function compact(fs: FileSystem, file: string, seed: number, folded: numbe
 /** Loads a format-2 snapshot into `memory`; returns its header. */
 async function loadSnapshot(fs: FileSystem, file: string, memory: Map<string, SandboxState>): Promise<{ seed: number; log: number }> {
   let header: { seed: number; log: number } | undefined;
+  const fail = (line: number, why: string) => new DataFileError(`cannot read data file ${file} line ${line}: ${why}`);
   await readLines(fs, file, LOAD_CHUNK, (lines, first) => {
     for (let i = 0; i < lines.length; i++) {
-      const fail = (why: string) => new DataFileError(`cannot read data file ${file} line ${first + i}: ${why}`);
       let value: unknown;
       try {
         value = JSON.parse(lines[i]);
       } catch {
-        throw fail('not valid JSON');
+        throw fail(first + i, 'not valid JSON');
       }
       if (first + i === 1) {
         const h = value as { seed?: unknown; log?: unknown };
-        if (!Number.isInteger(h.seed) || !Number.isInteger(h.log)) throw fail('not a banking-api-sandbox snapshot header');
+        if (!Number.isInteger(h.seed) || !Number.isInteger(h.log)) throw fail(first + i, 'not a banking-api-sandbox snapshot header');
         header = { seed: h.seed as number, log: h.log as number };
         continue;
       }
       const problem = Array.isArray(value) ? apply(memory, value, 0) : 'not a snapshot line';
-      if (problem) throw fail(problem);
+      if (problem) throw fail(first + i, problem);
     }
   });
   if (!header) throw new DataFileError(`cannot read data file ${file}: empty`);

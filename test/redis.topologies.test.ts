@@ -8,7 +8,7 @@
 // and replicated before it, and the servers follow the new master by themselves.
 import request from 'supertest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { redisBackend } from '../src/core/redis/backend.js';
+import { redisBackend, TURN_MS, type RedisBackend } from '../src/core/redis/backend.js';
 import { SandboxLimitError, Store } from '../src/core/store.js';
 import { closeFleetApps, enableFleetMode, testApp, UPVEST } from './helpers.js';
 import { redisCli, RedisCluster, RedisSentinelSet, RedisServer } from './redis.js';
@@ -25,24 +25,36 @@ const topologies: Array<[string, () => Promise<Target>]> = [
 ];
 
 const opened: Store[] = [];
+/** Each store's backend (to hold a turn by hand). */
+const backends = new Map<Store, RedisBackend>();
 let prefixes = 0;
 
 afterEach(async () => {
   await closeFleetApps();
   await Promise.all(opened.splice(0).map(store => store.close().catch(() => undefined)));
+  backends.clear();
 });
 
 /** `count` stores (servers) on `url` sharing a fresh key prefix. */
 async function servers(url: string, count: number, options: { maxSandboxes?: number; sandboxTtlMs?: number } = {}): Promise<Store[]> {
   const keyPrefix = `topo:${process.pid}:${++prefixes}:`;
   const stores = await Promise.all(
-    Array.from({ length: count }, () =>
-      Store.open({
-        backend: redisBackend({ url, keyPrefix, sandboxTtlMs: options.sandboxTtlMs ?? 0, defaultSandbox: 'default', maxSandboxes: options.maxSandboxes ?? 0 }),
+    Array.from({ length: count }, () => {
+      let backend: RedisBackend | undefined;
+      const factory = redisBackend({ url, keyPrefix, sandboxTtlMs: options.sandboxTtlMs ?? 0, defaultSandbox: 'default', maxSandboxes: options.maxSandboxes ?? 0 });
+      return Store.open({
+        backend: async context => {
+          const opened = await factory(context);
+          backend = opened.backend;
+          return opened;
+        },
         defaultSeed: 1,
         loadFixtures: () => ({}),
-      }),
-    ),
+      }).then(store => {
+        backends.set(store, backend!);
+        return store;
+      });
+    }),
   );
   opened.push(...stores);
   return stores;
@@ -97,6 +109,18 @@ describe.each(topologies)('%s', (_name, start) => {
     const [fresh] = await servers(target!.url, 1);
     expect(await read(fresh, 'hot')).toBeUndefined(); // another prefix: another deployment
     expect(await read(c, 'hot')).toBe(150);
+  }, 60_000);
+
+  test('a turn handed on is announced through Pub/Sub: the waiting server writes at once, not when the lease lapses', async () => {
+    const [a, b] = await servers(target!.url, 2);
+    await increment(a, 'handoff');
+    await backends.get(a)!.acquire('handoff', new Map());
+    const waiting = increment(b, 'handoff');
+    await sleep(100);
+    const ended = Date.now();
+    backends.get(a)!.endTurn('handoff');
+    expect(await waiting).toBe(2);
+    expect(Date.now() - ended).toBeLessThan(TURN_MS / 2);
   }, 60_000);
 
   test('--max-sandboxes over the fleet: racing creates stop at the limit; a deleted sandbox frees its place, also racing a create', async () => {

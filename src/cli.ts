@@ -42,7 +42,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--data <file>', 'data file holding every change').env('SANDBOX_DATA').default(DEFAULT_DATA_FILE))
     .addOption(new Option('--in-memory', 'keep all data in memory; write nothing').env('SANDBOX_IN_MEMORY'))
     .addOption(
-      new Option('--store <url>', 'keep the sandboxes in Redis, shared by a fleet of servers: redis://[[user]:password@]host[:port][/db], redis+sentinel://[…@]host[:port][,host[:port]…]/master-name[/db] (Sentinel) or redis+cluster://[…@]host[:port][,host[:port]…] (Redis Cluster); rediss… for TLS')
+      new Option('--store <url>', 'keep the sandboxes in Redis, shared by a fleet of servers: redis://[[user]:password@]host[:port][/db], redis+sentinel://[…@]host[:port][,host[:port]…]/master-name[/db][?sentinelPassword=…] (Sentinel) or redis+cluster://[…@]host[:port][,host[:port]…] (Redis Cluster); rediss… for TLS')
         .env('SANDBOX_STORE')
         .argParser(storeUrl),
     )

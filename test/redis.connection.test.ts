@@ -36,6 +36,11 @@ test('redis+sentinel:// and redis+cluster:// URLs: several hosts (default ports 
     nodes: [{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }, { host: 'n3', port: 6379 }],
     options: { password: 'secret' },
   });
+  expect(parseRedisUrl('redis+sentinel://:pw@s1/mymaster?sentinelPassword=s%26cret&sentinelUsername=watcher')).toEqual({
+    display: 'redis+sentinel://:***@s1:26379/mymaster?sentinelPassword=***&sentinelUsername=watcher',
+    mode: 'sentinel',
+    options: { sentinels: [{ host: 's1', port: 26379 }], name: 'mymaster', db: 0, password: 'pw', sentinelPassword: 's&cret', sentinelUsername: 'watcher' },
+  });
   expect(parseRedisUrl('rediss+cluster://clustercfg.example.com:6379/')).toMatchObject({ mode: 'cluster', options: { tls: {} } });
   expect(parseRedisUrl('REDIS+CLUSTER://n1/0')).toMatchObject({ mode: 'cluster', nodes: [{ host: 'n1', port: 6379 }] });
 });
@@ -57,6 +62,11 @@ test('a store URL that cannot be used is a one-line error that never shows the p
     ['redis+cluster://:hunter2@h1 h2', /hosts must be/],
     ['redis+cluster://:hunter2@h1:7000/1', /a Redis Cluster has only database 0/],
     ['redis+cluster://u:%E0%A4%A@h1', /not properly percent-encoded/],
+    ['redis+cluster://h1?sentinelPassword=hunter2', /option "sentinelPassword" is not known: a redis\+cluster:\/\/ URL takes none/],
+    ['redis+sentinel://h1/mymaster?password=hunter2', /option "password" is not known: only sentinelUsername and sentinelPassword/],
+    ['redis+sentinel://h1/mymaster?sentinelPassword=hunter2&x', /option "x" is not known/],
+    ['redis+sentinel://h1 h2/m?sentinelPassword=hunter2', /hosts must be/],
+    ['redis+sentinel:// /m?sentinelPassword=hunter2', /hosts must be/],
   ] as const) {
     let error: unknown;
     try {
@@ -95,12 +105,14 @@ test('the CLI: an unreachable Redis or a bad store URL is a one-line error and a
   const unreachable = await runCli(['--store', `redis://:secret@127.0.0.1:${port}/0`, '--port', '0'], {}, undefined);
   expect(unreachable.code).toBe(1);
   expect(unreachable.stderr).toMatch(new RegExp(`^banking-api-sandbox: cannot start: cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}/0: .*ECONNREFUSED.*\n$`));
-  // Sentinel and Cluster: nothing listening, or a sentinel that watches no such master.
-  const sentinel = await RedisServer.start({ appendfsync: 'off', sentinelOf: port });
+  // Sentinel and Cluster: nothing listening, a sentinel that wants a password (given with
+  // ?sentinelPassword=, it answers), or a sentinel that watches no such master.
+  const sentinel = await RedisServer.start({ appendfsync: 'off', sentinelOf: port, password: 'watch word' });
   try {
     for (const [url, shown, reason] of [
       [`redis+sentinel://:secret@127.0.0.1:${port}/mymaster`, `redis\\+sentinel://:\\*\\*\\*@127\\.0\\.0\\.1:${port}/mymaster`, 'All sentinels are unreachable'],
-      [`redis+sentinel://127.0.0.1:${sentinel.port}/other`, `redis\\+sentinel://127\\.0\\.0\\.1:${sentinel.port}/other`, 'No such master'],
+      [`redis+sentinel://127.0.0.1:${sentinel.port}/other`, `redis\\+sentinel://127\\.0\\.0\\.1:${sentinel.port}/other`, 'NOAUTH'],
+      [`redis+sentinel://127.0.0.1:${sentinel.port}/other?sentinelPassword=watch%20word`, `redis\\+sentinel://127\\.0\\.0\\.1:${sentinel.port}/other\\?sentinelPassword=\\*\\*\\*`, 'No such master'],
       [`redis+cluster://:secret@127.0.0.1:${port},127.0.0.1:${port + 1}`, `redis\\+cluster://:\\*\\*\\*@127\\.0\\.0\\.1:${port},127\\.0\\.0\\.1:${port + 1}`, 'Failed to refresh slots cache'],
     ]) {
       const started = Date.now();

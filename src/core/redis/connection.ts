@@ -4,6 +4,8 @@
 //                                                            Sentinel: the sentinels (default port
 //                                                            26379) and the name of the master they
 //                                                            watch; the credentials are the master's
+//                                                            (?sentinelUsername=…&sentinelPassword=…
+//                                                            for sentinels that require their own)
 //   redis+cluster://[user:password@]host[:port][,host[:port]…]
 //                                                            Redis Cluster: some of its nodes (default
 //                                                            port 6379); the others are discovered
@@ -88,9 +90,28 @@ function parseMultiHost(tls: boolean, kind: string, rest: string, text: string):
   if (kind !== 'sentinel' && kind !== 'cluster') {
     throw new StoreUrlError(`the store URL must start with redis://, rediss://, redis+sentinel:// or redis+cluster://, not ${redact(scheme)}://`);
   }
-  const match = /^(?:([^@/?#]*)@)?([^/?#]*)(\/[^?#]*)?$/.exec(rest);
+  const match = /^(?:([^@/?#]*)@)?([^/?#]*)(\/[^?#]*)?(?:\?([^#]*))?$/.exec(rest);
   if (!match) throw new StoreUrlError(`"${redact(text)}" is not a URL such as ${scheme}://${kind === 'sentinel' ? 'host:26379/mymaster' : 'host:6379'}`);
-  const [, userinfo, hostList, path = ''] = match;
+  const [, userinfo, hostList, path = '', queryText = ''] = match;
+  // Sentinels that require a password of their own: ?sentinelUsername=…&sentinelPassword=…
+  const sentinelAuth: RedisOptions = {};
+  let shownQuery = '';
+  if (queryText !== '') {
+    let query: URLSearchParams;
+    try {
+      query = new URLSearchParams(queryText);
+      for (const [key, value] of query) {
+        if (kind !== 'sentinel' || (key !== 'sentinelUsername' && key !== 'sentinelPassword')) {
+          throw new StoreUrlError(`the store URL's option "${redact(key).slice(0, 40)}" is not known${kind === 'sentinel' ? ': only sentinelUsername and sentinelPassword' : ': a redis+cluster:// URL takes none'}`);
+        }
+        sentinelAuth[key] = value;
+      }
+    } catch (error) {
+      if (error instanceof StoreUrlError) throw error;
+      throw new StoreUrlError("the store URL's options are not properly percent-encoded");
+    }
+    shownQuery = `?${[...query.keys()].map(key => `${key}=${key === 'sentinelPassword' ? '***' : encodeURIComponent(query.get(key)!)}`).join('&')}`;
+  }
   const defaultPort = kind === 'sentinel' ? 26379 : 6379;
   const nodes = hostList.split(',').map(hostPort => {
     const node = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9._-]+))(?::([0-9]{1,5}))?$/.exec(hostPort);
@@ -122,13 +143,14 @@ function parseMultiHost(tls: boolean, kind: string, rest: string, text: string):
       throw new StoreUrlError(`the store URL must name the master the sentinels watch, e.g. ${scheme}://host:26379/mymaster or …/mymaster/0`);
     }
     return {
-      display: `${scheme}://${shownUser}${shownHosts}/${name}${db === '' ? '' : `/${db}`}`,
+      display: `${scheme}://${shownUser}${shownHosts}/${name}${db === '' ? '' : `/${db}`}${shownQuery}`,
       mode: 'sentinel',
       options: {
         sentinels: nodes,
         name,
         db: database(db),
         ...credentials,
+        ...sentinelAuth,
         ...tlsOptions,
         ...(tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
       },
@@ -150,7 +172,10 @@ function database(text: string): number {
 /** The text with anything between a `:` and the last `@` (a password) replaced by `***`, printable, short. */
 function redact(text: string): string {
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(text)?.[0] ?? '';
-  return (scheme + text.slice(scheme.length).replace(/:[^@]*@/, ':***@')).replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+  return (scheme + text.slice(scheme.length).replace(/:[^@]*@/, ':***@'))
+    .replace(/(sentinelPassword=)[^&#]*/gi, '$1***')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, 200);
 }
 
 /**

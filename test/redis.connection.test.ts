@@ -1,7 +1,12 @@
 // The store URL (redis://, rediss://, passwords) and the connection to a real Redis
 // (Debian's redis-server, installed when missing and started on a loopback port).
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connectOrFail, createConnection, parseRedisUrl, StoreUrlError } from '../src/core/redis/connection.js';
-import { runCli } from './process.js';
+import { UPVEST } from './helpers.js';
+import { runCli, startServer, stop, type Running } from './process.js';
 import { freePort, RedisServer } from './redis.js';
 
 test('redis:// and rediss:// URLs: host, port, database, user and password (percent-decoded), TLS', () => {
@@ -17,6 +22,9 @@ test('redis:// and rediss:// URLs: host, port, database, user and password (perc
     options: { host: 'cache.example.com', port: 6380, db: 0, username: 'app', password: 'pw', tls: { servername: 'cache.example.com' } },
   });
   expect(parseRedisUrl('redis://[::1]:7000').options).toMatchObject({ host: '::1', port: 7000 });
+  // An IP address is not a server name (SNI): the certificate's IP names are checked instead.
+  expect(parseRedisUrl('rediss://10.0.0.5:6380').options).toMatchObject({ host: '10.0.0.5', tls: {} });
+  expect(parseRedisUrl('rediss://10.0.0.5:6380').options.tls).not.toHaveProperty('servername');
 });
 
 test('redis+sentinel:// and redis+cluster:// URLs: several hosts (default ports 26379 and 6379), the master name and database, credentials, TLS', () => {
@@ -128,4 +136,45 @@ test('the CLI: an unreachable Redis or a bad store URL is a one-line error and a
   expect(bad.code).toBe(1);
   expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   expect(bad.stderr).toMatch(/must start with redis:\/\/, rediss:\/\/, redis\+sentinel:\/\/ or redis\+cluster:\/\//);
+}, 120_000);
+
+test('rediss://: the CLI keeps its sandboxes in a Redis reached over TLS (a private CA trusted with NODE_EXTRA_CA_CERTS); an untrusted certificate is a one-line error', async () => {
+  // A certificate authority and a certificate for 127.0.0.1 signed by it, made with openssl.
+  const dir = await mkdtemp(join(tmpdir(), 'sandbox-tls-'));
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe', timeout: 30_000 });
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=sandbox test CA');
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'redis.key', '-out', 'redis.csr', '-subj', '/CN=127.0.0.1');
+  await writeFile(join(dir, 'ext'), 'subjectAltName=IP:127.0.0.1\n');
+  ssl('x509', '-req', '-in', 'redis.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'redis.crt', '-days', '2', '-extfile', 'ext');
+  const tlsPort = await freePort();
+  const tlsArgs = ['--tls-port', String(tlsPort), '--tls-cert-file', join(dir, 'redis.crt'), '--tls-key-file', join(dir, 'redis.key'), '--tls-ca-cert-file', join(dir, 'ca.crt'), '--tls-auth-clients', 'no'];
+  const redis = await RedisServer.start({ appendfsync: 'off', password: 'tls pw', args: tlsArgs });
+  const servers: Running[] = [];
+  try {
+    const url = `rediss://:tls%20pw@127.0.0.1:${tlsPort}/0`;
+    const trusted = { NODE_EXTRA_CA_CERTS: join(dir, 'ca.crt') };
+    const overTls = await startServer(['--store', url, '--port', '0', '--log-level', 'silent'], trusted);
+    servers.push(overTls);
+    const created = await fetch(`${overTls.url}/upvest/payments/reference_accounts`, {
+      method: 'POST',
+      headers: { ...UPVEST.headers, 'x-sandbox-id': 'over-tls', 'idempotency-key': '6a1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b', 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: UPVEST.user, account_owner: 'Max Mustermann', name: 'TLS', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', confirmed_at: '2020-08-23T14:15:22Z' }),
+    });
+    expect(created.status).toBe(200);
+    const { id } = (await created.json()) as { id: string };
+    // The same Redis, read without TLS by another server: the record went there.
+    const plain = await startServer(['--store', redis.url, '--port', '0', '--log-level', 'silent']);
+    servers.push(plain);
+    const read = await fetch(`${plain.url}/upvest/payments/reference_accounts/${id}`, { headers: { ...UPVEST.headers, 'x-sandbox-id': 'over-tls' } });
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { name: string }).name).toBe('TLS');
+    // Without the CA, the certificate is not trusted: one line, exit 1, the password not shown.
+    const untrusted = await runCli(['--store', url, '--port', '0'], {}, undefined);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(new RegExp(`^banking-api-sandbox: cannot start: cannot reach Redis at rediss://:\\*\\*\\*@127\\.0\\.0\\.1:${tlsPort}/0: .*certificate.*\n$`));
+  } finally {
+    for (const server of servers) await stop(server);
+    await redis.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
 }, 120_000);

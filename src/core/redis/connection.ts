@@ -12,6 +12,7 @@
 // and rediss+sentinel:// / rediss+cluster:// with TLS. A connection fails fast while Redis is away
 // (so requests get a 503 instead of waiting) and reconnects by itself; with Sentinel it follows a
 // failover to the new master, with Cluster a change of slots.
+import { isIP } from 'node:net';
 import { createRequire } from 'node:module';
 import type { ClusterOptions, Redis, RedisOptions } from 'ioredis';
 
@@ -71,13 +72,15 @@ export function parseRedisUrl(text: string): RedisTarget {
   }
   if (!url.hostname) throw new StoreUrlError('the store URL names no host, e.g. redis://localhost:6379/0');
   const port = url.port ? Number(url.port) : 6379;
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const options: RedisOptions = {
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    host,
     port,
     db: database(url.pathname.replace(/^\//, '')),
     ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-    ...(url.protocol === 'rediss:' ? { tls: { servername: url.hostname } } : {}),
+    // The name the certificate must carry (SNI); an IP address is checked against the certificate's IP names instead.
+    ...(url.protocol === 'rediss:' ? { tls: isIP(host) ? {} : { servername: host } } : {}),
   };
   const shown = new URL(url.href);
   if (shown.password) shown.password = '***';

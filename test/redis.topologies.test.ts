@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { redisBackend, TURN_MS, type RedisBackend } from '../src/core/redis/backend.js';
 import { SandboxLimitError, Store } from '../src/core/store.js';
 import { closeFleetApps, enableFleetMode, testApp, UPVEST } from './helpers.js';
-import { redisCli, RedisCluster, RedisSentinelSet, RedisServer } from './redis.js';
+import { increment, redisCli, RedisCluster, RedisSentinelSet, RedisServer } from './redis.js';
 
 interface Target {
   url: string;
@@ -58,16 +58,6 @@ async function servers(url: string, count: number, options: { maxSandboxes?: num
   );
   opened.push(...stores);
   return stores;
-}
-
-/** A write that reads the sandbox's counter and stores it plus one (a lost update would show). */
-function increment(store: Store, sandbox: string): Promise<number> {
-  return store.transact(sandbox, () => {
-    const counter = store.sandbox(sandbox).collection<{ n: number }>('t', 'counter');
-    const n = (counter.get('c')?.n ?? 0) + 1;
-    void counter.put('c', { n });
-    return n;
-  });
 }
 
 /** What `store` reads of a sandbox's counter, made current first. */

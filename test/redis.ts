@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Store } from '../src/core/store.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const NGINX = '/usr/sbin/nginx';
@@ -281,4 +282,14 @@ export class RedisSentinelSet {
   async destroy(): Promise<void> {
     await Promise.all([this.sentinel, this.replica, this.master].map(s => s.destroy()));
   }
+}
+
+/** A write that reads the sandbox's counter and stores it plus one (a lost update would show). */
+export function increment(store: Store, sandbox: string): Promise<number> {
+  return store.transact(sandbox, () => {
+    const counter = store.sandbox(sandbox).collection<{ n: number }>('t', 'counter');
+    const n = (counter.get('c')?.n ?? 0) + 1;
+    void counter.put('c', { n });
+    return n;
+  });
 }

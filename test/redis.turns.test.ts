@@ -4,7 +4,7 @@
 // lapses, and its late change set cannot overwrite what they wrote (the version check fences it).
 import { redisBackend, TURN_MS, type RedisBackend } from '../src/core/redis/backend.js';
 import { Store, StoreConflictError, type BackendFactory, type StoreBackend } from '../src/core/store.js';
-import { RedisServer } from './redis.js';
+import { increment, RedisServer } from './redis.js';
 
 let redis: RedisServer;
 const opened: Store[] = [];
@@ -36,16 +36,6 @@ async function server(): Promise<{ store: Store; backend: RedisBackend; conflict
   const store = await Store.open({ backend: counting, defaultSeed: 1, loadFixtures: () => ({}) });
   opened.push(store);
   return { store, backend, conflicts: () => conflicts };
-}
-
-/** A write that reads the sandbox's counter and stores it plus one (a lost update would show). */
-function increment(store: Store, sandbox: string): Promise<number> {
-  return store.transact(sandbox, () => {
-    const counter = store.sandbox(sandbox).collection<{ n: number }>('t', 'counter');
-    const n = (counter.get('c')?.n ?? 0) + 1;
-    void counter.put('c', { n });
-    return n;
-  });
 }
 
 test('three servers writing one hot sandbox take turns: no update lost, (almost) no conflict', async () => {

@@ -19,6 +19,15 @@ const open = (file?: string, seed?: number, options: Partial<StoreOptions> = {})
   Store.open({ file, inMemory: !file, seed, defaultSeed: 1, loadFixtures: () => structuredClone(fixtures), ...options });
 
 const logOf = (store: Store) => store.storage as LogBackend;
+/** Makes the log's next write reach the file and then fail (as its fdatasync would); the spy, to fail more. */
+function failNextWrite(store: Store) {
+  const handle = (logOf(store) as unknown as { handle: { write(data: Buffer, offset: number, length: number, position: number): Promise<unknown> } }).handle;
+  const write = handle.write.bind(handle);
+  return jest.spyOn(handle, 'write').mockImplementationOnce(async (data, offset, length, position) => {
+    await write(data, offset, length, position);
+    throw new Error('EIO: i/o error, write');
+  });
+}
 /** Everything a store holds, as plain JSON (sandbox → changes). */
 const contents = (store: Store) => Object.fromEntries(store.sandboxNames().map(name => [name, JSON.parse(JSON.stringify(store.changesOf(name) ?? {}))]));
 
@@ -258,12 +267,7 @@ describe('the log', () => {
     await things.put('kept', { id: 'kept', owner: 'k', n: 0 });
 
     // Log writes are durable writes (O_DSYNC): the bytes reach the file, then the write fails as its fdatasync would.
-    const handle = (logOf(store) as unknown as { handle: { write(data: Buffer, offset: number, length: number, position: number): Promise<unknown> } }).handle;
-    const write = handle.write.bind(handle);
-    jest.spyOn(handle, 'write').mockImplementationOnce(async (data, offset, length, position) => {
-      await write(data, offset, length, position);
-      throw new Error('EIO: i/o error, write');
-    });
+    failNextWrite(store);
     const failed = things.put('lost', { id: 'lost', owner: 'l', n: 1 });
     expect(things.remove('kept')).toBe(true);
     await expect(failed).rejects.toBeInstanceOf(StoreUnavailableError);
@@ -284,14 +288,7 @@ describe('the log', () => {
     await things.put('kept', { id: 'kept', owner: 'k', n: 0 });
 
     // The batch's bytes reach the file and its write fails; zeroing them at once fails too (the disk is still failing).
-    const handle = (logOf(store) as unknown as { handle: { write(data: Buffer, offset: number, length: number, position: number): Promise<unknown> } }).handle;
-    const write = handle.write.bind(handle);
-    const writes = jest.spyOn(handle, 'write');
-    writes.mockImplementationOnce(async (data, offset, length, position) => {
-      await write(data, offset, length, position);
-      throw new Error('EIO: i/o error, write');
-    });
-    writes.mockImplementationOnce(async () => {
+    failNextWrite(store).mockImplementationOnce(async () => {
       throw new Error('EIO: i/o error, write');
     });
     const failed = things.put('lost', { id: 'lost', owner: 'l', n: 1, pad: 'x'.repeat(300) });

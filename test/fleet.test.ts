@@ -245,13 +245,26 @@ describe('the controls act fleet-wide, whichever server gets the request', () =>
   test('a seeded probability and latency give the same sequence through A, B and C in turn as on A alone', async () => {
     const sandbox = 'fleet-draws';
     const [a] = urls;
-    const rules = { seed: 11, rules: [{ api: 'upvest', operationId: 'getReferenceAccount', status: 503, probability: 0.5, latency: { minMs: 0, maxMs: 40 } }] };
-    const run = async (bases: string[]) => {
+    const rules = {
+      seed: 11,
+      rules: [
+        { api: 'upvest', operationId: 'getReferenceAccount', status: 503, probability: 0.5, latency: { minMs: 0, maxMs: 40 } },
+        { api: 'upvest', rateLimit: { requests: 1000, perSeconds: 1 } },
+      ],
+    };
+    const run = async (bases: string[], pause = false) => {
       // Each PUT numbers the sandbox's draws from 0 again, on every server.
       expect((await call(a, 'PUT', `${admin(a, sandbox)}/faults`, {}, rules)).status).toBe(200);
       const statuses = [];
-      for (let i = 0; i < 24; i++) statuses.push((await call(bases[i % bases.length], 'GET', `${ACCOUNTS}/${UPVEST.account}`, upvest(sandbox))).status);
-      const journal = await call(a, 'GET', `${admin(a, sandbox)}/journal?limit=24`, {});
+      for (let i = 0; i < 24; i++) {
+        statuses.push((await call(bases[i % bases.length], 'GET', `${ACCOUNTS}/${UPVEST.account}`, upvest(sandbox))).status);
+        if (pause && i === 11) {
+          // A request that draws nothing, counted in the 1 s window, then a pause longer than the window: the numbering goes on.
+          expect((await call(a, 'GET', userAccounts, upvest(sandbox))).status).toBe(200);
+          await sleep(1500);
+        }
+      }
+      const journal = await call(a, 'GET', `${admin(a, sandbox)}/journal?limit=24&operationId=getReferenceAccount`, {});
       const delays = journal.body.data.map((e: { injected?: { delayMs?: number } }) => e.injected?.delayMs).reverse();
       expect((await call(a, 'DELETE', `${admin(a, sandbox)}/journal`, {})).status).toBe(204);
       return { statuses, delays };
@@ -260,6 +273,7 @@ describe('the controls act fleet-wide, whichever server gets the request', () =>
     expect(new Set(alone.statuses)).toEqual(new Set([200, 503]));
     expect(alone.delays).toHaveLength(24);
     expect(await run(urls)).toEqual(alone);
+    expect(await run([a], true)).toEqual(alone);
     expect((await call(a, 'DELETE', `${admin(a, sandbox)}/faults`, {})).status).toBe(204);
   });
 

@@ -68,7 +68,7 @@ return seq
 
 /**
  * Counts a request in rate-limit windows (a window starts with its first request) and numbers its
- * draw. KEYS: the sandbox's windows. ARGV: now (ms), how long the key lives (ms), '1' to number a
+ * draw. KEYS: the sandbox's windows. ARGV: now (ms), how long the key lives at least (ms), '1' to number a
  * draw, then per window the rule's index, its most requests and its length (ms). Per window: 0
  * when counted, else the seconds to wait; then the draw's number, when asked.
  */
@@ -92,7 +92,9 @@ for i = 4, #ARGV, 3 do
   end
 end
 if ARGV[3] == '1' then out[#out + 1] = redis.call('HINCRBY', KEYS[1], 'n', 1) - 1 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+-- Never shortened: a request counted in a short window must not expire the draw numbers.
+local lives = tonumber(ARGV[2])
+if redis.call('PTTL', KEYS[1]) < lives then redis.call('PEXPIRE', KEYS[1], lives) end
 return out
 `;
 

@@ -3,6 +3,7 @@
 // most `bodyBytes` of its body (as received, secrets redacted; larger bodies are cut and marked),
 // and all entries together at most `totalBytes`. Bodies are kept as text and parsed when read, so
 // an entry costs the bytes it keeps, whatever the shape of its JSON.
+import { LRUCache } from 'lru-cache';
 import { MAX_PROBLEMS as REPORTED_PROBLEMS, problem, type FieldProblem } from '../core/problem.js';
 import { TEXT_KEY, type RequestRecord } from '../core/pipeline.js';
 import { redactHead, redactHeader, redactText } from './redact.js';
@@ -162,8 +163,8 @@ export class RequestJournal {
   /** Live followers (the Server-Sent Events stream), each told of every new entry. */
   private readonly subscribers = new Set<(entry: JournalEntry) => void>();
   private waiting = 0;
-  /** The kept form of recent response bodies, by text key (REMEMBERED_RESPONSE_BODIES), oldest first. */
-  private readonly keptResponses = new Map<string, { text: string; cut: boolean; bytes?: number }>();
+  /** The kept form of recent response bodies, by text key (the REMEMBERED_RESPONSE_BODIES last used). */
+  private readonly keptResponses = new LRUCache<string, { text: string; cut: boolean; bytes?: number }>({ max: REMEMBERED_RESPONSE_BODIES });
 
   private readonly limits: JournalLimits;
 
@@ -220,10 +221,7 @@ export class RequestJournal {
     if (remembered) return remembered;
     const kept: { text: string; cut: boolean; bytes?: number } = keptBody(body.text, this.limits.responseBodyBytes);
     if (kept.cut) kept.bytes = Buffer.byteLength(body.text);
-    if (key !== undefined) {
-      if (this.keptResponses.size >= REMEMBERED_RESPONSE_BODIES) this.keptResponses.delete(this.keptResponses.keys().next().value!);
-      this.keptResponses.set(key, kept);
-    }
+    if (key !== undefined) this.keptResponses.set(key, kept);
     return kept;
   }
 

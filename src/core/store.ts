@@ -14,6 +14,7 @@ import {
   deepFreeze,
   dict,
   hasOwn,
+  overlayOf,
   ownChanges,
   type ChangeSet,
   type Dataset,
@@ -482,10 +483,7 @@ export class Store {
       if (sandbox !== DEFAULT_SANDBOX) tx.createsSandbox = true;
       tx.undos.push(() => this.memory.delete(sandbox));
     }
-    const changes = state.changes;
-    if (!hasOwn(changes, api)) changes[api] = dict();
-    if (!hasOwn(changes[api], collection)) changes[api][collection] = dict();
-    const overlay = changes[api][collection];
+    const overlay = overlayOf(state.changes, api, collection);
     const had = hasOwn(overlay, key);
     const previous = overlay[key];
     apply(overlay, value);

@@ -53,7 +53,7 @@
 //
 // Change sets of one server are sent in order on one connection (per node, with Cluster), so
 // Redis applies them in that order (a change set that asks the index first holds back the later
-// ones on its sandbox until it is sent); a change set expects the version its predecessor on the same sandbox will write, and a
+// ones on its sandbox until it has its reply); a change set expects the version its predecessor on the same sandbox will write, and a
 // failure of one makes every later one on that sandbox fail too (they are rolled back, newest first).
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -64,15 +64,15 @@ import {
   StoreUnavailableError,
   deepFreeze,
   dict,
-  hasOwn,
   oneLine,
+  overlayOf,
   type ChangeSet,
   type Row,
   type SandboxChanges,
   type SandboxState,
   type StoreBackend,
 } from '../store/backend.js';
-import { checkPrefix, connectOrFail, createConnection, DEFAULT_KEY_PREFIX, fleetKey, parseRedisUrl, type RedisTarget } from './connection.js';
+import { connectOrFail, createConnection, fleetKey, InFlight, resolveTarget, sandboxKey, type RedisTarget } from './connection.js';
 
 export interface RedisStoreOptions {
   /** `redis://…` or `rediss://…` */
@@ -313,8 +313,34 @@ type Scripted = Redis & {
 /** {version} when current; {version, data, last use}; or {version, fields, values, last use} (a delta). */
 type PrepareReply = [string, string[]?, ((string | null)[] | string)?, string?];
 
+/** One sandbox's part of a change set, as its COMMIT script takes it. */
+interface Part {
+  /** Check the sandbox's version first (it puts records; a drop or a wholesale replace need not). */
+  check: boolean;
+  /** 'p' put fields, 'r' replace the whole data, 'x' drop the sandbox. */
+  mode: 'p' | 'r' | 'x';
+  /** Fields and values, flat ('' deletes the field). */
+  fields: string[];
+}
+
+/** What a part does to this server's turn on its sandbox: '' none held, 'k' keep it, 'e' end it. */
+type TurnMode = '' | 'k' | 'e';
+
 /** How one sandbox's part of a change set ended. */
 type PartOutcome = 'ok' | 'wanted' | 'conflict' | 'reserve' | 'limit';
+
+const applied = (outcome: PartOutcome): boolean => outcome === 'ok' || outcome === 'wanted';
+
+/** A part on its way: what its outcome will be noted on. */
+interface SentPart {
+  sandbox: string;
+  known: Known;
+  turn: Turn | undefined;
+  turnMode: TurnMode;
+  /** What the index was asked first. */
+  ask: 'create' | 'drop' | undefined;
+  outcome: Promise<PartOutcome>;
+}
 
 /** A change set on its way to Redis. */
 interface Pending {
@@ -370,7 +396,7 @@ export class RedisBackend implements StoreBackend {
   private readonly known = new Map<string, Known>();
   private readonly serverId = randomBytes(6).toString('base64url');
   private seq = 0;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
   private readonly touched = new Map<string, number>();
   /** When this server last moved each sandbox's last use forward in the index. */
   private readonly indexed = new Map<string, number>();
@@ -411,19 +437,9 @@ export class RedisBackend implements StoreBackend {
     return this.redis.status === 'ready';
   }
 
-  private keys(sandbox: string): [string, string, string, string] {
-    const tag = `${this.prefix}{${sandbox}}`;
-    return [`${tag}:v`, `${tag}:d`, `${tag}:u`, `${tag}:l`];
-  }
-
-  /** The key holding the sandbox's generation in the index (or, once dropped, its tombstone). */
-  private genKey(sandbox: string): string {
-    return `${this.prefix}{${sandbox}}:g`;
-  }
-
-  private turnKeys(sandbox: string): [string, string] {
-    const tag = `${this.prefix}{${sandbox}}`;
-    return [`${tag}:t`, `${tag}:w`];
+  /** The sandbox's keys of these names (see the top of this file), in the order a script takes them. */
+  private keys<Names extends string[]>(sandbox: string, ...names: Names): { [I in keyof Names]: string } {
+    return names.map(name => sandboxKey(this.prefix, sandbox, name)) as { [I in keyof Names]: string };
   }
 
   private knownOf(sandbox: string): Known {
@@ -448,7 +464,7 @@ export class RedisBackend implements StoreBackend {
   }
 
   prepare(sandbox: string, memory: Map<string, SandboxState>): Promise<void> {
-    return this.sync(sandbox, memory, (expected, delta) => this.redis.sandboxPrepare(...this.keys(sandbox), expected, delta));
+    return this.sync(sandbox, memory, (expected, delta) => this.redis.sandboxPrepare(...this.keys(sandbox, 'v', 'd', 'u', 'l'), expected, delta));
   }
 
   acquire(sandbox: string, memory: Map<string, SandboxState>): Promise<void> | undefined {
@@ -459,7 +475,6 @@ export class RedisBackend implements StoreBackend {
   }
 
   private async takeTurn(sandbox: string, memory: Map<string, SandboxState>, token: string): Promise<void> {
-    const [kt, kw] = this.turnKeys(sandbox);
     for (;;) {
       let woken = false;
       let wake: (() => void) | undefined;
@@ -474,7 +489,7 @@ export class RedisBackend implements StoreBackend {
       const since = performance.now();
       try {
         await this.sync(sandbox, memory, async (expected, delta) => {
-          const reply = await this.redis.sandboxAcquire(...this.keys(sandbox), kt, kw, expected, delta, token, TURN_MS);
+          const reply = await this.redis.sandboxAcquire(...this.keys(sandbox, 'v', 'd', 'u', 'l', 't', 'w'), expected, delta, token, TURN_MS);
           if (reply[0] === -1) {
             busyMs = Math.max(1, Number(reply[1]));
             return undefined;
@@ -508,8 +523,7 @@ export class RedisBackend implements StoreBackend {
   }
 
   private endTurnOf(sandbox: string, turn: Turn): void {
-    const done = this.redis.sandboxEndTurn(...this.turnKeys(sandbox), turn.token, TURN_MS, this.turnChannel, sandbox).catch(() => undefined);
-    this.track(done);
+    this.inFlight.add(this.redis.sandboxEndTurn(...this.keys(sandbox, 't', 'w'), turn.token, TURN_MS, this.turnChannel, sandbox));
   }
 
   /**
@@ -558,121 +572,138 @@ export class RedisBackend implements StoreBackend {
 
   commit(set: ChangeSet): Promise<void> {
     const id = `${this.serverId}.${++this.seq}`;
-    const bySandbox = new Map<string, { check: boolean; mode: 'p' | 'r' | 'x'; fields: string[] }>();
-    for (const op of set.ops) {
-      let entry = bySandbox.get(op.sandbox);
-      if (!entry) bySandbox.set(op.sandbox, (entry = { check: false, mode: 'p', fields: [] }));
-      if (op.kind === 'put') {
-        entry.check = true;
-        if (entry.mode === 'x') entry.mode = 'r';
-        entry.fields.push(fieldOf(op.api, op.collection, op.key), op.value === undefined ? '' : JSON.stringify(op.value));
-      } else if (op.kind === 'replace') {
-        entry.mode = 'r';
-        entry.fields = [];
-        for (const [api, collections] of Object.entries(op.changes)) {
-          for (const [collection, rows] of Object.entries(collections)) {
-            for (const [key, row] of Object.entries(rows)) entry.fields.push(fieldOf(api, collection, key), JSON.stringify(row));
-          }
-        }
-      } else {
-        entry.mode = 'x';
-        entry.fields = [];
-      }
-    }
-    const sandboxes = [...bySandbox.keys()];
-    const pending: Pending = { set, id, sandboxes, undone: false, detached: false };
+    const parts = partsOf(set);
+    const pending: Pending = { set, id, sandboxes: [...parts.keys()], undone: false, detached: false };
     const now = performance.now();
     // Each sandbox's part is one script on that sandbox's keys (one hash slot, so this works on a
     // Redis Cluster too); a change set spanning several sandboxes (only writes made outside a
     // request, such as expiry) is applied sandbox by sandbox.
-    const parts = [...bySandbox].map(([sandbox, entry]) => {
-      const known = this.knownOf(sandbox);
-      const expected = this.expected(known);
-      // A turn ends with the server's last queued write, or is handed on to a waiting server.
-      const turn = this.turns.get(sandbox);
-      let turnMode = '';
-      if (turn) {
-        if (set.endsTurn || (turn.wanted && now - turn.since >= TURN_HOLD_MS)) {
-          turnMode = 'e';
-          this.turns.delete(sandbox);
-        } else turnMode = 'k';
-      }
-      // The index (of named sandboxes, for --max-sandboxes and the list) is asked first when the
-      // part may create the sandbox (a reservation, refused beyond the limit) or drops it.
-      const named = sandbox !== this.options.defaultSandbox;
-      const ask = !named ? undefined : entry.mode === 'x' ? 'drop' : expected === '' || entry.mode === 'r' || known.reserve ? 'create' : undefined;
-      const send = (reservation: string) =>
-        this.redis.sandboxCommit(...this.keys(sandbox), ...this.turnKeys(sandbox), this.genKey(sandbox), id, set.at, this.ttlOf(sandbox), TURN_MS, this.turnChannel, sandbox, expected, entry.check ? '1' : '0', entry.mode, turnMode, turn?.token ?? '', reservation, entry.fields.length / 2, ...entry.fields);
-      let reply: Promise<PartOutcome>;
-      if (!ask && !known.gate) reply = send(named ? '' : '-').then(([ok, wanted]) => (ok === 1 ? (wanted === 1 ? 'wanted' : 'ok') : ok === 3 ? 'reserve' : 'conflict'));
-      else {
-        const before = known.gate;
-        let reservation = named ? '' : '-';
-        const asked = (async () => {
-          await before;
-          if (ask === 'create') {
-            const [index, gens, seq] = this.index;
-            const ttl = this.options.sandboxTtlMs;
-            const generation = await this.redis.indexReserve(index, gens, seq, sandbox, set.at, this.options.maxSandboxes, ttl > 0 ? String(set.at - ttl - INDEX_SLACK_MS) : '');
-            if (generation === -1) return false;
-            known.reserve = false;
-            reservation = String(generation);
-          } else if (ask === 'drop') reservation = (await this.redis.hget(this.index[1], sandbox)) ?? '';
-          return true;
-        })();
-        // Sent in order: a later change set on this sandbox waits until this one is sent.
-        const sent = asked.then(
-          ok => (ok ? send(reservation) : undefined),
-          () => undefined,
-        );
-        const gate = sent.then(
-          () => undefined,
-          () => undefined,
-        );
-        known.gate = gate;
-        void gate.then(() => {
-          if (known.gate === gate) known.gate = undefined;
-        });
-        reply = asked.then(async ok => {
-          if (!ok) return 'limit' as const;
-          const [done, wanted] = (await sent)!;
-          if (done === 1 && ask === 'drop') {
-            // The index entry goes, unless a reservation came meanwhile (best effort: an entry left
-            // behind only counts against the limit until the TTL drops it).
-            await this.redis.indexRelease(this.index[0], this.index[1], sandbox, reservation).catch(() => undefined);
-          }
-          return done === 1 ? (wanted === 1 ? 'wanted' : 'ok') : done === 3 ? 'reserve' : 'conflict';
-        });
-      }
-      return { sandbox, known, turn, turnMode, ask, reply };
-    });
-    for (const part of parts) part.known.pending.push(pending);
-    const done = Promise.allSettled(parts.map(part => part.reply)).then(outcomes => {
-      let failure: Error | undefined;
-      outcomes.forEach((outcome, i) => {
-        const { sandbox, known, turn, turnMode, ask } = parts[i];
-        const ok = outcome.status === 'fulfilled' && (outcome.value === 'ok' || outcome.value === 'wanted');
-        if (ok) {
-          if (turn && turnMode === 'k') {
-            turn.until = now + TURN_MS / 2;
-            if (outcome.value === 'wanted') turn.wanted = true;
-          }
-          if (!ask && sandbox !== this.options.defaultSandbox) this.seen(sandbox, set.at);
-          return;
-        }
-        // Not applied, so the turn was not ended: end it now.
-        if (turn && turnMode === 'e' && !this.turns.has(sandbox)) this.endTurnOf(sandbox, turn);
-        if (outcome.status === 'rejected') failure ??= unavailable(outcome.reason);
-        else if (outcome.value === 'limit') failure ??= new SandboxLimitError(this.options.maxSandboxes);
-        else {
-          if (outcome.value === 'reserve') known.reserve = true;
-          failure ??= new StoreConflictError('another server changed the sandbox');
-        }
-      });
-      this.settle(pending, failure);
-    });
-    this.track(done);
+    const sent = [...parts].map(([sandbox, part]) => this.sendPart(set, id, sandbox, part, now));
+    for (const { known } of sent) known.pending.push(pending);
+    const done = Promise.allSettled(sent.map(s => s.outcome)).then(outcomes => this.settle(pending, this.conclude(set, sent, outcomes, now)));
+    this.inFlight.add(done);
     return done;
+  }
+
+  /**
+   * Sends one sandbox's part of a change set: asks the index first when the part may create the
+   * sandbox or drops it (`reserve`), then its script (`send`), then after a drop removes the index
+   * entry (`release`).
+   */
+  private sendPart(set: ChangeSet, id: string, sandbox: string, part: Part, now: number): SentPart {
+    const known = this.knownOf(sandbox);
+    const expected = this.expected(known);
+    // A turn ends with the server's last queued write, or is handed on to a waiting server.
+    const turn = this.turns.get(sandbox);
+    let turnMode: TurnMode = '';
+    if (turn) {
+      if (set.endsTurn || (turn.wanted && now - turn.since >= TURN_HOLD_MS)) {
+        turnMode = 'e';
+        this.turns.delete(sandbox);
+      } else turnMode = 'k';
+    }
+    // The index (of named sandboxes, for --max-sandboxes and the list) is asked first when the
+    // part may create the sandbox (a reservation, refused beyond the limit) or drops it.
+    const named = sandbox !== this.options.defaultSandbox;
+    const ask = !named ? undefined : part.mode === 'x' ? 'drop' : expected === '' || part.mode === 'r' || known.reserve ? 'create' : undefined;
+    const send = (reservation: string) => this.send(set, id, sandbox, part, expected, turnMode, turn, reservation);
+    const noReservation = named ? '' : '-';
+    let outcome: Promise<PartOutcome>;
+    if (!ask && !known.gate) outcome = send(noReservation);
+    else {
+      // In order: this part waits for the reply to the last one on its sandbox that asked the
+      // index first, and the later ones wait for this one's.
+      const before = known.gate;
+      const reservation = (async () => {
+        await before;
+        return ask ? this.reserve(sandbox, ask, set.at, known) : noReservation;
+      })();
+      outcome = reservation.then(reserved => (reserved === undefined ? 'limit' : send(reserved)));
+      const gate = outcome.then(
+        () => undefined,
+        () => undefined,
+      );
+      known.gate = gate;
+      void gate.then(() => {
+        if (known.gate === gate) known.gate = undefined;
+      });
+      if (ask === 'drop') {
+        outcome = outcome.then(async result => {
+          if (applied(result)) await this.release(sandbox, (await reservation)!);
+          return result;
+        });
+      }
+    }
+    return { sandbox, known, turn, turnMode, ask, outcome };
+  }
+
+  /**
+   * Asks the index before a part that creates the sandbox (its reservation's generation, or
+   * undefined: refused, one sandbox too many) or drops it (its entry's generation, '' if none).
+   */
+  private async reserve(sandbox: string, ask: 'create' | 'drop', at: number, known: Known): Promise<string | undefined> {
+    const [index, gens, seq] = this.index;
+    if (ask === 'drop') return (await this.redis.hget(gens, sandbox)) ?? '';
+    const ttl = this.options.sandboxTtlMs;
+    const generation = await this.redis.indexReserve(index, gens, seq, sandbox, at, this.options.maxSandboxes, ttl > 0 ? String(at - ttl - INDEX_SLACK_MS) : '');
+    if (generation === -1) return undefined;
+    known.reserve = false;
+    return String(generation);
+  }
+
+  /** Sends one sandbox's part as the COMMIT script (at once: in order on the connection); how it ended. */
+  private async send(set: ChangeSet, id: string, sandbox: string, part: Part, expected: string, turnMode: TurnMode, turn: Turn | undefined, reservation: string): Promise<PartOutcome> {
+    const [ok, wanted] = await this.redis.sandboxCommit(
+      ...this.keys(sandbox, 'v', 'd', 'u', 'l', 't', 'w', 'g'),
+      id,
+      set.at,
+      this.ttlOf(sandbox),
+      TURN_MS,
+      this.turnChannel,
+      sandbox,
+      expected,
+      part.check ? '1' : '0',
+      part.mode,
+      turnMode,
+      turn?.token ?? '',
+      reservation,
+      part.fields.length / 2,
+      ...part.fields,
+    );
+    return ok === 1 ? (wanted === 1 ? 'wanted' : 'ok') : ok === 3 ? 'reserve' : 'conflict';
+  }
+
+  /**
+   * After a drop: the index entry goes, unless a reservation came meanwhile (best effort: an entry
+   * left behind only counts against the limit until the TTL drops it).
+   */
+  private async release(sandbox: string, reservation: string): Promise<void> {
+    await this.redis.indexRelease(this.index[0], this.index[1], sandbox, reservation).catch(() => undefined);
+  }
+
+  /** Notes how each part ended (turns kept or ended, the index's last use); the change set's failure, if any. */
+  private conclude(set: ChangeSet, sent: SentPart[], outcomes: PromiseSettledResult<PartOutcome>[], now: number): Error | undefined {
+    let failure: Error | undefined;
+    outcomes.forEach((outcome, i) => {
+      const { sandbox, known, turn, turnMode, ask } = sent[i];
+      if (outcome.status === 'fulfilled' && applied(outcome.value)) {
+        if (turn && turnMode === 'k') {
+          turn.until = now + TURN_MS / 2;
+          if (outcome.value === 'wanted') turn.wanted = true;
+        }
+        if (!ask && sandbox !== this.options.defaultSandbox) this.seen(sandbox, set.at);
+        return;
+      }
+      // Not applied, so the turn was not ended: end it now.
+      if (turn && turnMode === 'e' && !this.turns.has(sandbox)) this.endTurnOf(sandbox, turn);
+      if (outcome.status === 'rejected') failure ??= unavailable(outcome.reason);
+      else if (outcome.value === 'limit') failure ??= new SandboxLimitError(this.options.maxSandboxes);
+      else {
+        if (outcome.value === 'reserve') known.reserve = true;
+        failure ??= new StoreConflictError('another server changed the sandbox');
+      }
+    });
+    return failure;
   }
 
   /** Moves a named sandbox's last use in the index forward (at most every INDEX_EVERY_MS per server). */
@@ -681,7 +712,7 @@ export class RedisBackend implements StoreBackend {
     if (last !== undefined && at - last < INDEX_EVERY_MS && at >= last) return;
     if (this.indexed.size >= TOUCHED_LIMIT) this.indexed.clear();
     this.indexed.set(sandbox, at);
-    this.track(this.redis.indexSeen(this.index[0], sandbox, at).catch(() => undefined));
+    this.inFlight.add(this.redis.indexSeen(this.index[0], sandbox, at));
   }
 
   /** Handles the reply to a change set: resolves, or rolls it back (and what builds on it) and rejects. */
@@ -728,13 +759,12 @@ export class RedisBackend implements StoreBackend {
     if (last !== undefined && at - last < TOUCH_EVERY_MS) return;
     if (this.touched.size >= TOUCHED_LIMIT) this.touched.clear();
     this.touched.set(sandbox, at);
-    const done = this.redis
-      .sandboxTouch(...this.keys(sandbox), this.genKey(sandbox), at, this.ttlOf(sandbox))
-      .then(stored => {
+    const touched = this.redis.sandboxTouch(...this.keys(sandbox, 'v', 'd', 'u', 'l', 'g'), at, this.ttlOf(sandbox));
+    this.inFlight.add(
+      touched.then(stored => {
         if (stored === 1 && sandbox !== this.options.defaultSandbox) this.seen(sandbox, at);
-      })
-      .catch(() => undefined);
-    this.track(done);
+      }),
+    );
   }
 
   async list(): Promise<string[]> {
@@ -748,17 +778,8 @@ export class RedisBackend implements StoreBackend {
     }
   }
 
-  private track(promise: Promise<unknown>): void {
-    const settled = promise.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.inFlight.add(settled);
-    void settled.then(() => this.inFlight.delete(settled));
-  }
-
-  async flush(): Promise<void> {
-    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  flush(): Promise<void> {
+    return this.inFlight.drain();
   }
 
   async close(): Promise<void> {
@@ -773,17 +794,40 @@ function applyDelta(memory: Map<string, SandboxState>, sandbox: string, fields: 
   let state = memory.get(sandbox);
   if (!state) memory.set(sandbox, (state = { changes: dict(), lastUsed }));
   state.lastUsed = lastUsed;
-  const { changes } = state;
   for (let i = 0; i < fields.length; i++) {
     const split = splitField(fields[i]);
     if (!split) continue;
     const [api, collection, key] = split;
-    if (!hasOwn(changes, api)) changes[api] = dict();
-    if (!hasOwn(changes[api], collection)) changes[api][collection] = dict();
     const value = values[i];
     const row = value === null ? undefined : (JSON.parse(value) as Row | null);
-    setOverlayEntry(changes[api][collection], key, row === null || row === undefined ? row : deepFreeze(row));
+    setOverlayEntry(overlayOf(state.changes, api, collection), key, row === null || row === undefined ? row : deepFreeze(row));
   }
+}
+
+/** A change set's ops grouped into one part per sandbox, in the order the sandboxes first appear. */
+function partsOf(set: ChangeSet): Map<string, Part> {
+  const parts = new Map<string, Part>();
+  for (const op of set.ops) {
+    let part = parts.get(op.sandbox);
+    if (!part) parts.set(op.sandbox, (part = { check: false, mode: 'p', fields: [] }));
+    if (op.kind === 'put') {
+      part.check = true;
+      if (part.mode === 'x') part.mode = 'r';
+      part.fields.push(fieldOf(op.api, op.collection, op.key), op.value === undefined ? '' : JSON.stringify(op.value));
+    } else if (op.kind === 'replace') {
+      part.mode = 'r';
+      part.fields = [];
+      for (const [api, collections] of Object.entries(op.changes)) {
+        for (const [collection, rows] of Object.entries(collections)) {
+          for (const [key, row] of Object.entries(rows)) part.fields.push(fieldOf(api, collection, key), JSON.stringify(row));
+        }
+      }
+    } else {
+      part.mode = 'x';
+      part.fields = [];
+    }
+  }
+  return parts;
 }
 
 function splitField(field: string): [string, string, string] | undefined {
@@ -804,10 +848,8 @@ export function parseChanges(flat: string[]): SandboxChanges {
     const split = splitField(flat[i]);
     if (!split) continue;
     const [api, collection, key] = split;
-    if (!hasOwn(changes, api)) changes[api] = dict();
-    if (!hasOwn(changes[api], collection)) changes[api][collection] = dict();
     const row = JSON.parse(flat[i + 1]) as Row | null;
-    changes[api][collection][key] = row === null ? null : deepFreeze(row);
+    overlayOf(changes, api, collection)[key] = row === null ? null : deepFreeze(row);
   }
   return changes;
 }
@@ -822,9 +864,7 @@ export function unavailable(error: unknown): StoreUnavailableError {
 
 /** Opens the Redis backend: connects (a one-line error when it cannot) and loads the scripts. */
 export function redisBackend(options: RedisStoreOptions) {
-  const target = parseRedisUrl(options.url);
-  const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-  checkPrefix(target, prefix);
+  const { target, prefix } = resolveTarget(options.url, options.keyPrefix);
   return async (context: BackendContext): Promise<{ backend: RedisBackend; seed: number }> => {
     const redis = createConnection(target, 'banking-api-sandbox') as Scripted;
     redis.defineCommand('sandboxCommit', { numberOfKeys: 7, lua: COMMIT });

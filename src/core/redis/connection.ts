@@ -48,11 +48,21 @@ export function fleetKey(target: RedisTarget, prefix: string, name: string): str
   return target.mode === 'cluster' ? `${prefix}{_fleet}:${name}` : `${prefix}${name}`;
 }
 
-/** Refuses a key prefix that would break the hash tags of a Redis Cluster's keys. */
-export function checkPrefix(target: RedisTarget, prefix: string): void {
-  if (target.mode === 'cluster' && /[{}]/.test(prefix)) {
-    throw new StoreUrlError(`with a Redis Cluster the key prefix must not contain { or }: "${prefix}" would move keys that belong together into different hash slots`);
+/** The name of one sandbox's key: `P{<sandbox>}:<name>` (the hash tag keeps a sandbox's keys in one slot). */
+export function sandboxKey(prefix: string, sandbox: string, name: string): string {
+  return `${prefix}{${sandbox}}:${name}`;
+}
+
+/**
+ * Where to connect and the key prefix to use (default DEFAULT_KEY_PREFIX); throws a StoreUrlError
+ * for a URL that cannot be used, or a prefix that would break the hash tags of a Redis Cluster's keys.
+ */
+export function resolveTarget(url: string, keyPrefix = DEFAULT_KEY_PREFIX): { target: RedisTarget; prefix: string } {
+  const target = parseRedisUrl(url);
+  if (target.mode === 'cluster' && /[{}]/.test(keyPrefix)) {
+    throw new StoreUrlError(`with a Redis Cluster the key prefix must not contain { or }: "${keyPrefix}" would move keys that belong together into different hash slots`);
   }
+  return { target, prefix: keyPrefix };
 }
 
 const FORMS = 'redis://host:6379/0, redis+sentinel://host:26379/mymaster or redis+cluster://host:6379';
@@ -282,4 +292,23 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
       timer = setTimeout(() => reject(new Error(message)), ms);
     }),
   ]);
+}
+
+/** Commands sent without waiting for their reply (best effort), so that closing can wait for them. */
+export class InFlight {
+  private readonly settling = new Set<Promise<void>>();
+
+  add(promise: Promise<unknown>): void {
+    const settled = promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.settling.add(settled);
+    void settled.then(() => this.settling.delete(settled));
+  }
+
+  /** Settles once none is in flight (those added meanwhile too). */
+  async drain(): Promise<void> {
+    while (this.settling.size) await Promise.all([...this.settling]);
+  }
 }

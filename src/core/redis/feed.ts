@@ -30,7 +30,7 @@ import type { RequestRecord } from '../pipeline.js';
 import type { ControlsFeed, FeedTargets } from '../../controls/feed.js';
 import type { Counted, FaultSettings, SharedWindows, WindowAsk } from '../../controls/faults.js';
 import type { JournalLimits, KeptEntry } from '../../controls/journal.js';
-import { checkPrefix, connectOrFail, createConnection, DEFAULT_KEY_PREFIX, fleetKey, parseRedisUrl, type RedisTarget } from './connection.js';
+import { connectOrFail, createConnection, fleetKey, InFlight, resolveTarget, sandboxKey, type RedisTarget } from './connection.js';
 import { unavailable } from './backend.js';
 
 /**
@@ -131,7 +131,7 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
   /** Names the Redis data this server reads: another one means Redis lost its data. */
   private epoch: string | null = null;
   private closed = false;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
   private readonly keys: string[];
   private loop: Promise<void> | undefined;
 
@@ -163,9 +163,7 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
 
   /** Connects (twice: one connection blocks reading), loads the fault rules and the stream, starts reading. */
   static async open(options: RedisFeedOptions, targets: FeedTargets): Promise<RedisFeed> {
-    const target = parseRedisUrl(options.url);
-    const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-    checkPrefix(target, prefix);
+    const { target, prefix } = resolveTarget(options.url, options.keyPrefix);
     const redis = createConnection(target, 'banking-api-sandbox controls') as Scripted;
     redis.defineCommand('controlsAdd', { numberOfKeys: 4, lua: ADD });
     redis.defineCommand('controlsCount', { numberOfKeys: 1, lua: COUNT });
@@ -199,13 +197,13 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
   }
 
   private windowsKey(sandbox: string): string {
-    return `${this.prefix}{${sandbox}}:rl`;
+    return sandboxKey(this.prefix, sandbox, 'rl');
   }
 
   record(record: RequestRecord): void {
     const kept = this.targets.journal.keep(record);
     // Best effort, like the journal itself: an entry Redis cannot take (it is away) is not kept.
-    this.track(this.add({ t: 'r', e: kept }, kept.bytes).catch(() => undefined));
+    this.inFlight.add(this.add({ t: 'r', e: kept }, kept.bytes));
   }
 
   /** Rejects with StoreUnavailableError (a 503) while Redis is away. */
@@ -232,7 +230,7 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
   }
 
   async close(): Promise<void> {
-    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+    await this.inFlight.drain();
     this.closed = true;
     this.reader.disconnect();
     await this.loop;
@@ -305,10 +303,6 @@ export class RedisFeed implements ControlsFeed, SharedWindows {
     }
   }
 
-  private track(promise: Promise<unknown>): void {
-    this.inFlight.add(promise);
-    void promise.finally(() => this.inFlight.delete(promise));
-  }
 }
 
 /** Orders stream ids (`ms-n`). */

@@ -128,6 +128,12 @@ export const dict = <T>(): Record<string, T> => Object.create(null) as Record<st
 
 export const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
+/** The changes to one collection of a sandbox (its overlay on the fixtures), added empty when there are none yet. */
+export function overlayOf(changes: SandboxChanges, api: string, collection: string): Record<string, Row | null> {
+  const collections = hasOwn(changes, api) ? changes[api] : (changes[api] = dict());
+  return hasOwn(collections, collection) ? collections[collection] : (collections[collection] = dict());
+}
+
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);

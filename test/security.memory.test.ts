@@ -68,15 +68,31 @@ test('a valid body over 16 KiB still passes, and its problems are still found (a
   expect(JSON.stringify(res.body)).toContain('checked up to its first problem');
 });
 
-test("Prism's verdict cache names long bodies by their digest: remembering a verdict costs ~100s of bytes, not the body", async () => {
+test("Prism's verdict cache names long bodies by their digest: remembering a verdict costs ~100s of bytes, not the body; a write's bodies are not remembered", async () => {
   const { app } = await testApp();
   clearVerdictCache();
+  // Writes: their bodies are judged every time (a create's response is new every time), so 20 long
+  // request bodies leave only their few verdicts on routes, security and parameters.
   for (let i = 0; i < 20; i++) {
     const body = JSON.stringify({ token: `t${i}`, note: 'x'.repeat(8 * 1024) });
     await request(app).post(CARDS).set(auth).set('content-type', 'application/json').send(body).expect(400);
   }
+  const afterWrites = verdictCacheStats().entries;
+  expect(afterWrites).toBeLessThan(10);
+  // Reads: 20 distinct long list bodies (up to ~8 KB) are remembered, each named by its digest.
+  const upvest = { authorization: 'Bearer test', 'upvest-client-id': '8c8d2e1f-3b4a-4c5d-9e6f-7a8b9c0d1e2f', 'x-sandbox-id': 'mem' };
+  const user = '83d83ec2-d2ca-49ff-bbea-b92b5c3be202';
+  for (let i = 0; i < 30; i++) {
+    const account = { user_id: user, account_owner: 'Max Mustermann', iban: 'DE02100500000054540402', bic: 'BELADEBE', confirmed_at: '2020-08-23T14:15:22Z' };
+    await request(app).post('/upvest/payments/reference_accounts').set(upvest).set('idempotency-key', `6f1c0a64-5a6b-4c2e-9d7a-${String(i).padStart(12, '0')}`).send(account).expect(200);
+  }
+  const beforeReads = verdictCacheStats().entries;
+  for (let limit = 12; limit < 32; limit++) {
+    const res = await request(app).get(`/upvest/users/${user}/payments/reference_accounts?limit=${limit}`).set(upvest).expect(200);
+    expect(res.text.length).toBeGreaterThan(2048);
+  }
   const { entries, size } = verdictCacheStats();
-  expect(entries).toBeGreaterThanOrEqual(20);
+  expect(entries - beforeReads).toBeGreaterThanOrEqual(20);
   expect(size / entries).toBeLessThan(2048);
 });
 

@@ -11,7 +11,7 @@ import type { Request, Response } from 'express';
 import type { ApiModule, HttpResponse, ProblemContext, RequestContext } from './api-module.js';
 import { isJsonMediaType, readBody } from './body.js';
 import { HttpProblem, problem, type FieldProblem } from './problem.js';
-import { bodyKey, checkSecurity, loadOperations, pathParams, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
+import { bodyKey, checkSecurity, loadOperations, pathParams, remembersBodies, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
 import { DEFAULT_SANDBOX, SandboxLimitError, StoreUnavailableError, type ApiData, type Store } from './store.js';
 import type { SandboxClocks } from './clock.js';
 import { randomIds, type SandboxIds } from './ids.js';
@@ -302,8 +302,9 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       const bytes = text !== undefined && text.length > ENCODE_ONCE_FROM ? Buffer.from(text) : undefined;
       // A JSON text's key (made once, for the verdict cache and the journal): JSON.stringify writes
       // no lone surrogates, so texts with the same UTF-8 bytes are the same text. Error bodies
-      // carry fresh request ids: no use naming them.
-      const key = json && text !== undefined && response.status < 400 ? bodyKey(text, bytes) : undefined;
+      // carry fresh request ids, and a write's bodies are new every time (see remembersBodies): no
+      // use naming them.
+      const key = json && text !== undefined && response.status < 400 && remembersBodies(method) ? bodyKey(text, bytes) : undefined;
       return { status: response.status, headers, body: response.body, text, bytes, key };
     }
 

@@ -276,6 +276,14 @@ export function bodyKey(text: string, bytes?: Buffer): string | undefined {
   return text.length <= LITERAL_KEY_BODY ? text : `\u0001${hash('sha256', bytes ?? text, 'base64')}`;
 }
 
+/**
+ * Whether verdicts on an operation's bodies are remembered: only for reads (GET, HEAD), whose
+ * answers repeat. A write's response is new every time (a fresh id, a fresh time) and so, mostly,
+ * is its request: remembering them cost each create two cache insertions (and evictions) that never
+ * paid off. Their bodies are checked every time, as Prism would.
+ */
+export const remembersBodies = (method: string) => method === 'get' || method === 'head';
+
 const identities = new WeakMap<object, number>();
 let lastIdentity = 0;
 /** A short id for an operation or an operation list, for verdict keys. */
@@ -362,7 +370,7 @@ export function validateRequest(operation: Operation, request: PrismRequest, raw
   const headers = request.headers ?? {};
   const declared = (operation.request?.headers ?? []).map(h => verdictInput(h, headers[h.name.toLowerCase()])).join('\0');
   const key =
-    raw.body === undefined || raw.body.length <= MAX_REMEMBERED_BODY
+    remembersBodies(operation.method) && (raw.body === undefined || raw.body.length <= MAX_REMEMBERED_BODY)
       ? `input\0${idOf(operation)}\0${request.url.path}\0${raw.query}\0${declared}\0${headers['content-type'] ?? ''}\0${headers['content-length'] ?? ''}\0${bodyKey(raw.body ?? '')}`
       : undefined;
   return remembered(key, () => {
@@ -445,7 +453,7 @@ export function validateResponse(operation: Operation, response: IHttpResponse, 
   const contents = spec.value.contents ?? [];
   // Error bodies carry a fresh request id in most providers' envelopes: no use remembering them.
   const key =
-    bodyText !== undefined && bodyText.length <= MAX_REMEMBERED_BODY && response.statusCode < 400
+    bodyText !== undefined && bodyText.length <= MAX_REMEMBERED_BODY && response.statusCode < 400 && remembersBodies(operation.method)
       ? `output\0${idOf(operation)}\0${response.statusCode}\0${mediaType ?? ''}\0${textKey ?? bodyKey(bodyText, bodyBytes)}`
       : undefined;
   const bodyViolations = remembered(key, () => {

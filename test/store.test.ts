@@ -349,6 +349,54 @@ describe('the log', () => {
     expect(error.message).toBe(`cannot read data file ${file}.log.0 line 2: zero bytes in the middle of the log, with data after them`);
   });
 
+  test('zeros ahead of the data are filled in the background: batches are written while a fill is on its way', async () => {
+    const file = join(dir, 'data.json');
+    const store = await track(open(file, undefined, { log: { prefillBytes: 4096 } }));
+    const things = store.sandbox('s').collection('demo', 'things');
+    await things.put('first', { id: 'first' }); // opens the segment, fills its first 4 KiB
+    const handle = (logOf(store) as unknown as { handle: { write(data: Buffer, offset: number, length: number, position: number): Promise<{ bytesWritten: number }> } }).handle;
+    const write = handle.write.bind(handle);
+    let release!: () => void;
+    const gate = new Promise<void>(resolve => (release = resolve));
+    const fills: number[] = [];
+    jest.spyOn(handle, 'write').mockImplementation(async (data, offset, length, position) => {
+      if (length === 4096 && data.every(b => b === 0)) {
+        fills.push(position);
+        await gate; // the fill hangs until released
+      }
+      return write(data, offset, length, position);
+    });
+    // Past half the zeros, a fill of the next 4 KiB starts after the batch; it hangs.
+    await things.put('big', { id: 'big', pad: 'x'.repeat(2200) });
+    expect(fills).toEqual([4096]);
+    // Later batches below the zeros already there do not wait for it.
+    await things.put('small', { id: 'small' });
+    await things.put('small2', { id: 'small2' });
+    expect(fills).toEqual([4096]);
+    release();
+    // A batch beyond the first 4 KiB is written once the fill is done, over its zeros.
+    await things.put('big2', { id: 'big2', pad: 'y'.repeat(2200) });
+    const segment = await readFile(`${file}.log.0`);
+    expect(segment.length).toBeGreaterThanOrEqual(8192);
+    await store.close();
+    expect(Object.keys((await track(open(file))).changesOf('s')!.demo.things).sort()).toEqual(['big', 'big2', 'first', 'small', 'small2']);
+  });
+
+  test("a segment's zeros left by a crash do not count toward the compaction threshold", async () => {
+    const file = join(dir, 'data.json');
+    const store = await track(open(file, undefined, { log: { prefillBytes: 64 << 10 } }));
+    await store.sandbox('s').collection('demo', 'things').put('d', { id: 'd' });
+    // A crash: the files as they are (the segment still holds its 64 KiB of zeros).
+    const copy = join(dir, 'copy');
+    await mkdir(copy);
+    await writeFile(join(copy, 'data.json'), await readFile(file));
+    await writeFile(join(copy, 'data.json.log.0'), await readFile(`${file}.log.0`));
+    expect((await readFile(join(copy, 'data.json.log.0'))).length).toBe(64 << 10);
+    const reopened = await track(open(join(copy, 'data.json'), undefined, { log: { compactBytes: 10_000 } }));
+    expect(logOf(reopened).compacting).toBe(false);
+    expect(reopened.sandbox('s').collection('demo', 'things').get('d')).toEqual({ id: 'd' });
+  });
+
   test('a torn last line is dropped and reported; the file is left as it was', async () => {
     const file = join(dir, 'data.json');
     const store = await track(open(file));

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { redisBackend, TURN_MS, type RedisBackend } from '../src/core/redis/backend.js';
 import { SandboxLimitError, Store } from '../src/core/store.js';
 import { closeFleetApps, enableFleetMode, testApp, UPVEST } from './helpers.js';
-import { increment, redisCli, RedisCluster, RedisSentinelSet, RedisServer } from './redis.js';
+import { caughtUp, increment, redisCli, RedisCluster, RedisSentinelSet, RedisServer, waitUntil } from './redis.js';
 
 interface Target {
   url: string;
@@ -190,15 +190,15 @@ describe('Sentinel failover', () => {
   test('SENTINEL FAILOVER promotes the replica: the servers follow it by themselves, and every acknowledged write is still there', async () => {
     const [a, b] = await servers(set!.url, 2);
     for (let i = 0; i < 20; i++) await increment(i % 2 ? a : b, 'failover');
-    // Replication is asynchronous: a write is on the replica once it caught up (WAIT).
-    expect(redisCli(set!.master.port, 'wait', '1', '5000')).toBe('1');
+    // Replication is asynchronous: a write is on the replica once it caught up.
+    await waitUntil(() => caughtUp(set!.master.port), 'the replica to catch up', 20_000);
     const before = set!.masterPort();
     expect(before).toBe(set!.master.port);
-    await set!.waitFor(() => /^OK$/.test(redisCli(set!.sentinel.port, 'sentinel', 'failover', 'mymaster')), 'SENTINEL FAILOVER to be accepted', 20_000);
-    await set!.waitFor(() => set!.masterPort() === set!.replica.port, 'the replica to be named master', 20_000);
+    await waitUntil(() => /^OK$/.test(redisCli(set!.sentinel.port, 'sentinel', 'failover', 'mymaster')), 'SENTINEL FAILOVER to be accepted', 20_000);
+    await waitUntil(() => set!.masterPort() === set!.replica.port, 'the replica to be named master', 20_000);
     // Until the sentinel has turned the old master into a replica, it still takes writes that its
     // resync then discards (Redis replication is asynchronous: the README says so); wait for that.
-    await set!.waitFor(() => /^role:slave$[\s\S]*^master_link_status:up$/m.test(redisCli(set!.master.port, 'info', 'replication').replace(/\r/g, '')), 'the old master to follow the new one', 20_000);
+    await waitUntil(() => /^role:slave$[\s\S]*^master_link_status:up$/m.test(redisCli(set!.master.port, 'info', 'replication').replace(/\r/g, '')), 'the old master to follow the new one', 20_000);
     // The servers reconnect to the new master by themselves (meanwhile a write fails: a 503 to its client).
     expect(await retrying(() => increment(b, 'failover'))).toBe(21);
     expect(redisCli(set!.replica.port, 'role').split('\n')[0]).toBe('master');

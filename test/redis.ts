@@ -188,24 +188,63 @@ export function redisCli(port: number, ...args: string[]): string {
   return execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { stdio: 'pipe', timeout: 30_000 }).toString().trim();
 }
 
-/** A Redis Cluster of three masters (no replicas) on loopback ports, without persistence. */
+/** Waits until `done()` (polled every 100 ms; a throw counts as not yet), for at most `ms`. */
+export async function waitUntil(done: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      if (done()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** A node's INFO replication as fields (`role`, `master_port`, `master_repl_offset`, `slave0`, …). */
+export function replicationInfo(port: number): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of redisCli(port, 'info', 'replication').split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1);
+  }
+  return fields;
+}
+
+/**
+ * True when every replica of the master on `port` has acknowledged everything it wrote (their
+ * offsets are its own). Unlike `WAIT` from a new connection, which has written nothing to wait for.
+ */
+export function caughtUp(port: number): boolean {
+  const info = replicationInfo(port);
+  const offsets = Object.keys(info)
+    .filter(key => /^slave\d+$/.test(key))
+    .map(key => /offset=(\d+)/.exec(info[key])?.[1]);
+  return offsets.length > 0 && Number(info.connected_slaves) === offsets.length && offsets.every(offset => offset === info.master_repl_offset);
+}
+
+/**
+ * A Redis Cluster of three masters on loopback ports, without persistence; with `replicas`, each
+ * master has that many replicas (`redis-cli --cluster create --cluster-replicas`).
+ */
 export class RedisCluster {
   private constructor(readonly nodes: RedisServer[]) {}
 
-  static async start(): Promise<RedisCluster> {
+  static async start(options: { replicas?: number } = {}): Promise<RedisCluster> {
+    const replicas = options.replicas ?? 0;
     const nodes: RedisServer[] = [];
     const cluster = new RedisCluster(nodes);
     try {
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 3 * (1 + replicas); i++) {
         nodes.push(await RedisServer.start({ appendfsync: 'off', args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000'] }));
       }
-      redisCli(nodes[0].port, '--cluster', 'create', ...nodes.map(n => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes');
-      // Every node must know every slot's owner before clients use it.
-      const deadline = Date.now() + 30_000;
-      while (!nodes.every(n => /cluster_state:ok/.test(redisCli(n.port, 'cluster', 'info')))) {
-        if (Date.now() > deadline) throw new Error('the Redis Cluster did not reach cluster_state:ok within 30 s');
-        await sleep(100);
-      }
+      redisCli(nodes[0].port, '--cluster', 'create', ...nodes.map(n => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes');
+      // Every node must know every slot's owner (and every replica be in sync) before clients use it.
+      await waitUntil(
+        () => nodes.every(n => /cluster_state:ok/.test(redisCli(n.port, 'cluster', 'info'))) && cluster.replicas().every(n => replicationInfo(n.port).master_link_status === 'up'),
+        'the Redis Cluster to reach cluster_state:ok',
+      );
       return cluster;
     } catch (error) {
       await cluster.destroy();
@@ -213,12 +252,43 @@ export class RedisCluster {
     }
   }
 
-  /** Two of the three nodes: the client discovers the third. */
+  /** Two of the three first nodes (masters when it started): the client discovers the others. */
   get url(): string {
     return `redis+cluster://${this.nodes
       .slice(0, 2)
       .map(n => `127.0.0.1:${n.port}`)
       .join(',')}`;
+  }
+
+  /** The running nodes that are replicas now. */
+  replicas(): RedisServer[] {
+    return this.nodes.filter(n => n.running && replicationInfo(n.port).role === 'slave');
+  }
+
+  /** The running replicas of the master on `port`. */
+  replicasOf(port: number): RedisServer[] {
+    return this.replicas().filter(n => Number(replicationInfo(n.port).master_port) === port);
+  }
+
+  /** The master that serves the slot of `tag` (a key's hash tag, such as a sandbox's name) now, as a running node sees it. */
+  masterOf(tag: string): RedisServer {
+    const asker = this.nodes.find(n => n.running)!;
+    const slot = Number(redisCli(asker.port, 'cluster', 'keyslot', `{${tag}}`));
+    for (const line of redisCli(asker.port, 'cluster', 'nodes').split('\n')) {
+      const [, address, flags, , , , , , ...slots] = line.trim().split(' ');
+      if (!flags?.split(',').includes('master') || flags.includes('fail')) continue;
+      const serves = slots.some(range => {
+        const [from, to = from] = range.split('-').map(Number);
+        return slot >= from && slot <= to;
+      });
+      if (serves) return this.nodes.find(n => address.startsWith(`127.0.0.1:${n.port}@`))!;
+    }
+    throw new Error(`no master serves the slot of {${tag}}`);
+  }
+
+  /** True when every running master's replicas have everything it wrote. */
+  replicated(): boolean {
+    return this.nodes.filter(n => n.running && replicationInfo(n.port).role === 'master').every(n => caughtUp(n.port));
   }
 
   async destroy(): Promise<void> {
@@ -244,8 +314,8 @@ export class RedisSentinelSet {
       const sentinel = await RedisServer.start({ appendfsync: 'off', sentinelOf: master.port });
       started.push(sentinel);
       const set = new RedisSentinelSet(master, replica, sentinel);
-      await set.waitFor(() => /master_link_status:up/.test(redisCli(replica.port, 'info', 'replication')), 'the replica to sync');
-      await set.waitFor(() => {
+      await waitUntil(() => /master_link_status:up/.test(redisCli(replica.port, 'info', 'replication')), 'the replica to sync');
+      await waitUntil(() => {
         const fields = redisCli(sentinel.port, 'sentinel', 'master', 'mymaster').split('\n');
         return fields[fields.indexOf('num-slaves') + 1] === '1';
       }, 'the sentinel to see the replica');
@@ -263,20 +333,6 @@ export class RedisSentinelSet {
   /** The port of the master the sentinel names now. */
   masterPort(): number {
     return Number(redisCli(this.sentinel.port, 'sentinel', 'get-master-addr-by-name', 'mymaster').split('\n')[1]);
-  }
-
-  /** Waits until `done()` (polled), for at most `ms`. */
-  async waitFor(done: () => boolean, what: string, ms = 30_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      try {
-        if (done()) return;
-      } catch {
-        // not yet
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
   }
 
   async destroy(): Promise<void> {

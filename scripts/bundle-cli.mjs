@@ -46,6 +46,28 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+
+// A data file this big (8 MiB, about 20,000 records; SANDBOX_PRECHECK_BYTES sets another size, for
+// tests) has its snapshot's records checked on the second core, by a worker thread running the
+// bundle precheck.cjs (src/precheck.ts), while this thread compiles the command and loads the
+// file. The file is a guess from the arguments and environment: the command uses the verdict only
+// if it is about its data file as it finds it (src/core/store/precheck.ts).
+const PRECHECK = 'banking-api-sandbox:precheck';
+const PRECHECK_FROM_BYTES = /^\\d+$/.test(process.env.SANDBOX_PRECHECK_BYTES ?? '') ? Number(process.env.SANDBOX_PRECHECK_BYTES) : 8 << 20;
+const dataFile = snapshotWorthChecking();
+if (dataFile) {
+  globalThis[Symbol.for(PRECHECK)] = new Promise(resolve => {
+    try {
+      const worker = new Worker(fileURLToPath(new URL('./precheck.cjs', import.meta.url)), { workerData: { file: dataFile } });
+      worker.once('message', resolve);
+      worker.once('error', () => resolve(undefined));
+      worker.once('exit', () => resolve(undefined));
+    } catch {
+      resolve(undefined);
+    }
+  });
+}
 
 const bundle = fileURLToPath(new URL('./cli.cjs', import.meta.url));
 const entry = cacheFolder() && join(cacheFolder(), 'code', \`cli.BUNDLE_ID.\${process.arch}.v8-\${process.versions.v8}.bin\`);
@@ -62,6 +84,24 @@ script.runInThisContext().call(module.exports, module.exports, createRequire(bun
 // Now, while the start runs its first awaits: the CLI changes V8's flags once the data is loaded,
 // and V8 refuses an entry made under other flags.
 if (entry && (!cachedData || script.cachedDataRejected)) remember(entry, script.createCachedData());
+
+/** The data file the arguments and environment seem to name, when it is big enough to check on the side. */
+function snapshotWorthChecking() {
+  const env = process.env;
+  if (env.SANDBOX_STORE || env.SANDBOX_IN_MEMORY) return undefined;
+  let data = env.SANDBOX_DATA || 'data/sandbox.json';
+  const args = process.argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--in-memory' || args[i] === '--store' || args[i].startsWith('--store=')) return undefined;
+    if (args[i] === '--data') data = args[i + 1] ?? data;
+    else if (args[i].startsWith('--data=')) data = args[i].slice('--data='.length);
+  }
+  try {
+    return statSync(data).size >= PRECHECK_FROM_BYTES ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The cache folder, as src/core/operations-cache.ts's defaultCacheDir finds it; undefined when off. */
 function cacheFolder() {
@@ -157,9 +197,7 @@ if (readFileSync(cli, 'utf8').includes(LOADER_MARK)) {
   process.exit(1);
 }
 
-const result = await esbuild.build({
-  entryPoints: [cli],
-  outfile: bundle,
+const options = {
   write: false,
   bundle: true,
   platform: 'node',
@@ -179,9 +217,13 @@ const result = await esbuild.build({
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [dedupe()],
-});
+};
+const result = await esbuild.build({ ...options, entryPoints: [cli], outfile: bundle });
+// The worker thread that checks a big data file's snapshot beside the start (src/precheck.ts):
+// the APIs' collections and Ajv, a seventh of the command; run as it is (no code cache).
+const precheck = await esbuild.build({ ...options, entryPoints: [join(root, 'dist', 'precheck.js')], outfile: join(root, 'dist', 'precheck.cjs') });
 let id = '';
-for (const file of result.outputFiles) {
+for (const file of [...result.outputFiles, ...precheck.outputFiles]) {
   let contents = file.contents;
   if (file.path === bundle) {
     // The loader wraps the text in a function, where a shebang line is a syntax error: keep the line, empty.

@@ -9,13 +9,13 @@ import { firstTryCurl, type ApiModule } from './core/api-module.js';
 import { DEFAULT_SEED, loadFixtures } from './core/fixtures.js';
 import { apiRequestHandler, loadApi, type LoadedApi, type PipelineEnvironment, type RequestRecord } from './core/pipeline.js';
 import { docsRouter, documentedApis, landingPage } from './docs/index.js';
-import { DEFAULT_MAX_SANDBOXES, DEFAULT_SANDBOX, DEFAULT_SANDBOX_TTL_MS, SANDBOX_META_API, Store, type RecordCheck, type Row } from './core/store.js';
+import { DEFAULT_MAX_SANDBOXES, DEFAULT_SANDBOX, DEFAULT_SANDBOX_TTL_MS, Store } from './core/store.js';
 import { redisBackend } from './core/redis/backend.js';
 import { SandboxClocks, type ClockEvent } from './core/clock.js';
 import { FixtureView } from './core/fixture-view.js';
 import { SandboxIds } from './core/ids.js';
-import { keyOf, storedRecordProblems } from './controls/records.js';
-import { SpecSchemas } from './core/schemas.js';
+import { storedRecordCheck } from './controls/records.js';
+import type { SnapshotCheck } from './core/store/precheck.js';
 import { adminPath, createControls, type ControlsOptions, type SandboxControls } from './controls/index.js';
 import { requestLogger, requestTracker } from './logging.js';
 
@@ -36,6 +36,8 @@ export interface SandboxOptions extends ControlsOptions {
   compactBytes?: number;
   /** Fixture seed (default: the data file's, or 1). */
   seed?: number;
+  /** The data file's snapshot as checked meanwhile by another thread (the built command's loader starts one: see core/store/precheck.ts). */
+  snapshotCheck?: Promise<SnapshotCheck | undefined>;
   /** Response violations become 500s. */
   strict?: boolean;
   /** The APIs to serve (default: all). */
@@ -94,7 +96,7 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
     checkRecord: storedRecordCheck(apis),
     sandboxTtlMs: options.sandboxTtlMs,
     maxSandboxes: options.maxSandboxes,
-    log: { compactBytes: options.compactBytes },
+    log: { compactBytes: options.compactBytes, snapshotCheck: options.snapshotCheck },
     backend: options.store
       ? redisBackend({
           url: options.store,
@@ -290,41 +292,5 @@ export function serveApisFirst(app: Express, dispatcher: ApiDispatcher): void {
       if (error !== undefined) req[FAILED] = error;
       withRouter.call(app, req, res);
     });
-  };
-}
-
-/**
- * Start-up check of a stored record: it follows its collection's schema and sits under its own key.
- * Records of APIs this server does not serve are kept as they are, unchecked (and unreachable).
- */
-function storedRecordCheck(apis: readonly LoadedApi[]): RecordCheck {
-  // Called for every stored record: the check of each collection is looked up once.
-  type Check = (key: string, record: Row) => string | undefined;
-  const checks = new Map<string, Map<string, Check>>();
-  const checkOf = (api: string, collection: string): Check => {
-    const loaded = apis.find(a => a.module.slug === api);
-    if (!loaded || api === SANDBOX_META_API) return () => undefined;
-    if (!Object.hasOwn(loaded.module.collections, collection)) return () => `${api} has no collection ${collection}`;
-    const spec = loaded.module.collections[collection];
-    // The verdict first (most records are fine): the problems are worked out only for a record that has some.
-    const valid = SpecSchemas.of(loaded.specFile).validator(spec.schema);
-    return (key, record) => {
-      if (valid(record)) {
-        const keyedAs = keyOf(spec, record as Record<string, unknown>);
-        return keyedAs === undefined || keyedAs === key ? undefined : keyedUnder(key, keyedAs);
-      }
-      const { schemaProblems, keyedAs } = storedRecordProblems(spec, loaded.specFile, key, record as Record<string, unknown>);
-      if (schemaProblems.length) return `does not follow schema ${spec.schema}: ${schemaProblems.slice(0, 3).join('; ')}`;
-      if (keyedAs !== undefined) return keyedUnder(key, keyedAs);
-      return undefined;
-    };
-  };
-  const keyedUnder = (key: string, keyedAs: string) => `is stored under key ${JSON.stringify(key)} but its key is ${JSON.stringify(keyedAs)}`;
-  return (api, collection, key, record) => {
-    let byCollection = checks.get(api);
-    if (!byCollection) checks.set(api, (byCollection = new Map()));
-    let check = byCollection.get(collection);
-    if (!check) byCollection.set(collection, (check = checkOf(api, collection)));
-    return check(key, record);
   };
 }

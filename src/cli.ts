@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { join, relative } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DATA_FILE, createApp } from './app.js';
+import type { SnapshotCheck } from './core/store/precheck.js';
 import { DEFAULT_KEY_PREFIX, parseRedisUrl, StoreUrlError } from './core/redis/connection.js';
 import { firstTryCurl } from './core/api-module.js';
 import { DataFileError } from './core/store.js';
@@ -234,6 +235,7 @@ async function main(): Promise<void> {
   try {
     sandbox = await createApp({
       dataFile: options.data,
+      snapshotCheck: (globalThis as Record<symbol, unknown>)[Symbol.for(PRECHECK)] as Promise<SnapshotCheck | undefined> | undefined,
       inMemory,
       store: options.store,
       storePrefix: options.storePrefix,
@@ -324,6 +326,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 }
+
+/**
+ * Where the built command's loader (scripts/bundle-cli.mjs) leaves the verdict of the worker thread
+ * it starts for a big data file (src/precheck.ts): a promise at globalThis[Symbol.for(PRECHECK)].
+ */
+const PRECHECK = 'banking-api-sandbox:precheck';
 
 // Not a top-level await: the built command is a CommonJS bundle (see scripts/bundle-cli.mjs). An
 // unexpected rejection still ends the process with its stack, as an uncaught one would.

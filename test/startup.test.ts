@@ -310,30 +310,64 @@ describe('the built command (dist/cli.js and its bundle dist/cli.cjs, from scrip
     }
   });
 
-  test('refuses a stored record that breaks its schema with the same one-line error', async () => {
+  // Checked by the main thread, and (SANDBOX_PRECHECK_BYTES=0) by the worker thread the loader starts for a big file.
+  const checkers = [
+    ['the main thread', {}],
+    ['a worker thread', { SANDBOX_PRECHECK_BYTES: '0' }],
+  ] as const;
+
+  test.each(checkers)('refuses a stored record that breaks its schema with the same one-line error (checked by %s)', async (_, env) => {
     const file = join(dir, 'data.json');
     const account = 'c18f80bd-401e-4836-9776-7dc24c32d35e';
     const snapshot = ['{"format":2,"seed":1,"log":0}', '["s","ci-3",1764000000000]', `["p","ci-3","upvest","referenceAccounts","${account}",{"id":"${account}","iban":42}]`, ''].join('\n');
     writeFileSync(file, snapshot);
-    const { code, stderr } = await runCli(['--data', file, '--port', '0'], {}, cli);
+    const { code, stderr } = await runCli(['--data', file, '--port', '0'], env, cli);
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain(`data file ${file}: sandbox "ci-3", API upvest, collection referenceAccounts, key "${account}": does not follow schema`);
     expect(readFileSync(file, 'utf8')).toBe(snapshot);
   });
 
-  test('refuses a record that follows its schema but is stored under another key than its own, with a one-line error', async () => {
+  test.each(checkers)('refuses a record that follows its schema but is stored under another key than its own, with a one-line error (checked by %s)', async (_, env) => {
     const file = join(dir, 'data.json');
     const [account, other] = ['c18f80bd-401e-4836-9776-7dc24c32d35e', '0b6a7d3e-5f41-4c2a-9d8e-1f2a3b4c5d6e'];
     const record = (id: string) => ({ id, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z', user_id: other, account_owner: 'A B', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', confirmed_at: '2025-01-01T00:00:00Z' });
     const lines = ['{"format":2,"seed":1,"log":0}', '["s","ci-4",1764000000000]', JSON.stringify(['p', 'ci-4', 'upvest', 'referenceAccounts', other, record(other)]), JSON.stringify(['p', 'ci-4', 'upvest', 'referenceAccounts', account, record(other)]), ''];
     writeFileSync(file, lines.join('\n'));
-    const { code, stderr } = await runCli(['--data', file, '--port', '0'], {}, cli);
+    const { code, stderr } = await runCli(['--data', file, '--port', '0'], env, cli);
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(
       `banking-api-sandbox: data file ${file}: sandbox "ci-4", API upvest, collection referenceAccounts, key "${account}": is stored under key "${account}" but its key is "${other}"`,
     );
     expect(readFileSync(file, 'utf8')).toBe(lines.join('\n'));
+  });
+
+  test('with the worker: a bad snapshot record the log replaced starts; a bad record in the log is refused; records of every API are checked', async () => {
+    const file = join(dir, 'data.json');
+    const [account, user] = ['c18f80bd-401e-4836-9776-7dc24c32d35e', '0b6a7d3e-5f41-4c2a-9d8e-1f2a3b4c5d6e'];
+    const record = { id: account, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z', user_id: user, account_owner: 'A B', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', confirmed_at: '2025-01-01T00:00:00Z' };
+    const put = (value: unknown) => ['p', 'ci-5', 'upvest', 'referenceAccounts', account, value];
+    writeFileSync(file, ['{"format":2,"seed":1,"log":0}', `["s","ci-5",${Date.now()}]`, JSON.stringify(put({ ...record, iban: 42 })), ''].join('\n'));
+    writeFileSync(`${file}.log.0`, `${JSON.stringify({ t: Date.now(), o: [put(record)] })}\n`);
+    const env = { SANDBOX_PRECHECK_BYTES: '0' };
+    const server = await startServer(['--data', file, '--port', '0', '--log-level', 'silent'], env, cli);
+    try {
+      const res = await fetch(`${server.url}/upvest/payments/reference_accounts/${account}`, { headers: { 'x-sandbox-id': 'ci-5', 'upvest-client-id': user, authorization: 'Bearer t' } });
+      expect(res.status).toBe(200);
+    } finally {
+      await stop(server);
+    }
+    for (const name of readdirSync(dir)) if (name.startsWith('data.json.log.')) rmSync(join(dir, name));
+    writeFileSync(`${file}.log.0`, `${JSON.stringify({ t: Date.now(), o: [put({ ...record, bic: 7 })] })}\n`);
+    const refused = await runCli(['--data', file, '--port', '0'], env, cli);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`data file ${file}: sandbox "ci-5", API upvest, collection referenceAccounts, key "${account}": does not follow schema`);
+    // A PayEx record in the snapshot (its key derived from the record): checked by the worker too.
+    rmSync(`${file}.log.0`);
+    writeFileSync(file, ['{"format":2,"seed":1,"log":0}', `["s","ci-6",${Date.now()}]`, JSON.stringify(['p', 'ci-6', 'payex', 'accounts', '501/1', { accountNo: 'x' }]), ''].join('\n'));
+    const payex = await runCli(['--data', file, '--port', '0'], env, cli);
+    expect(payex.code).toBe(1);
+    expect(payex.stderr).toContain(`data file ${file}: sandbox "ci-6", API payex, collection accounts, key "501/1": does not follow schema`);
   });
 
   test("runs through V8's code cache: written once, used as it is by the next start, rewritten when unusable, none when off", async () => {

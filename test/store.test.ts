@@ -1,9 +1,10 @@
 import { jest } from '@jest/globals';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFileError, SandboxLimitError, Store, StoreUnavailableError, type Dataset, type StoreOptions } from '../src/core/store.js';
 import type { LogBackend } from '../src/core/store/log.js';
+import { checkSnapshot, MAX_FLAGGED } from '../src/core/store/precheck.js';
 
 const fixtures: Dataset = {
   demo: {
@@ -531,6 +532,69 @@ describe('opening a data file', () => {
     expect(error.message).toBe(`data file ${file}: sandbox "ci-7", API demo, collection things, key "d": /n must be number`);
     expect(await readFile(`${file}.log.0`)).toEqual(before);
     expect((await readdir(dir)).sort()).toEqual(['data.json', 'data.json.log.0']);
+  });
+});
+
+describe("the snapshot's records checked by another thread (precheck.ts)", () => {
+  const checkRecord = (_api: string, _collection: string, _key: string, record: Record<string, unknown>) =>
+    typeof record.n === 'number' ? undefined : '/n must be number';
+  const snapshot = (...puts: unknown[][]) => ['{"format":2,"seed":1,"log":0}', `["s","ci-1",${Date.now()}]`, ...puts.map(p => JSON.stringify(['p', 'ci-1', ...p])), ''].join('\n');
+
+  test('flags exactly the bad records of a snapshot, as the check of memory would', async () => {
+    const file = join(dir, 'data.json');
+    await writeFile(file, snapshot(['demo', 'things', 'd', { id: 'd', n: 4 }], ['demo', 'things', 'e', { id: 'e', n: 'five' }], ['demo', 'things', 'a', null], ['demo', 'things', 'f', 'text']));
+    const verdict = await checkSnapshot(file, checkRecord);
+    expect(verdict).toEqual({ file, size: (await stat(file)).size, mtimeMs: (await stat(file)).mtimeMs, flagged: [['ci-1', 'demo', 'things', 'e'], ['ci-1', 'demo', 'things', 'f']] });
+  });
+
+  test.each([
+    ['format 1', JSON.stringify({ format: 1, seed: 1, sandboxes: {} })],
+    ['a line that is not JSON', '{"format":2,"seed":1,"log":0}\n["p","ci-1","demo","things","d",{\n'],
+  ])('vouches for nothing in a file of %s', async (_, content) => {
+    const file = join(dir, 'data.json');
+    await writeFile(file, content);
+    expect(await checkSnapshot(file, checkRecord)).toBeUndefined();
+  });
+
+  test('vouches for nothing past MAX_FLAGGED bad records', async () => {
+    const file = join(dir, 'data.json');
+    await writeFile(file, snapshot(...Array.from({ length: MAX_FLAGGED + 1 }, (_, i) => ['demo', 'things', `k${i}`, { id: `k${i}`, n: 'x' }])));
+    expect(await checkSnapshot(file, checkRecord)).toBeUndefined();
+  });
+
+  test("with a verdict on the file, start-up checks only the flagged records and the log's", async () => {
+    const file = join(dir, 'data.json');
+    // A bad record the verdict does not flag is trusted: proof that the snapshot is not checked again.
+    await writeFile(file, snapshot(['demo', 'things', 'd', { id: 'd', n: 'four' }]));
+    const { size, mtimeMs } = await stat(file);
+    const verdict = (flagged: [string, string, string, string][], of = { size, mtimeMs }) => ({ log: { snapshotCheck: Promise.resolve({ file, ...of, flagged }) }, checkRecord });
+    const opened = await open(file, undefined, verdict([]));
+    await opened.close();
+    await rm(`${file}.log.0`, { force: true });
+    // Flagged: named as the check of memory names it.
+    await expect(open(file, undefined, verdict([['ci-1', 'demo', 'things', 'd']]))).rejects.toThrow(`data file ${file}: sandbox "ci-1", API demo, collection things, key "d": /n must be number`);
+    // A verdict on the file as it was at another time, or none: everything is checked.
+    await expect(open(file, undefined, verdict([], { size: size + 1, mtimeMs }))).rejects.toThrow('key "d": /n must be number');
+    await expect(open(file, undefined, verdict([], { size, mtimeMs: mtimeMs - 1 }))).rejects.toThrow('key "d": /n must be number');
+    await expect(open(file, undefined, { checkRecord, log: { snapshotCheck: Promise.resolve(undefined) } })).rejects.toThrow('key "d": /n must be number');
+  });
+
+  test('a flagged record the log replaced or removed is no error; a bad record the log put is one', async () => {
+    const file = join(dir, 'data.json');
+    await writeFile(file, snapshot(['demo', 'things', 'd', { id: 'd', n: 'four' }], ['demo', 'things', 'e', { id: 'e', n: 'five' }]));
+    const { size, mtimeMs } = await stat(file);
+    const flagged: [string, string, string, string][] = [['ci-1', 'demo', 'things', 'd'], ['ci-1', 'demo', 'things', 'e']];
+    const withVerdict = () => ({ checkRecord, log: { snapshotCheck: Promise.resolve({ file, size, mtimeMs, flagged }) } });
+    const line = (o: unknown[][]) => `${JSON.stringify({ t: Date.now(), o })}\n`;
+    await writeFile(`${file}.log.0`, line([['p', 'ci-1', 'demo', 'things', 'd', { id: 'd', n: 4 }], ['p', 'ci-1', 'demo', 'things', 'e']]));
+    const store = await open(file, undefined, withVerdict());
+    expect(store.sandbox('ci-1').collection('demo', 'things').get('d')).toEqual({ id: 'd', n: 4 });
+    await store.close();
+    await rm(`${file}.log.1`, { force: true });
+    await appendFile(`${file}.log.0`, line([['p', 'ci-1', 'demo', 'things', 'g', { id: 'g', n: 'seven' }]]));
+    await expect(open(file, undefined, withVerdict())).rejects.toThrow(`data file ${file}: sandbox "ci-1", API demo, collection things, key "g": /n must be number`);
+    await writeFile(`${file}.log.0`, line([['r', 'ci-1', { demo: { things: { h: { id: 'h', n: 'eight' } } } }]]));
+    await expect(open(file, undefined, withVerdict())).rejects.toThrow('key "h": /n must be number');
   });
 });
 

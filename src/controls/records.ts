@@ -8,7 +8,7 @@ import type { CollectionSpec } from '../core/api-module.js';
 import type { LoadedApi } from '../core/pipeline.js';
 import { HttpProblem, invalidField, problem, type FieldProblem } from '../core/problem.js';
 import { SpecSchemas } from '../core/schemas.js';
-import type { Row, SandboxChanges, Store } from '../core/store.js';
+import type { RecordCheck, Row, SandboxChanges, Store } from '../core/store.js';
 import { META_API, META_COLLECTION, metaRecordProblems } from '../core/clock.js';
 
 type JsonObject = Record<string, unknown>;
@@ -264,4 +264,41 @@ export function storedRecordProblems(spec: CollectionSpec, specFile: string, key
   if (schemaProblems.length) return { schemaProblems };
   const derived = keyOf(spec, record);
   return { schemaProblems, ...(derived !== undefined && derived !== key ? { keyedAs: derived } : {}) };
+}
+
+/**
+ * Start-up check of a stored record: it follows its collection's schema and sits under its own key.
+ * Records of APIs this server does not serve are kept as they are, unchecked (and unreachable).
+ * (Also run by the built command's worker thread, src/precheck.ts: keep its imports light.)
+ */
+export function storedRecordCheck(apis: readonly Pick<LoadedApi, 'module' | 'specFile'>[]): RecordCheck {
+  // Called for every stored record: the check of each collection is looked up once.
+  type Check = (key: string, record: Row) => string | undefined;
+  const checks = new Map<string, Map<string, Check>>();
+  const checkOf = (api: string, collection: string): Check => {
+    const loaded = apis.find(a => a.module.slug === api);
+    if (!loaded || api === META_API) return () => undefined;
+    if (!Object.hasOwn(loaded.module.collections, collection)) return () => `${api} has no collection ${collection}`;
+    const spec = loaded.module.collections[collection];
+    // The verdict first (most records are fine): the problems are worked out only for a record that has some.
+    const valid = SpecSchemas.of(loaded.specFile).validator(spec.schema);
+    return (key, record) => {
+      if (valid(record)) {
+        const keyedAs = keyOf(spec, record as Record<string, unknown>);
+        return keyedAs === undefined || keyedAs === key ? undefined : keyedUnder(key, keyedAs);
+      }
+      const { schemaProblems, keyedAs } = storedRecordProblems(spec, loaded.specFile, key, record as Record<string, unknown>);
+      if (schemaProblems.length) return `does not follow schema ${spec.schema}: ${schemaProblems.slice(0, 3).join('; ')}`;
+      if (keyedAs !== undefined) return keyedUnder(key, keyedAs);
+      return undefined;
+    };
+  };
+  const keyedUnder = (key: string, keyedAs: string) => `is stored under key ${JSON.stringify(key)} but its key is ${JSON.stringify(keyedAs)}`;
+  return (api, collection, key, record) => {
+    let byCollection = checks.get(api);
+    if (!byCollection) checks.set(api, (byCollection = new Map()));
+    let check = byCollection.get(collection);
+    if (!check) byCollection.set(collection, (check = checkOf(api, collection)));
+    return check(key, record);
+  };
 }

@@ -27,6 +27,7 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openLog, type LogOptions } from './store/log.js';
 import { memoryBackend } from './store/memory.js';
+import type { RecordRef } from './store/precheck.js';
 
 export {
   DataFileError,
@@ -61,8 +62,11 @@ export interface BackendContext {
   seed?: number;
   defaultSeed: number;
   memory: Map<string, SandboxState>;
-  /** Throws a DataFileError naming the first bad record. */
-  validate(): void;
+  /**
+   * Throws a DataFileError naming the first bad record in memory; given `only`, checks just those
+   * records (the backend vouches for the rest: see store/precheck.ts), the ones no longer in memory skipped.
+   */
+  validate(only?: readonly RecordRef[]): void;
 }
 export type BackendFactory = (context: BackendContext) => Promise<{ backend: StoreBackend; seed: number }>;
 
@@ -213,8 +217,8 @@ export class Store {
   static async open(options: StoreOptions): Promise<Store> {
     const memory = new Map<string, SandboxState>();
     const file = options.backend || options.inMemory ? undefined : options.file;
-    const validate = () => {
-      if (options.checkRecord) checkMemory(memory, options.checkRecord, file ? `data file ${file}` : 'stored data');
+    const validate = (only?: readonly RecordRef[]) => {
+      if (options.checkRecord) checkMemory(memory, options.checkRecord, file ? `data file ${file}` : 'stored data', only);
     };
     const context: BackendContext = { seed: options.seed, defaultSeed: options.defaultSeed, memory, validate };
     const factory = options.backend ?? (file ? (c: BackendContext) => openLog(file, c, options.log) : memoryBackend);
@@ -565,21 +569,28 @@ interface Lock {
 }
 
 /** Throws a DataFileError naming the first stored record that fails `check`. */
-function checkMemory(memory: Map<string, SandboxState>, check: RecordCheck, where: string): void {
+function checkMemory(memory: Map<string, SandboxState>, check: RecordCheck, where: string, only?: readonly RecordRef[]): void {
+  const checkOne = (sandbox: string, api: string, collection: string, key: string, row: Row | null) => {
+    if (row === null) return;
+    const problem = typeof row !== 'object' || Array.isArray(row) ? 'is not an object' : check(api, collection, key, row);
+    if (problem) {
+      throw new DataFileError(
+        `${where}: sandbox ${JSON.stringify(sandbox)}, API ${api}, collection ${collection}, key ${JSON.stringify(key)}: ${problem}`.replace(/[^\x20-\x7e]/g, '?'),
+      );
+    }
+  };
+  if (only) {
+    for (const [sandbox, api, collection, key] of only) {
+      const rows = memory.get(sandbox)?.changes[api]?.[collection];
+      if (rows && Object.hasOwn(rows, key)) checkOne(sandbox, api, collection, key, rows[key]);
+    }
+    return;
+  }
   for (const [sandbox, { changes }] of memory) {
     for (const api of Object.keys(changes)) {
       for (const collection of Object.keys(changes[api])) {
         const rows = changes[api][collection];
-        for (const key of Object.keys(rows)) {
-          const row = rows[key];
-          if (row === null) continue;
-          const problem = typeof row !== 'object' || Array.isArray(row) ? 'is not an object' : check(api, collection, key, row);
-          if (problem) {
-            throw new DataFileError(
-              `${where}: sandbox ${JSON.stringify(sandbox)}, API ${api}, collection ${collection}, key ${JSON.stringify(key)}: ${problem}`.replace(/[^\x20-\x7e]/g, '?'),
-            );
-          }
-        }
+        for (const key of Object.keys(rows)) checkOne(sandbox, api, collection, key, rows[key]);
       }
     }
   }

@@ -35,7 +35,7 @@ export interface FileSystem {
   link(existing: string, path: string): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
   readdir(folder: string): Promise<string[]>;
-  stat(path: string): Promise<{ size: number }>;
+  stat(path: string): Promise<{ size: number; mtimeMs?: number }>;
   mkdir(folder: string, options: { recursive: true }): Promise<unknown>;
   readFile(path: string, encoding: 'utf8'): Promise<string>;
 }

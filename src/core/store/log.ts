@@ -35,6 +35,7 @@ import {
   type StoreBackend,
 } from './backend.js';
 import { readLines, realFileSystem, replaceFile, syncFolder, type FileHandle, type FileSystem } from './files.js';
+import type { RecordRef, SnapshotCheck } from './precheck.js';
 
 const FORMAT = 2;
 /** A read-only request writes its sandbox's last use at most this often. */
@@ -58,6 +59,11 @@ export interface LogOptions {
   fs?: FileSystem;
   /** Bytes of zeros written ahead of the data at a time (default 256 KiB; tests make fills frequent). */
   prefillBytes?: number;
+  /**
+   * The snapshot's records as checked meanwhile by another thread (see precheck.ts): when it is a
+   * verdict on this very file, only the records it flagged and those the log put are checked here.
+   */
+  snapshotCheck?: Promise<SnapshotCheck | undefined>;
 }
 
 /** What compaction did, for tests and the benchmark. */
@@ -83,6 +89,7 @@ export async function openLog(file: string, context: BackendContext, options: Lo
   let header: { seed: number; log: number } | undefined;
   let migrateFrom: string | undefined;
   let snapshotBytes = 0;
+  let snapshotStat: { size: number; mtimeMs?: number } | undefined;
 
   const exists = await fs.stat(file).then(
     s => s,
@@ -93,6 +100,7 @@ export async function openLog(file: string, context: BackendContext, options: Lo
   );
   if (exists) {
     snapshotBytes = exists.size;
+    snapshotStat = exists;
     if (await startsWith(fs, file, `{"format":${FORMAT},`)) {
       header = await loadSnapshot(fs, file, memory);
     } else {
@@ -109,19 +117,27 @@ export async function openLog(file: string, context: BackendContext, options: Lo
   const from = header?.log ?? 0;
   const live = segments.filter(n => n >= from);
   let logBytes = 0;
+  /** The records the log put after the snapshot (what a verdict on the snapshot does not cover). */
+  const logged: RecordRef[] = [];
   for (const n of live) {
     const path = segmentPath(file, n);
     const { torn } = await readSegment(fs, path, LOAD_CHUNK, (entries, first) => {
       for (let i = 0; i < entries.length; i++) {
         const problem = applyEntry(memory, entries[i]);
         if (problem) throw new DataFileError(`cannot read data file ${path} line ${first + i}: ${problem}`);
+        for (const op of entries[i].o) {
+          if (op[0] === 'p' && op.length === 6) logged.push(op.slice(1, 5) as unknown as RecordRef);
+          else if (op[0] === 'r') forEachRecord(op[2] as SandboxChanges, (api, collection, key) => logged.push([op[1] as string, api, collection, key]));
+        }
       }
     });
     if (torn) notes.push(`${path} line ${torn.line}: dropped a change set that was being written when the server stopped (${torn.bytes} bytes; never acknowledged)`);
     logBytes += await dataBytes(fs, path);
   }
   for (const [name, state] of memory) if (!Object.keys(state.changes).length) memory.delete(name);
-  context.validate();
+  const verdict = header && !migrateFrom ? await options.snapshotCheck?.catch(() => undefined) : undefined;
+  const vouched = verdict && verdict.file === file && verdict.size === snapshotStat?.size && verdict.mtimeMs === snapshotStat.mtimeMs;
+  context.validate(vouched ? [...verdict.flagged, ...logged] : undefined);
 
   // Nothing was written before this point: a file that fails to load or validate is untouched.
   try {

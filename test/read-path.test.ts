@@ -1,11 +1,13 @@
 // The read path's shortcuts behave as the slow paths they replace: the API dispatcher runs the
-// request log as the app-level logger does, and a long response body encoded once (hashed as bytes
-// for the verdict cache, sent as bytes) gives the same verdicts and the same bytes on the wire.
+// request log as the app-level logger does; a long response body is named once (a text seen lately
+// is recognised, not hashed again) and gives the same verdicts and the same bytes on the wire; the
+// journal shares the kept headers of a request sent again; the day of the sandbox clock is kept.
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import request from 'supertest';
 import { bodyKey, clearVerdictCache, loadOperations, validateResponse } from '../src/core/prism.js';
 import { RequestJournal } from '../src/controls/journal.js';
+import { isoDay } from '../src/core/clock.js';
 import { TEXT_KEY, type RequestRecord } from '../src/core/pipeline.js';
 import { join } from 'node:path';
 import { testApp, UPVEST } from './helpers.js';
@@ -39,7 +41,7 @@ test('the request log of a dispatched request is the one the app-level logger wr
   }
 });
 
-describe('long response bodies, encoded once', () => {
+describe('long response bodies, named once', () => {
   test('are sent byte for byte as their JSON text, with its length', async () => {
     const { app, close } = await testApp();
     try {
@@ -155,6 +157,58 @@ describe('the journal keeps a response body answered again as it kept it the fir
     expect(second.response?.bodyTruncated).toBe(true);
     expect(second.response?.bodyBytes).toBe(Buffer.byteLength(text));
   });
+});
+
+test('a long text seen lately gets the key a fresh SHA-256 gives it, and another text another key', () => {
+  const text = JSON.stringify({ data: Array.from({ length: 40 }, (_, i) => ({ id: i, name: `item ${i} — é` })) });
+  const first = bodyKey(text);
+  expect(first).toMatch(/^\u0001/);
+  expect(bodyKey(`${text} `.trimEnd())).toBe(first); // an equal text, another string: recognised
+  const others = Array.from({ length: 12 }, (_, i) => `${text.slice(0, -2)}${i}}`.padEnd(text.length, ' '));
+  const otherKeys = others.map(other => bodyKey(other));
+  expect(new Set([first, ...otherKeys]).size).toBe(13); // same length, other texts: other keys
+  expect(bodyKey(text)).toBe(first); // forgotten by now (12 others since), hashed again: the same key
+  expect(others.map(other => bodyKey(other))).toEqual(otherKeys);
+  expect(bodyKey('short')).toBe('short');
+});
+
+test('the journal shares the kept headers of a request sent again with the same headers, and only then', () => {
+  const journal = new RequestJournal();
+  const entry = (headers: Record<string, string | string[] | undefined>): RequestRecord => ({
+    time: '2026-11-29T09:00:00.000Z', sandbox: 'default', api: 'upvest', method: 'GET', path: '/x', query: '', status: 200, durationMs: 1,
+    requestProblems: [], responseViolations: [], requestHeaders: headers,
+  });
+  const sent = [
+    { host: 'h', authorization: 'Bearer one', accept: '*/*' },
+    { host: 'h', authorization: 'Bearer one', accept: '*/*' },
+    { host: 'h', authorization: 'Basic two', accept: '*/*' },
+    { host: 'h', accept: '*/*', authorization: 'Basic two' },
+    { host: 'h', accept: '*/*', authorization: 'Basic two', cookie: 'a=1' },
+    { host: 'h', accept: '*/*', authorization: 'Basic two' },
+    { host: 'h', accept: ['a', 'b'], authorization: 'Basic two' },
+    { host: 'h', accept: ['a', 'b'], authorization: 'Basic two' },
+    { host: 'h', accept: undefined, authorization: 'Basic two' },
+  ];
+  for (const headers of sent) journal.record(entry(headers));
+  const kept = journal.list('default').reverse().map(e => e.requestHeaders);
+  expect(kept).toEqual([
+    { host: 'h', authorization: 'Bearer [redacted]', accept: '*/*' },
+    { host: 'h', authorization: 'Bearer [redacted]', accept: '*/*' },
+    { host: 'h', authorization: 'Basic [redacted]', accept: '*/*' },
+    { host: 'h', accept: '*/*', authorization: 'Basic [redacted]' },
+    { host: 'h', accept: '*/*', authorization: 'Basic [redacted]', cookie: 'a=[redacted]' },
+    { host: 'h', accept: '*/*', authorization: 'Basic [redacted]' },
+    { host: 'h', accept: 'a, b', authorization: 'Basic [redacted]' },
+    { host: 'h', accept: 'a, b', authorization: 'Basic [redacted]' },
+    { host: 'h', authorization: 'Basic [redacted]' },
+  ]);
+  expect(Object.keys(kept[3]!)).toEqual(['host', 'accept', 'authorization']);
+});
+
+test('the day of an instant is the ISO date, across day boundaries and back, and an invalid date still throws', () => {
+  const instants = ['2026-11-29T23:59:59.999Z', '2026-11-30T00:00:00.000Z', '2026-11-29T12:00:00.000Z', '1969-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z', '2026-11-30T00:00:00.001Z'];
+  for (const instant of instants) expect(isoDay(new Date(instant))).toBe(instant.slice(0, 10));
+  expect(() => isoDay(new Date(NaN))).toThrow(RangeError);
 });
 
 test('the query handed to Prism and handlers is req.query, made without parsing the URL into an object', async () => {

@@ -167,6 +167,8 @@ export class RequestJournal {
   private readonly keptResponses = new LRUCache<string, { text: string; cut: boolean; bytes?: number }>({ max: REMEMBERED_RESPONSE_BODIES });
 
   private readonly limits: JournalLimits;
+  /** The last request's headers (names and values, in order) and their kept form. */
+  private lastRequestHeaders: { names: string[]; values: Array<string | string[] | undefined>; kept: Record<string, string> } | undefined;
 
   constructor(limits: Partial<JournalLimits> = {}) {
     this.limits = { ...DEFAULT_JOURNAL_LIMITS, ...limits };
@@ -185,7 +187,7 @@ export class RequestJournal {
     const entry: Stored = {
       seq: 0,
       ...rest,
-      ...(requestHeaders ? { requestHeaders: keptHeaders(requestHeaders) } : {}),
+      ...(requestHeaders ? { requestHeaders: this.keptRequestHeaders(requestHeaders) } : {}),
       path: short(record.path),
       query: short(redactText(record.query)),
       requestProblems: requestProblems.length ? requestProblems.slice(0, MAX_PROBLEMS).map(shortProblem) : NONE,
@@ -212,6 +214,31 @@ export class RequestJournal {
     }
     entry.bytes = entrySize(entry);
     return entry;
+  }
+
+  /**
+   * A request's headers as kept; the same object as the last request's when the headers are the same
+   * names and values in the same order (a client sending the same request again): kept entries are
+   * never changed, so they can share it.
+   */
+  private keptRequestHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
+    const last = this.lastRequestHeaders;
+    if (last) {
+      let i = 0;
+      let same = true;
+      for (const name in headers) {
+        if (i >= last.names.length || last.names[i] !== name || last.values[i] !== headers[name] || typeof headers[name] !== 'string') {
+          same = false;
+          break;
+        }
+        i++;
+      }
+      if (same && i === last.names.length) return last.kept;
+    }
+    const kept = keptHeaders(headers);
+    const names = Object.keys(headers);
+    this.lastRequestHeaders = { names, values: names.map(name => headers[name]), kept };
+    return kept;
   }
 
   /** A response body as kept (redacted, cut to `responseBodyBytes`), with its size when cut; the same as last time for a text answered again. */

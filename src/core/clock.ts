@@ -85,7 +85,17 @@ const DAY_MS = 86_400_000;
 /** The most days one move of a clock may cross (its rules run for each, blocking the server): 5 years. */
 export const MAX_DAYS_PER_MOVE = 1830;
 
-export const isoDay = (date: Date): string => date.toISOString().slice(0, 10);
+/** `YYYY-MM-DD` of an instant (UTC). The last day's text is kept: every request asks for today's. */
+export function isoDay(date: Date): string {
+  const ms = date.getTime();
+  if (ms >= dayStart && ms < dayStart + DAY_MS) return dayText;
+  const text = date.toISOString().slice(0, 10); // throws for an invalid date, as before
+  dayStart = Math.floor(ms / DAY_MS) * DAY_MS;
+  dayText = text;
+  return text;
+}
+let dayStart = NaN;
+let dayText = '';
 
 /** Parses an ISO 8601 instant with a time zone (or a bare date, taken as UTC midnight); undefined if invalid. */
 export function parseInstant(text: string): Date | undefined {

@@ -72,7 +72,7 @@ export class SandboxIds {
     } else {
       count.seq++;
     }
-    return formatUuid(this.bytes(sandbox, 'request', `${base}.${count.seq}`));
+    return uuidOfHex(hash('sha256', this.input(sandbox, 'request', `${base}.${count.seq}`), 'hex'));
   }
 
   /** Restarts the sandbox's request count (after a reset, delete or import). */
@@ -83,9 +83,23 @@ export class SandboxIds {
 
   private bytes(sandbox: string, kind: string, n: string): Buffer {
     // One-shot hashing: the same SHA-256 as createHash().update().digest(), without a Hash object per id.
-    return hash('sha256', `${this.store.seed}\0${sandbox}\0${kind}\0${n}`, 'buffer');
+    return hash('sha256', this.input(sandbox, kind, n), 'buffer');
+  }
+
+  private input(sandbox: string, kind: string, n: string): string {
+    return `${this.store.seed}\0${sandbox}\0${kind}\0${n}`;
   }
 }
+
+/**
+ * formatUuid of a digest given as hex (no Buffer made): the version nibble (hex digit 12) becomes
+ * 4, and the variant bits (the top two of hex digit 16) become 10.
+ */
+function uuidOfHex(hex: string): string {
+  const variant = VARIANT_DIGITS[parseInt(hex[16], 16) & 0x3];
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+const VARIANT_DIGITS = ['8', '9', 'a', 'b'];
 
 /** The first 16 bytes of a fresh digest as a version 4, variant 1 UUID (the digest is marked in place). */
 function formatUuid(b: Buffer): string {

@@ -11,7 +11,7 @@ import type { Request, Response } from 'express';
 import type { ApiModule, HttpResponse, ProblemContext, RequestContext } from './api-module.js';
 import { isJsonMediaType, readBody } from './body.js';
 import { HttpProblem, problem, type FieldProblem } from './problem.js';
-import { bodyKey, checkSecurity, loadOperations, pathParams, remembersBodies, route, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
+import { bodyKey, checkSecurity, loadOperations, remembersBodies, routed, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
 import { DEFAULT_SANDBOX, SandboxLimitError, StoreUnavailableError, type ApiData, type Store } from './store.js';
 import type { SandboxClocks } from './clock.js';
 import { randomIds, type SandboxIds } from './ids.js';
@@ -24,12 +24,6 @@ export const CLOCK_HEADER = 'x-sandbox-clock';
 const SANDBOX_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const DEFAULT_URI_LIMIT = 8192;
-/**
- * Response texts longer than this are encoded to UTF-8 once, for the verdict cache's hash and the
- * socket (Node would otherwise measure a string twice and encode it again to write it). A short
- * text is cheaper as a string: Node writes it in one piece with the headers.
- */
-const ENCODE_ONCE_FROM = 1024;
 /** Retry-After when --max-sandboxes is reached: idle sandboxes expire, or someone deletes one. */
 const SANDBOX_LIMIT_RETRY_SECONDS = 60;
 /** Retry-After when the store is unavailable (a full disk, Redis lost): it may be back any moment. */
@@ -173,7 +167,8 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         url: { path, query: queryOf(req, rawQuery) },
         headers: req.headers as Record<string, string>,
       };
-      operation = route(api.operations, prismRequest);
+      const found = routed(api.operations, prismRequest);
+      operation = found.operation;
       problemContext.operationId = operation.iid;
       if (!decodablePath(path)) {
         throw inputProblem(operation, [{ field: 'path', message: 'path contains malformed percent-encoding or invalid UTF-8', rule: 'format' }]);
@@ -218,7 +213,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         get baseUrl() {
           return `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`;
         },
-        params: pathParams(operation.path, path),
+        params: found.params,
         query: prismRequest.url.query ?? {},
         headers: req.headers as Record<string, string | undefined>,
         body: prismRequest.body,
@@ -255,7 +250,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         operation,
         { statusCode: outgoing.status, headers: outgoing.headers, body: bodyForValidation(outgoing.body) },
         outgoing.text,
-        outgoing.bytes,
+        undefined,
         outgoing.key,
       );
       if (violations.length) {
@@ -298,14 +293,14 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       const json = response.body !== undefined && typeof response.body !== 'string' && !Buffer.isBuffer(response.body);
       if (json && contentType(headers) === undefined) headers['content-type'] = 'application/json';
       const text = json ? JSON.stringify(response.body) : typeof response.body === 'string' ? response.body : undefined;
-      // A long text is encoded once: its bytes are hashed for the verdict cache and sent as they are.
-      const bytes = text !== undefined && text.length > ENCODE_ONCE_FROM ? Buffer.from(text) : undefined;
       // A JSON text's key (made once, for the verdict cache and the journal): JSON.stringify writes
       // no lone surrogates, so texts with the same UTF-8 bytes are the same text. Error bodies
       // carry fresh request ids, and a write's bodies are new every time (see remembersBodies): no
-      // use naming them.
-      const key = json && text !== undefined && response.status < 400 && remembersBodies(method) ? bodyKey(text, bytes) : undefined;
-      return { status: response.status, headers, body: response.body, text, bytes, key };
+      // use naming them. The text is sent as a string, as Express sends one: Node writes it
+      // straight into the socket's buffer with the headers (encoding it into a Buffer first cost a
+      // long text an allocation outside V8's heap, and more GC).
+      const key = json && text !== undefined && response.status < 400 && remembersBodies(method) ? bodyKey(text) : undefined;
+      return { status: response.status, headers, body: response.body, text, key };
     }
 
     function renderError(error: unknown): HttpResponse {
@@ -402,8 +397,6 @@ interface Outgoing {
   headers: Record<string, string>;
   body: unknown;
   text?: string;
-  /** `text` as UTF-8, for a long text. */
-  bytes?: Buffer;
   /** `text`'s key for the verdict cache and the journal (prism.ts bodyKey), for a JSON text of a success. */
   key?: string;
 }
@@ -451,7 +444,7 @@ function send(req: Request, res: Response, response: Outgoing): void {
   }
   const bodyless = response.body === undefined || response.status === 204 || response.status === 304;
   // With a Content-Length, Node sends headers and body in one write instead of chunks.
-  const payload = bodyless ? undefined : (response.bytes ?? response.text ?? (response.body as Buffer));
+  const payload = bodyless ? undefined : (response.text ?? (response.body as Buffer));
   if (payload !== undefined) list.push('content-length', String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length));
   if (lowerCase) {
     res.writeHead(response.status, list);

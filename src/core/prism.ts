@@ -9,7 +9,6 @@ import { hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { IHttpOperation, IHttpOperationResponse } from '@stoplight/types';
 import type { IHttpRequest, IHttpResponse } from '@stoplight/prism-http';
-import { LRUCache } from 'lru-cache';
 import prismRouterModule from '@stoplight/prism-http/dist/router/index.js';
 import prismValidatorModule from '@stoplight/prism-http/dist/validator/index.js';
 import prismValidatorsModule from '@stoplight/prism-http/dist/validator/validators/index.js';
@@ -242,13 +241,64 @@ export function loadOperations(specFile: string, cacheDir: string | null = defau
   return operations;
 }
 
-/** Verdicts by step and exact input; bounded in entries and in the size of the keys. */
-const verdicts = new LRUCache<string, object>({
-  max: 20_000,
-  maxSize: 64 * 1024 * 1024,
-  // A verdict listing problems costs about as much as their texts (a body with 20,000 unknown keys has 20,000).
-  sizeCalculation: (value, key) => key.length + 100 + (Array.isArray(value) ? value.length * 200 : 0),
-});
+/**
+ * Verdicts by step and exact input; bounded in entries and in the size of the keys. Two
+ * generations of plain Maps, each at most half the bounds: a verdict is looked up in the young one,
+ * then in the old one (and moved to the young one); when the young one is full, it becomes the old
+ * one and the old one is dropped. What is used stays, as in an LRU, without an LRU's bookkeeping on
+ * every hit (a get-by-id asks five verdicts).
+ */
+class Verdicts {
+  private young = new Map<string, object>();
+  private old = new Map<string, object>();
+  private youngSize = 0;
+  private oldSize = 0;
+
+  constructor(
+    readonly max: number,
+    readonly maxSize: number,
+  ) {}
+
+  get(key: string): object | undefined {
+    const found = this.young.get(key);
+    if (found !== undefined) return found;
+    const aged = this.old.get(key);
+    if (aged !== undefined) this.set(key, aged);
+    return aged;
+  }
+
+  set(key: string, value: object): void {
+    const size = verdictSize(key, value);
+    if (size > this.maxSize / 2) return;
+    if (this.young.size >= this.max / 2 || this.youngSize + size > this.maxSize / 2) {
+      this.old = this.young;
+      this.oldSize = this.youngSize;
+      this.young = new Map();
+      this.youngSize = 0;
+    }
+    this.young.set(key, value);
+    this.youngSize += size;
+  }
+
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+
+  get calculatedSize(): number {
+    return this.youngSize + this.oldSize;
+  }
+
+  clear(): void {
+    this.young = new Map();
+    this.old = new Map();
+    this.youngSize = this.oldSize = 0;
+  }
+}
+
+/** What a verdict costs: its key, and about as much as its texts (a body with 20,000 unknown keys has 20,000 problems). */
+const verdictSize = (key: string, value: object) => key.length + 100 + (Array.isArray(value) ? value.length * 200 : 0);
+
+const verdicts = new Verdicts(20_000, 64 * 1024 * 1024);
 /** How many verdicts are remembered, and the size the bound applies to (for soak tests and stats). */
 export function verdictCacheStats(): { entries: number; size: number; maxEntries: number; maxSize: number } {
   return { entries: verdicts.size, size: verdicts.calculatedSize, maxEntries: verdicts.max, maxSize: verdicts.maxSize };
@@ -273,8 +323,25 @@ const LITERAL_KEY_BODY = 512;
  */
 export function bodyKey(text: string, bytes?: Buffer): string | undefined {
   if (text.length > MAX_REMEMBERED_BODY) return undefined;
-  return text.length <= LITERAL_KEY_BODY ? text : `\u0001${hash('sha256', bytes ?? text, 'base64')}`;
+  if (text.length <= LITERAL_KEY_BODY) return text;
+  // A text named lately (a client polling a list) is compared, not hashed again: comparing equal
+  // texts is a memory compare, a tenth of SHA-256's time.
+  for (let i = 0; i < namedTexts.length; i++) {
+    const named = namedTexts[i];
+    if (named.text.length === text.length && named.text === text) {
+      if (i > 0) namedTexts.copyWithin(1, 0, i)[0] = named;
+      return named.key;
+    }
+  }
+  const key = `\u0001${hash('sha256', bytes ?? text, 'base64')}`;
+  namedTexts.unshift({ text, key });
+  if (namedTexts.length > NAMED_TEXTS) namedTexts.pop();
+  return key;
 }
+
+/** Long texts named lately, with their keys, most recent first (at most NAMED_TEXTS, each at most MAX_REMEMBERED_BODY). */
+const namedTexts: Array<{ text: string; key: string }> = [];
+const NAMED_TEXTS = 8;
 
 /**
  * Whether verdicts on an operation's bodies are remembered: only for reads (GET, HEAD), whose
@@ -321,10 +388,20 @@ function bySegmentCount(operations: Operation[]): Map<number, Operation[]> {
 
 const groupsCache = new WeakMap<Operation[], Map<number, Operation[]>>();
 
+type RouteVerdict = { operation: Operation; params: Readonly<Record<string, string>> } | { status: 404 } | { status: 405; allow: string };
+
 /** The operation a request addresses, or a 404 / 405 problem. */
 export function route(operations: Operation[], request: PrismRequest): Operation {
+  return routed(operations, request).operation;
+}
+
+/**
+ * The operation a request addresses and its path parameters (`pathParams`, worked out once per
+ * path with the route: a frozen object, shared by every request for that path), or a 404 / 405
+ * problem.
+ */
+export function routed(operations: Operation[], request: PrismRequest): { operation: Operation; params: Readonly<Record<string, string>> } {
   const { method, url } = request;
-  type RouteVerdict = { operation: Operation } | { status: 404 } | { status: 405; allow: string };
   const verdict = remembered<RouteVerdict>(`route\0${idOf(operations)}\0${method}\0${url.path}`, () => {
     let groups = groupsCache.get(operations);
     if (!groups) {
@@ -333,14 +410,14 @@ export function route(operations: Operation[], request: PrismRequest): Operation
     }
     const candidates = groups.get(url.path.split('/').length) ?? operations;
     const result = prismRouter.default({ resources: candidates, input: request });
-    if (result._tag === 'Right') return { operation: result.right };
+    if (result._tag === 'Right') return { operation: result.right, params: Object.freeze(pathParams(result.right.path, url.path)) };
     if (result.left.status === 405) {
       const allowed = candidates.filter(op => matchesPath(op.path, url.path)).map(op => op.method.toUpperCase());
       return { status: 405, allow: [...new Set(allowed)].join(', ') };
     }
     return { status: 404 };
   });
-  if ('operation' in verdict) return verdict.operation;
+  if ('operation' in verdict) return verdict;
   if (verdict.status === 405) {
     throw new HttpProblem(405, 'method_not_allowed', `${method.toUpperCase()} is not allowed on ${url.path}`, {
       headers: { allow: verdict.allow },

@@ -30,7 +30,7 @@ export interface ListOptions {
 
 /** `DE02100500000054540402` → `DE0210**********0402`: first 6 characters, 10 `*`, last 4. */
 export function maskIban(iban: string): string {
-  return `${iban.slice(0, 6)}${'*'.repeat(10)}${iban.slice(-4)}`;
+  return `${iban.slice(0, 6)}**********${iban.slice(-4)}`;
 }
 
 

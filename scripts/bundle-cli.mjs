@@ -57,9 +57,10 @@ const PRECHECK = 'banking-api-sandbox:precheck';
 const PRECHECK_FROM_BYTES = /^\\d+$/.test(process.env.SANDBOX_PRECHECK_BYTES ?? '') ? Number(process.env.SANDBOX_PRECHECK_BYTES) : 8 << 20;
 const dataFile = snapshotWorthChecking();
 if (dataFile) {
-  globalThis[Symbol.for(PRECHECK)] = new Promise(resolve => {
+  let worker;
+  const verdict = new Promise(resolve => {
     try {
-      const worker = new Worker(fileURLToPath(new URL('./precheck.cjs', import.meta.url)), { workerData: { file: dataFile } });
+      worker = new Worker(fileURLToPath(new URL('./precheck.cjs', import.meta.url)), { workerData: { file: dataFile } });
       worker.once('message', resolve);
       worker.once('error', () => resolve(undefined));
       worker.once('exit', () => resolve(undefined));
@@ -67,6 +68,11 @@ if (dataFile) {
       resolve(undefined);
     }
   });
+  // Called by the command once it has loaded the file: the worker stops where it is and tells how far it got.
+  globalThis[Symbol.for(PRECHECK)] = () => {
+    worker?.postMessage('stop');
+    return verdict;
+  };
 }
 
 const bundle = fileURLToPath(new URL('./cli.cjs', import.meta.url));

@@ -37,7 +37,7 @@ export interface SandboxOptions extends ControlsOptions {
   /** Fixture seed (default: the data file's, or 1). */
   seed?: number;
   /** The data file's snapshot as checked meanwhile by another thread (the built command's loader starts one: see core/store/precheck.ts). */
-  snapshotCheck?: Promise<SnapshotCheck | undefined>;
+  snapshotCheck?: () => Promise<SnapshotCheck | undefined>;
   /** Response violations become 500s. */
   strict?: boolean;
   /** The APIs to serve (default: all). */

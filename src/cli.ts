@@ -235,7 +235,7 @@ async function main(): Promise<void> {
   try {
     sandbox = await createApp({
       dataFile: options.data,
-      snapshotCheck: (globalThis as Record<symbol, unknown>)[Symbol.for(PRECHECK)] as Promise<SnapshotCheck | undefined> | undefined,
+      snapshotCheck: (globalThis as Record<symbol, unknown>)[Symbol.for(PRECHECK)] as (() => Promise<SnapshotCheck | undefined>) | undefined,
       inMemory,
       store: options.store,
       storePrefix: options.storePrefix,
@@ -329,7 +329,8 @@ async function main(): Promise<void> {
 
 /**
  * Where the built command's loader (scripts/bundle-cli.mjs) leaves the verdict of the worker thread
- * it starts for a big data file (src/precheck.ts): a promise at globalThis[Symbol.for(PRECHECK)].
+ * it starts for a big data file (src/precheck.ts): globalThis[Symbol.for(PRECHECK)], a function that
+ * asks the worker to stop and resolves to what it checked so far.
  */
 const PRECHECK = 'banking-api-sandbox:precheck';
 

@@ -544,7 +544,9 @@ describe("the snapshot's records checked by another thread (precheck.ts)", () =>
     const file = join(dir, 'data.json');
     await writeFile(file, snapshot(['demo', 'things', 'd', { id: 'd', n: 4 }], ['demo', 'things', 'e', { id: 'e', n: 'five' }], ['demo', 'things', 'a', null], ['demo', 'things', 'f', 'text']));
     const verdict = await checkSnapshot(file, checkRecord);
-    expect(verdict).toEqual({ file, size: (await stat(file)).size, mtimeMs: (await stat(file)).mtimeMs, flagged: [['ci-1', 'demo', 'things', 'e'], ['ci-1', 'demo', 'things', 'f']] });
+    expect(verdict).toEqual({ file, size: (await stat(file)).size, mtimeMs: (await stat(file)).mtimeMs, through: 6, flagged: [['ci-1', 'demo', 'things', 'e'], ['ci-1', 'demo', 'things', 'f']] });
+    // Asked to stop before it began: it checked nothing, and says so.
+    expect(await checkSnapshot(file, checkRecord, () => true)).toEqual({ ...verdict, through: 0, flagged: [] });
   });
 
   test.each([
@@ -567,7 +569,7 @@ describe("the snapshot's records checked by another thread (precheck.ts)", () =>
     // A bad record the verdict does not flag is trusted: proof that the snapshot is not checked again.
     await writeFile(file, snapshot(['demo', 'things', 'd', { id: 'd', n: 'four' }]));
     const { size, mtimeMs } = await stat(file);
-    const verdict = (flagged: [string, string, string, string][], of = { size, mtimeMs }) => ({ log: { snapshotCheck: Promise.resolve({ file, ...of, flagged }) }, checkRecord });
+    const verdict = (flagged: [string, string, string, string][], of = { size, mtimeMs }) => ({ log: { snapshotCheck: async () => ({ file, ...of, through: 3, flagged }) }, checkRecord });
     const opened = await open(file, undefined, verdict([]));
     await opened.close();
     await rm(`${file}.log.0`, { force: true });
@@ -576,7 +578,23 @@ describe("the snapshot's records checked by another thread (precheck.ts)", () =>
     // A verdict on the file as it was at another time, or none: everything is checked.
     await expect(open(file, undefined, verdict([], { size: size + 1, mtimeMs }))).rejects.toThrow('key "d": /n must be number');
     await expect(open(file, undefined, verdict([], { size, mtimeMs: mtimeMs - 1 }))).rejects.toThrow('key "d": /n must be number');
-    await expect(open(file, undefined, { checkRecord, log: { snapshotCheck: Promise.resolve(undefined) } })).rejects.toThrow('key "d": /n must be number');
+    await expect(open(file, undefined, { checkRecord, log: { snapshotCheck: async () => undefined } })).rejects.toThrow('key "d": /n must be number');
+    await expect(open(file, undefined, { checkRecord, log: { snapshotCheck: () => Promise.reject(new Error('worker died')) } })).rejects.toThrow('key "d": /n must be number');
+  });
+
+  test('a verdict that stopped part-way: every sandbox with a record past where it got to is checked here', async () => {
+    const file = join(dir, 'data.json');
+    const lines = ['{"format":2,"seed":1,"log":0}', `["s","ci-1",${Date.now()}]`, '["p","ci-1","demo","things","d",{"id":"d","n":"four"}]', `["s","ci-2",${Date.now()}]`];
+    lines.push('["p","ci-2","demo","things","e",{"id":"e","n":5}]', '["p","ci-2","demo","things","f",{"id":"f","n":"six"}]', '');
+    await writeFile(file, lines.join('\n'));
+    const { size, mtimeMs } = await stat(file);
+    const through = (n: number) => ({ checkRecord, log: { snapshotCheck: async () => ({ file, size, mtimeMs, through: n, flagged: [] }) } });
+    // Lines 1-6 vouched for (with nothing flagged, on purpose): nothing is checked again.
+    await (await open(file, undefined, through(6))).close();
+    await rm(`${file}.log.0`, { force: true });
+    // Through line 5: ci-2's record on line 6 was not reached, so all of ci-2 is checked (ci-1's bad record was vouched for).
+    await expect(open(file, undefined, through(5))).rejects.toThrow(`data file ${file}: sandbox "ci-2", API demo, collection things, key "f": /n must be number`);
+    await expect(open(file, undefined, through(2))).rejects.toThrow('sandbox "ci-1", API demo, collection things, key "d": /n must be number');
   });
 
   test('a flagged record the log replaced or removed is no error; a bad record the log put is one', async () => {
@@ -584,7 +602,7 @@ describe("the snapshot's records checked by another thread (precheck.ts)", () =>
     await writeFile(file, snapshot(['demo', 'things', 'd', { id: 'd', n: 'four' }], ['demo', 'things', 'e', { id: 'e', n: 'five' }]));
     const { size, mtimeMs } = await stat(file);
     const flagged: [string, string, string, string][] = [['ci-1', 'demo', 'things', 'd'], ['ci-1', 'demo', 'things', 'e']];
-    const withVerdict = () => ({ checkRecord, log: { snapshotCheck: Promise.resolve({ file, size, mtimeMs, flagged }) } });
+    const withVerdict = () => ({ checkRecord, log: { snapshotCheck: async () => ({ file, size, mtimeMs, through: 4, flagged }) } });
     const line = (o: unknown[][]) => `${JSON.stringify({ t: Date.now(), o })}\n`;
     await writeFile(`${file}.log.0`, line([['p', 'ci-1', 'demo', 'things', 'd', { id: 'd', n: 4 }], ['p', 'ci-1', 'demo', 'things', 'e']]));
     const store = await open(file, undefined, withVerdict());

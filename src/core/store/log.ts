@@ -60,10 +60,12 @@ export interface LogOptions {
   /** Bytes of zeros written ahead of the data at a time (default 256 KiB; tests make fills frequent). */
   prefillBytes?: number;
   /**
-   * The snapshot's records as checked meanwhile by another thread (see precheck.ts): when it is a
-   * verdict on this very file, only the records it flagged and those the log put are checked here.
+   * The snapshot's records as checked meanwhile by another thread (see precheck.ts), called once
+   * the files are loaded (the thread stops where it is): when it is a verdict on this very file,
+   * only the records it flagged, the sandboxes with records past where it got to, and the records
+   * the log put are checked here.
    */
-  snapshotCheck?: Promise<SnapshotCheck | undefined>;
+  snapshotCheck?: () => Promise<SnapshotCheck | undefined>;
 }
 
 /** What compaction did, for tests and the benchmark. */
@@ -90,6 +92,8 @@ export async function openLog(file: string, context: BackendContext, options: Lo
   let migrateFrom: string | undefined;
   let snapshotBytes = 0;
   let snapshotStat: { size: number; mtimeMs?: number } | undefined;
+  /** Per sandbox, the snapshot's last line holding one of its records. */
+  const lastRecordLine = new Map<string, number>();
 
   const exists = await fs.stat(file).then(
     s => s,
@@ -102,7 +106,7 @@ export async function openLog(file: string, context: BackendContext, options: Lo
     snapshotBytes = exists.size;
     snapshotStat = exists;
     if (await startsWith(fs, file, `{"format":${FORMAT},`)) {
-      header = await loadSnapshot(fs, file, memory);
+      header = await loadSnapshot(fs, file, memory, lastRecordLine);
     } else {
       header = await loadFormat1(fs, file, memory);
       migrateFrom = file;
@@ -135,9 +139,17 @@ export async function openLog(file: string, context: BackendContext, options: Lo
     logBytes += await dataBytes(fs, path);
   }
   for (const [name, state] of memory) if (!Object.keys(state.changes).length) memory.delete(name);
-  const verdict = header && !migrateFrom ? await options.snapshotCheck?.catch(() => undefined) : undefined;
-  const vouched = verdict && verdict.file === file && verdict.size === snapshotStat?.size && verdict.mtimeMs === snapshotStat.mtimeMs;
-  context.validate(vouched ? [...verdict.flagged, ...logged] : undefined);
+  const verdict = header && !migrateFrom && options.snapshotCheck ? await options.snapshotCheck().catch(() => undefined) : undefined;
+  if (verdict && verdict.file === file && verdict.size === snapshotStat?.size && verdict.mtimeMs === snapshotStat.mtimeMs) {
+    const unchecked: RecordRef[] = [];
+    for (const [name, line] of lastRecordLine) {
+      const state = line > verdict.through ? memory.get(name) : undefined;
+      if (state) forEachRecord(state.changes, (api, collection, key) => unchecked.push([name, api, collection, key]));
+    }
+    context.validate([...verdict.flagged, ...unchecked, ...logged]);
+  } else {
+    context.validate();
+  }
 
   // Nothing was written before this point: a file that fails to load or validate is untouched.
   try {
@@ -540,7 +552,7 @@ async function compact(fs: FileSystem, file: string, seed: number, folded: numbe
 }
 
 /** Loads a format-2 snapshot into `memory`; returns its header. */
-async function loadSnapshot(fs: FileSystem, file: string, memory: Map<string, SandboxState>): Promise<{ seed: number; log: number }> {
+async function loadSnapshot(fs: FileSystem, file: string, memory: Map<string, SandboxState>, lastRecordLine: Map<string, number>): Promise<{ seed: number; log: number }> {
   let header: { seed: number; log: number } | undefined;
   const fail = (line: number, why: string) => new DataFileError(`cannot read data file ${file} line ${line}: ${why}`);
   await readLines(fs, file, LOAD_CHUNK, (lines, first) => {
@@ -559,6 +571,7 @@ async function loadSnapshot(fs: FileSystem, file: string, memory: Map<string, Sa
       }
       const problem = Array.isArray(value) ? apply(memory, value, 0) : 'not a snapshot line';
       if (problem) throw fail(first + i, problem);
+      if ((value as unknown[])[0] === 'p') lastRecordLine.set((value as unknown[])[1] as string, first + i);
     }
   });
   if (!header) throw new DataFileError(`cannot read data file ${file}: empty`);

@@ -4,8 +4,11 @@
 // check on it, while the main thread loads the same file into memory. The main thread then checks
 // only what the worker could not vouch for: the records the worker flagged (to name the first bad
 // one with its exact problem, if it is still in memory) and those the log segments put after the
-// snapshot. A verdict is only a shortcut: without one (no worker, another file, a file changed
-// meanwhile, more than MAX_FLAGGED bad records), every record in memory is checked as before.
+// snapshot. Once its own load is done, the main thread does not wait for the worker to finish:
+// it asks it to stop, and checks itself every sandbox with a record past the line the worker got
+// to (on a busy machine the worker may be far behind). A verdict is only a shortcut: without one
+// (no worker, another file, a file changed meanwhile, more than MAX_FLAGGED bad records), every
+// record in memory is checked as before.
 import { stat } from 'node:fs/promises';
 import type { RecordCheck } from '../store.js';
 import type { Row } from './backend.js';
@@ -14,13 +17,18 @@ import { readLines, realFileSystem, type FileSystem } from './files.js';
 /** A record by where it is kept: sandbox, API, collection, key. */
 export type RecordRef = readonly [sandbox: string, api: string, collection: string, key: string];
 
-/** What the worker found in a snapshot: which file (as it was while read), and its records that failed the check. */
+/** What the worker found in a snapshot: which file (as it was while read), how far it checked, and the records that failed. */
 export interface SnapshotCheck {
   file: string;
   size: number;
   mtimeMs: number;
+  /** Every record on lines 1 to `through` was checked (the whole file, unless stopped). */
+  through: number;
   flagged: RecordRef[];
 }
+
+/** Ends a check that was asked to stop. */
+class Stopped extends Error {}
 
 /** More bad records than this and the verdict is dropped (the main thread checks everything). */
 export const MAX_FLAGGED = 1000;
@@ -29,16 +37,19 @@ const CHUNK = 1 << 20;
 /**
  * Checks every record line (`["p",sandbox,api,collection,key,record]`) of the format-2 snapshot
  * `file` with `check`, as the start-up check of memory would (null: a deleted fixture, fine; not
- * an object: flagged). Undefined when it cannot vouch for the file: not a format-2 snapshot, a line
- * that is not JSON (the main thread's load names it), a file that changed while read, or too many
- * bad records.
+ * an object: flagged), a chunk at a time, until `stop()` says the main thread wants what there is
+ * (then `through` says how far it got). Undefined when it cannot vouch for the file: not a format-2
+ * snapshot, a line that is not JSON (the main thread's load names it), a file that changed while
+ * read, or too many bad records.
  */
-export async function checkSnapshot(file: string, check: RecordCheck, fs: FileSystem = realFileSystem): Promise<SnapshotCheck | undefined> {
+export async function checkSnapshot(file: string, check: RecordCheck, stop = () => false, fs: FileSystem = realFileSystem): Promise<SnapshotCheck | undefined> {
   const before = await stat(file);
   const flagged: RecordRef[] = [];
   let usable = true;
+  let through = 0;
   await readLines(fs, file, CHUNK, (lines, first) => {
     if (!usable) return;
+    if (stop()) throw new Stopped();
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
       if (first + i === 1) {
@@ -61,8 +72,11 @@ export async function checkSnapshot(file: string, check: RecordCheck, fs: FileSy
         return;
       }
     }
+    through = first + lines.length - 1;
+  }).catch((error: unknown) => {
+    if (!(error instanceof Stopped)) throw error;
   });
   const after = await stat(file);
   if (!usable || after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined;
-  return { file, size: before.size, mtimeMs: before.mtimeMs, flagged };
+  return { file, size: before.size, mtimeMs: before.mtimeMs, through, flagged };
 }

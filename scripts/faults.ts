@@ -5,7 +5,8 @@
 //
 //   tsx scripts/faults.ts [kill9] [compaction] [datafile] [diskfull] [soak] [--minutes N] [--rate N] [--seed N] [--rounds N]
 //
-// Without scenario names it runs kill9, compaction, datafile and diskfull. Ports 4161-4165.
+// Without scenario names it runs kill9, compaction, datafile and diskfull. Servers listen on free
+// loopback ports the system picks (--port 0), so runs can share a machine.
 import { execFileSync, fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
@@ -44,7 +45,6 @@ const scenarios = positionals.length ? positionals : ['kill9', 'compaction', 'da
 const known = ['kill9', 'compaction', 'datafile', 'diskfull', 'soak'];
 for (const name of scenarios) if (!known.includes(name)) throw new Error(`unknown scenario ${name}; choose from ${known.join(', ')}`);
 
-const PORTS = { kill9: 4161, diskfull: 4162, soak: 4163 };
 /** The built server (`npm run test:faults` builds first): it starts faster than through tsx. */
 const BUILT = ['dist/cli.js'];
 const failures: string[] = [];
@@ -91,7 +91,7 @@ async function kill9(): Promise<void> {
   let answered = 0;
   let refused = 0;
   for (let round = 1; round <= 3; round++) {
-    const server = await startServer(['--port', String(PORTS.kill9), '--data', file, '--log-level', 'silent']);
+    const server = await startServer(['--port', '0', '--data', file, '--log-level', 'silent']);
     let killed = false;
     const worker = async (w: number) => {
       for (let i = 0; !killed; i++) {
@@ -131,7 +131,7 @@ async function kill9(): Promise<void> {
   const missing = missingFrom(stored, acked);
   check(missing.length === 0, `every acknowledged create is in the file: ${acked.length - missing.length} of ${acked.length}`);
 
-  const server = await startServer(['--port', String(PORTS.kill9), '--data', file, '--log-level', 'silent']);
+  const server = await startServer(['--port', '0', '--data', file, '--log-level', 'silent']);
   try {
     const readable = acked.filter(a => a.create.read && a.id);
     let found = 0;
@@ -181,7 +181,7 @@ async function compaction(): Promise<void> {
   const env = { SANDBOX_COMPACT_BYTES: String(16 * 1024) };
   // One sandbox per create (an example create repeated in one sandbox may be a 409 duplicate).
   const server = () =>
-    startServer(['--port', String(PORTS.kill9), '--data', file, '--log-level', 'silent', '--max-sandboxes', '0'], env, BUILT, undefined, 60_000);
+    startServer(['--port', '0', '--data', file, '--log-level', 'silent', '--max-sandboxes', '0'], env, BUILT, undefined, 60_000);
 
   // A few MB of snapshot: one create of each kind (4) in a template sandbox, copied into 2,000 sandboxes.
   await mkdir(folder, { recursive: true });
@@ -337,7 +337,7 @@ async function diskfull(): Promise<void> {
   const file = join(mnt, 'sandbox.json');
   let server: Running | undefined;
   try {
-    server = await startServer(['--port', String(PORTS.diskfull), '--data', file, '--strict', '--log-level', 'silent']);
+    server = await startServer(['--port', '0', '--data', file, '--strict', '--log-level', 'silent']);
     const origin = server.url;
     const reads = all.filter(o => o.op.method === 'get');
     const readStatuses = async (sandbox: string) => Promise.all(reads.map(o => send(origin, exampleCall(o, sandbox)).then(a => a.status)));
@@ -406,7 +406,7 @@ async function diskfull(): Promise<void> {
     const leaked = refused.filter(r => onDisk.rows(r.sandbox, r.create.create.slug).length > 0);
     check(lost.length === 0, `after a restart, every create answered 2xx is on disk (${kept.length - lost.length} of ${kept.length})`);
     check(leaked.length === 0, `no create answered 503 is on disk (${leaked.length} of ${refused.length})`);
-    server = await startServer(['--port', String(PORTS.diskfull), '--data', file, '--strict', '--log-level', 'silent']);
+    server = await startServer(['--port', '0', '--data', file, '--strict', '--log-level', 'silent']);
     check(true, 'the server restarts on the data file');
   } finally {
     if (server) await stop(server);
@@ -437,13 +437,13 @@ async function soak(): Promise<void> {
   const dir = join(work, 'soak');
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'sandbox.json');
-  const server = fork(join(import.meta.dirname, 'soak-server.ts'), [file, String(PORTS.soak)], {
+  const server = fork(join(import.meta.dirname, 'soak-server.ts'), [file], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await once(server, 'message');
-  const origin = `http://127.0.0.1:${PORTS.soak}`;
+  const [listening] = (await once(server, 'message')) as [{ port: number }];
+  const origin = `http://127.0.0.1:${listening.port}`;
   let nextId = 0;
   const figures = async (clearVerdicts = false): Promise<SoakFigures> => {
     const id = ++nextId;

@@ -2,6 +2,7 @@
 // channel reporting memory after a forced GC, store figures and unexpected errors.
 // Started by scripts/faults.ts with `--expose-gc`; not meant to be run by hand.
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app.js';
 import { clearVerdictCache, verdictCacheStats } from '../src/core/prism.js';
 
@@ -22,7 +23,7 @@ export interface SoakFigures {
   unexpectedErrors: string[];
 }
 
-const [dataFile, port] = process.argv.slice(2);
+const [dataFile] = process.argv.slice(2);
 const unexpectedErrors: string[] = [];
 const sandbox = await createApp({
   dataFile,
@@ -30,7 +31,8 @@ const sandbox = await createApp({
   onError: (error, where) => unexpectedErrors.push(`${where}: ${error instanceof Error ? error.message : String(error)}`),
 });
 const server = createServer({ maxHeaderSize: 64 * 1024 }, sandbox.app);
-server.listen(Number(port), '127.0.0.1', () => process.send!({ type: 'listening' }));
+// On a free port the system picks: the parent is told which.
+server.listen(0, '127.0.0.1', () => process.send!({ type: 'listening', port: (server.address() as AddressInfo).port }));
 
 const { journal } = sandbox.controls;
 const MB = 1024 * 1024;
@@ -54,7 +56,7 @@ function figures(): SoakFigures {
     heapUsedMB: round(memory.heapUsed),
     records,
     sandboxesWithChanges,
-    sandboxesKept: (store as unknown as { sandboxes: Map<string, unknown> }).sandboxes.size,
+    sandboxesKept: (store as unknown as { memory: Map<string, unknown> }).memory.size,
     requestListeners: sandbox.events.listenerCount('request'),
     journalEntries: journal.sandboxes().reduce((sum, name) => sum + journal.count(name), 0),
     coverageSandboxes: sandbox.controls.coverage.sandboxCount(),

@@ -32,10 +32,15 @@ interface Answer {
   headers: Headers;
 }
 
+/**
+ * One request on a connection of its own (`connection: close`): a kept-alive connection could be
+ * reused just as the server closes it for idleness (its 5 s keep-alive limit), which a loaded
+ * machine's late timers make likely, and fetch then fails with "other side closed".
+ */
 async function call(base: string, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...headers, connection: 'close', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

@@ -283,8 +283,11 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       ...(injection ? { injected: { status: injection.status, delayMs: injection.delayMs, by: injection.by } } : {}),
     };
     res.locals.sandboxRequest = record;
-    send(req, res, outgoing);
+    // Recorded before the answer leaves: through a fleet, the journal entry is then on its way to
+    // Redis before the client can ask another server's journal for it (after, a server preempted
+    // between the two, as on a loaded machine, let that read miss it).
     env.events.emit('request', record);
+    send(req, res, outgoing);
 
     /** The response as sent: the API's own headers added, a JSON body serialized once. */
     function finalize(response: HttpResponse): Outgoing {

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import type { ApiModule, HttpResponse, ProblemContext, RequestContext } from './api-module.js';
 import { isJsonMediaType, readBody } from './body.js';
+import { JsonTexts } from './json-text.js';
 import { HttpProblem, problem, type FieldProblem } from './problem.js';
 import { bodyKey, checkSecurity, loadOperations, remembersBodies, routed, validateRequest, validateResponse, type Operation, type PrismRequest } from './prism.js';
 import { DEFAULT_SANDBOX, SandboxLimitError, StoreUnavailableError, type ApiData, type Store } from './store.js';
@@ -133,6 +134,7 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
   const bodyLimit = (operationId: string) =>
     typeof module.bodyLimit === 'function' ? module.bodyLimit(operationId) : (module.bodyLimit ?? DEFAULT_BODY_LIMIT);
   const uriLimit = module.uriLimit ?? DEFAULT_URI_LIMIT;
+  const jsonTexts = new JsonTexts();
 
   return async function handleApiRequest(req: Request, res: Response): Promise<void> {
     const started = performance.now();
@@ -295,7 +297,14 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       if (clocks && !clocks.isRealTime(sandbox)) headers[CLOCK_HEADER] = clocks.now(sandbox).toISOString();
       const json = response.body !== undefined && typeof response.body !== 'string' && !Buffer.isBuffer(response.body);
       if (json && contentType(headers) === undefined) headers['content-type'] = 'application/json';
-      const text = json ? JSON.stringify(response.body) : typeof response.body === 'string' ? response.body : undefined;
+      // A read's success answered again (a client polling) takes the text made last time.
+      const text = json
+        ? operation && response.status < 400 && remembersBodies(method)
+          ? jsonTexts.text(operation, response.body)
+          : JSON.stringify(response.body)
+        : typeof response.body === 'string'
+          ? response.body
+          : undefined;
       // A JSON text's key (made once, for the verdict cache and the journal): JSON.stringify writes
       // no lone surrogates, so texts with the same UTF-8 bytes are the same text. Error bodies
       // carry fresh request ids, and a write's bodies are new every time (see remembersBodies): no

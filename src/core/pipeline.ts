@@ -287,9 +287,16 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
     res.locals.sandboxRequest = record;
     // Recorded before the answer leaves: through a fleet, the journal entry is then on its way to
     // Redis before the client can ask another server's journal for it (after, a server preempted
-    // between the two, as on a loaded machine, let that read miss it).
-    env.events.emit('request', record);
+    // between the two, as on a loaded machine, let that read miss it). A listener's failure still
+    // goes to the error handler after the answer.
+    let failed: { error: unknown } | undefined;
+    try {
+      env.events.emit('request', record);
+    } catch (error) {
+      failed = { error };
+    }
     send(req, res, outgoing);
+    if (failed) throw failed.error;
 
     /** The response as sent: the API's own headers added, a JSON body serialized once. */
     function finalize(response: HttpResponse): Outgoing {

@@ -445,7 +445,7 @@ export function checkSecurity(operation: Operation, request: PrismRequest): Fiel
  */
 export function validateRequest(operation: Operation, request: PrismRequest, raw: { query: string; body?: string }): FieldProblem[] {
   const headers = request.headers ?? {};
-  const declared = (operation.request?.headers ?? []).map(h => verdictInput(h, headers[h.name.toLowerCase()])).join('\0');
+  const declared = declaredInput(operation.request?.headers, headers);
   const key =
     remembersBodies(operation.method) && (raw.body === undefined || raw.body.length <= MAX_REMEMBERED_BODY)
       ? `input\0${idOf(operation)}\0${request.url.path}\0${raw.query}\0${declared}\0${headers['content-type'] ?? ''}\0${headers['content-length'] ?? ''}\0${bodyKey(raw.body ?? '')}`
@@ -544,7 +544,7 @@ export function validateResponse(operation: Operation, response: IHttpResponse, 
     return listed(violations.map(d => d.message));
   });
   const declared = spec.value.headers ?? [];
-  const headerKey = `headers\0${idOf(operation)}\0${response.statusCode}\0${declared.map(h => verdictInput(h, headers[h.name.toLowerCase()])).join('\0')}`;
+  const headerKey = `headers\0${idOf(operation)}\0${response.statusCode}\0${declaredInput(spec.value.headers, headers)}`;
   const headerViolations = remembered(headerKey, () => {
     const result = prismValidators.validateHeaders(headers, declared, OUTPUT, bundle);
     return result._tag === 'Left' ? listed(result.left.map(d => d.message)) : [];
@@ -595,6 +595,19 @@ export function documentedResponse(responses: IHttpOperationResponse[], status: 
 function listed(violations: string[]): string[] {
   if (violations.length <= MAX_PROBLEMS) return violations;
   return [...violations.slice(0, MAX_PROBLEMS), `and ${(violations.length - MAX_PROBLEMS).toLocaleString('en')} more violations`];
+}
+
+/** Declared headers (of a request or a response spec) with their lower-cased names, listed once per spec. */
+const declaredHeaders = new WeakMap<object, Array<{ spec: { schema?: object }; name: string }>>();
+
+/** What the verdict on the declared headers depends on: `verdictInput` of each, joined by NUL. */
+function declaredInput(specs: Array<{ name: string; schema?: object }> | undefined, headers: Record<string, string | string[] | undefined>): string {
+  if (!specs?.length) return '';
+  let list = declaredHeaders.get(specs);
+  if (!list) declaredHeaders.set(specs, (list = specs.map(spec => ({ spec, name: spec.name.toLowerCase() }))));
+  let out = verdictInput(list[0].spec, headers[list[0].name]);
+  for (let i = 1; i < list.length; i++) out += `\0${verdictInput(list[i].spec, headers[list[i].name])}`;
+  return out;
 }
 
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -252,7 +252,6 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
         operation,
         { statusCode: outgoing.status, headers: outgoing.headers, body: bodyForValidation(outgoing.body) },
         outgoing.text,
-        undefined,
         outgoing.key,
       );
       if (violations.length) {

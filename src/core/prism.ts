@@ -318,10 +318,9 @@ const MAX_REMEMBERED_BODY = 256 * 1024;
 const LITERAL_KEY_BODY = 512;
 /**
  * What names a body text exactly in a verdict key: the text itself, or the SHA-256 of a long one.
- * `bytes`, when given, are the text's UTF-8 bytes (already made for sending): hashed without
- * encoding the text again. Undefined for a text too long to be remembered.
+ * Undefined for a text too long to be remembered.
  */
-export function bodyKey(text: string, bytes?: Buffer): string | undefined {
+export function bodyKey(text: string): string | undefined {
   if (text.length > MAX_REMEMBERED_BODY) return undefined;
   if (text.length <= LITERAL_KEY_BODY) return text;
   // A text named lately (a client polling a list) is compared, not hashed again: comparing equal
@@ -333,7 +332,7 @@ export function bodyKey(text: string, bytes?: Buffer): string | undefined {
       return named.key;
     }
   }
-  const key = `\u0001${hash('sha256', bytes ?? text, 'base64')}`;
+  const key = `\u0001${hash('sha256', text, 'base64')}`;
   namedTexts.unshift({ text, key });
   if (namedTexts.length > NAMED_TEXTS) namedTexts.pop();
   return key;
@@ -517,9 +516,9 @@ const withoutErrors = (result: Either<Diagnostic[], unknown>) => result._tag ===
 /**
  * Every way the response breaks the spec: an undocumented status, media type or body (remembered
  * per exact body text), and its headers (checked every time: they carry fresh ids). `textKey` is
- * `bodyKey(bodyText, bodyBytes)`, when the caller has made it already.
+ * `bodyKey(bodyText)`, when the caller has made it already.
  */
-export function validateResponse(operation: Operation, response: IHttpResponse, bodyText?: string, bodyBytes?: Buffer, textKey?: string): string[] {
+export function validateResponse(operation: Operation, response: IHttpResponse, bodyText?: string, textKey?: string): string[] {
   const spec = documentedResponse(operation.responses, response.statusCode);
   if (spec._tag === 'None') {
     return [`Unable to match the returned status code with those defined in the document: ${operation.responses.map(r => r.code).join(',')}`];
@@ -531,7 +530,7 @@ export function validateResponse(operation: Operation, response: IHttpResponse, 
   // Error bodies carry a fresh request id in most providers' envelopes: no use remembering them.
   const key =
     bodyText !== undefined && bodyText.length <= MAX_REMEMBERED_BODY && response.statusCode < 400 && remembersBodies(operation.method)
-      ? `output\0${idOf(operation)}\0${response.statusCode}\0${mediaType ?? ''}\0${textKey ?? bodyKey(bodyText, bodyBytes)}`
+      ? `output\0${idOf(operation)}\0${response.statusCode}\0${mediaType ?? ''}\0${textKey ?? bodyKey(bodyText)}`
       : undefined;
   const bodyViolations = remembered(key, () => {
     const violations: Diagnostic[] = [];

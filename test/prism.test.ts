@@ -3,7 +3,7 @@ import { jest } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkSecurity, documentedResponse, loadOperations, route, validateRequest, validateResponse, type Operation, type PrismRequest } from '../src/core/prism.js';
+import { checkSecurity, documentedResponse, loadOperations, routed, validateRequest, validateResponse, type Operation, type PrismRequest } from '../src/core/prism.js';
 import { HttpProblem } from '../src/core/problem.js';
 import { specsDir } from '../src/paths.js';
 import { UPVEST } from './helpers.js';
@@ -40,11 +40,11 @@ const ok = (requestId: string, body: object = account) => ({
 test('routing verdicts repeat exactly: operation, 404, 405 with Allow', () => {
   const path = `/payments/reference_accounts/${UPVEST.account}`;
   for (let i = 0; i < 2; i++) {
-    expect(route(operations, request(path)).iid).toBe('getReferenceAccount');
-    expect(() => route(operations, request('/nowhere'))).toThrow(expect.objectContaining({ status: 404 }));
+    expect(routed(operations, request(path)).operation.iid).toBe('getReferenceAccount');
+    expect(() => routed(operations, request('/nowhere'))).toThrow(expect.objectContaining({ status: 404 }));
     const refused = (() => {
       try {
-        route(operations, request(path, UPVEST.headers, 'put'));
+        routed(operations, request(path, UPVEST.headers, 'put'));
       } catch (error) {
         return error as HttpProblem;
       }

@@ -53,7 +53,7 @@ export class SandboxIds {
       void meta.put(IDS_KEY, { next: n + 1 });
       return this.bytes(sandbox, 'id', String(n));
     };
-    return { uuid: () => formatUuid(take()), hex: bytes => hexOf(take(), bytes, more => this.bytes(sandbox, 'more', more)) };
+    return { uuid: () => uuidOfHex(take().toString('hex')), hex: bytes => hexOf(take(), bytes, more => this.bytes(sandbox, 'more', more)) };
   }
 
   /**
@@ -92,22 +92,14 @@ export class SandboxIds {
 }
 
 /**
- * formatUuid of a digest given as hex (no Buffer made): the version nibble (hex digit 12) becomes
- * 4, and the variant bits (the top two of hex digit 16) become 10.
+ * The first 16 bytes of a digest (given as hex) as a version 4, variant 1 UUID: the version nibble
+ * (hex digit 12) becomes 4, and the variant bits (the top two of hex digit 16) become 10.
  */
 function uuidOfHex(hex: string): string {
   const variant = VARIANT_DIGITS[parseInt(hex[16], 16) & 0x3];
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 const VARIANT_DIGITS = ['8', '9', 'a', 'b'];
-
-/** The first 16 bytes of a fresh digest as a version 4, variant 1 UUID (the digest is marked in place). */
-function formatUuid(b: Buffer): string {
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = b.toString('hex', 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 function hexOf(first: Buffer, bytes: number, more: (n: string) => Buffer): string {
   let out = first.toString('hex');

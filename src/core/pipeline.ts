@@ -303,21 +303,23 @@ export function apiRequestHandler(api: LoadedApi, env: PipelineEnvironment) {
       if (clocks && !clocks.isRealTime(sandbox)) headers[CLOCK_HEADER] = clocks.now(sandbox).toISOString();
       const json = response.body !== undefined && typeof response.body !== 'string' && !Buffer.isBuffer(response.body);
       if (json && contentType(headers) === undefined) headers['content-type'] = 'application/json';
-      // A read's success answered again (a client polling) takes the text made last time.
+      // A read's JSON success may be answered again (a client polling): its text is the one made
+      // last time when the body is the same, and its key is remembered. Error bodies carry fresh
+      // request ids, and a write's bodies are new every time (see remembersBodies).
+      const repeatable = json && response.status < 400 && remembersBodies(method);
       const text = json
-        ? operation && response.status < 400 && remembersBodies(method)
+        ? repeatable && operation
           ? jsonTexts.text(operation, response.body)
           : JSON.stringify(response.body)
         : typeof response.body === 'string'
           ? response.body
           : undefined;
       // A JSON text's key (made once, for the verdict cache and the journal): JSON.stringify writes
-      // no lone surrogates, so texts with the same UTF-8 bytes are the same text. Error bodies
-      // carry fresh request ids, and a write's bodies are new every time (see remembersBodies): no
-      // use naming them. The text is sent as a string, as Express sends one: Node writes it
-      // straight into the socket's buffer with the headers (encoding it into a Buffer first cost a
-      // long text an allocation outside V8's heap, and more GC).
-      const key = json && text !== undefined && response.status < 400 && remembersBodies(method) ? bodyKey(text) : undefined;
+      // no lone surrogates, so texts with the same UTF-8 bytes are the same text. The text is sent
+      // as a string, as Express sends one: Node writes it straight into the socket's buffer with
+      // the headers (encoding it into a Buffer first cost a long text an allocation outside V8's
+      // heap, and more GC).
+      const key = repeatable && text !== undefined ? bodyKey(text) : undefined;
       return { status: response.status, headers, body: response.body, text, key };
     }
 

@@ -389,11 +389,6 @@ const groupsCache = new WeakMap<Operation[], Map<number, Operation[]>>();
 
 type RouteVerdict = { operation: Operation; params: Readonly<Record<string, string>> } | { status: 404 } | { status: 405; allow: string };
 
-/** The operation a request addresses, or a 404 / 405 problem. */
-export function route(operations: Operation[], request: PrismRequest): Operation {
-  return routed(operations, request).operation;
-}
-
 /**
  * The operation a request addresses and its path parameters (`pathParams`, worked out once per
  * path with the route: a frozen object, shared by every request for that path), or a 404 / 405

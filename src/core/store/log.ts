@@ -24,8 +24,8 @@ import {
   StoreUnavailableError,
   deepFreeze,
   dict,
-  hasOwn,
   oneLine,
+  overlayOf,
   ownChanges,
   type ChangeSet,
   type Op,
@@ -662,8 +662,7 @@ function apply(memory: Map<string, SandboxState>, op: unknown[], at: number): st
       if ((op.length !== 5 && op.length !== 6) || typeof api !== 'string' || typeof collection !== 'string' || typeof key !== 'string') return 'not a change';
       if (!state) memory.set(name, (state = { changes: dict(), lastUsed: at }));
       else if (at > state.lastUsed) state.lastUsed = at;
-      const collections = hasOwn(state.changes, api) ? state.changes[api] : (state.changes[api] = dict());
-      const rows = hasOwn(collections, collection) ? collections[collection] : (collections[collection] = dict<Row | null>());
+      const rows = overlayOf(state.changes, api, collection);
       if (op.length === 5) delete rows[key];
       else rows[key] = deepFreeze(op[5] as Row | null);
       return undefined;

@@ -9,7 +9,6 @@
 // to (on a busy machine the worker may be far behind). A verdict is only a shortcut: without one
 // (no worker, another file, a file changed meanwhile, more than MAX_FLAGGED bad records), every
 // record in memory is checked as before.
-import { stat } from 'node:fs/promises';
 import type { RecordCheck } from '../store.js';
 import type { Row } from './backend.js';
 import { readLines, realFileSystem, type FileSystem } from './files.js';
@@ -21,7 +20,8 @@ export type RecordRef = readonly [sandbox: string, api: string, collection: stri
 export interface SnapshotCheck {
   file: string;
   size: number;
-  mtimeMs: number;
+  /** As the file system reports it (Node's always does; a simulated one in tests may not). */
+  mtimeMs?: number;
   /** Every record on lines 1 to `through` was checked (the whole file, unless stopped). */
   through: number;
   flagged: RecordRef[];
@@ -43,7 +43,7 @@ const CHUNK = 1 << 20;
  * read, or too many bad records.
  */
 export async function checkSnapshot(file: string, check: RecordCheck, stop = () => false, fs: FileSystem = realFileSystem): Promise<SnapshotCheck | undefined> {
-  const before = await stat(file);
+  const before = await fs.stat(file);
   const flagged: RecordRef[] = [];
   let usable = true;
   let through = 0;
@@ -76,7 +76,7 @@ export async function checkSnapshot(file: string, check: RecordCheck, stop = () 
   }).catch((error: unknown) => {
     if (!(error instanceof Stopped)) throw error;
   });
-  const after = await stat(file);
+  const after = await fs.stat(file);
   if (!usable || after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined;
   return { file, size: before.size, mtimeMs: before.mtimeMs, through, flagged };
 }

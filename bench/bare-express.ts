@@ -1,5 +1,8 @@
 // The ceiling: a bare Express 5 server serving the benchmark's records from an in-memory Map,
 // with no validation, no persistence, no logging. Usage: tsx bench/bare-express.ts <records.json>
+// A POST to any path is the minimal create: express.json() reads the body, it goes into a Map under
+// a fresh id, and the answer is 201 with it.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import express from 'express';
 
@@ -27,6 +30,13 @@ app.get('/{*rest}', (req, res) => {
     return res.json({ meta: { ...list.meta, limit, count: data.length }, data });
   }
   res.status(404).json({ error: 'not_found' });
+});
+const created = new Map<string, unknown>();
+app.post('/{*rest}', express.json(), (req, res) => {
+  const id = randomUUID();
+  const record = { ...(req.body as Record<string, unknown>), id };
+  created.set(id, record);
+  res.status(201).json(record);
 });
 const server = app.listen(0, '127.0.0.1', () => {
   const address = server.address();

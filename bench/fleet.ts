@@ -19,13 +19,25 @@ export interface Figures {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Interleaved scenarios: each round's figures (rps, p50, p99 above are their medians). */
+  rounds?: RoundFigures[];
+}
+
+/** One round of an interleaved scenario (bench/run.ts). */
+export interface RoundFigures {
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
 }
 
 export interface FleetBenchOptions {
   duration: number;
   warmup: number;
   connections: number;
-  /** Starts `node dist/cli.js` with these arguments; resolves with its URL. */
+  /** Starts the sandbox (dist/cli.js, executed as users do) with these arguments; resolves with its URL. */
   start(args: string[]): Promise<{ url: string; stop(): Promise<void> }>;
   record(scenario: string, server: string, figures: Figures): void;
   headers: Record<string, string>;

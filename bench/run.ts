@@ -1,23 +1,27 @@
 // `npm run bench`: the sandbox against a bare Express server and Prism's own mock server, on
-// loopback, one after another, driven by autocannon. Prints requests/s, p50 and p99 per scenario
-// and the ratios, and writes them as JSON (bench/results/<commit>.json) to compare across commits.
+// loopback, driven by autocannon. The servers compared are up at the same time and take turns in
+// short rounds (rotating order), so a disturbance of a few seconds on this shared machine spoils one
+// round of a ratio rather than the whole ratio. Prints requests/s, p50 and p99 per scenario (medians
+// of the rounds) and the ratios (medians of the per-round ratios), and writes them as JSON
+// (bench/results/<commit>.json) to compare across commits.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { benchFleet, type Figures } from './fleet.js';
+import { benchFleet, type Figures, type RoundFigures } from './fleet.js';
 
 const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     out: { type: 'string' },
     'scale-records': { type: 'string', default: '100000' },
@@ -27,6 +31,9 @@ const { values: args } = parseArgs({
 });
 const DURATION = Number(args.duration);
 const WARMUP = Number(args.warmup);
+/** Each compared scenario's DURATION is split into this many rounds, taken in turn by its servers. */
+const ROUNDS = Math.max(1, Math.round(Number(args.rounds)));
+const ROUND_SECONDS = DURATION / ROUNDS;
 const CONNECTIONS = Number(args.connections);
 const SCALE_RECORDS = Number(args['scale-records']);
 const BIG_RECORDS = Number(args['big-records']);
@@ -40,6 +47,18 @@ const PAYEX_ACCOUNT_PATH = '/payex/ledger/account/v1/501/accounts/1234567';
 const PAYEX_HEADERS = { authorization: 'Bearer bench' };
 const ACCOUNT = 'c18f80bd-401e-4836-9776-7dc24c32d35e';
 const LIST_ITEMS = 100;
+/**
+ * The sandbox is started as users start it: dist/cli.js executed through its shebang (as the npm bin
+ * and `npx banking-api-sandbox` do), so whatever Node/V8 flags the product's shebang sets apply here.
+ */
+const CLI = resolve('dist/cli.js');
+const sandboxCommand = (...extra: string[]) => [CLI, '--port', '0', ...extra];
+/**
+ * When issue 14 was written, "today 1,929 creates/s" (no fsync) and 2,192 at 0 records were
+ * measured while the same bench/bare-express.ts served 9,006 and 9,301 gets/s
+ * (bench/results/6a78d57.json, 6de5c1f.json; Node v20.20.2, 10 s x 50 connections).
+ */
+const ISSUE_CREATES_PER_EXPRESS_GET = [1929 / 9006, 2192 / 9301];
 
 interface Server {
   proc: ChildProcess;
@@ -84,7 +103,8 @@ async function start(command: string[], probe: string, env: Record<string, strin
 }
 
 async function stop(server: Server): Promise<void> {
-  if (server.proc.exitCode !== null) return;
+  // exited, or killed by a signal (then exitCode stays null)
+  if (server.proc.exitCode !== null || server.proc.signalCode !== null) return;
   const exited = new Promise(r => server.proc.once('exit', r));
   server.proc.kill('SIGTERM');
   await exited;
@@ -95,19 +115,90 @@ function rssMb(pid: number): number {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
 }
 
-async function cannon(options: autocannon.Options): Promise<Figures> {
-  if (WARMUP > 0) await autocannon({ ...options, duration: WARMUP });
-  const result = await autocannon({ ...options, connections: CONNECTIONS, duration: DURATION });
+/** One load run of `seconds` at CONNECTIONS connections. */
+async function load(options: autocannon.Options, seconds: number): Promise<RoundFigures> {
+  const result = await autocannon({ ...options, connections: CONNECTIONS, duration: seconds });
   return {
-    rps: Math.round(result.requests.average),
+    // requests answered over the time taken (autocannon's per-second average needs whole seconds)
+    rps: Math.round(result.requests.total / result.duration),
     p50: result.latency.p50,
     p99: result.latency.p99,
+    max: result.latency.max,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
 }
 
-const get = (url: string, headers: Record<string, string> = UPVEST_HEADERS) => cannon({ url, headers, connections: CONNECTIONS });
+const get = (url: string, headers: Record<string, string> = UPVEST_HEADERS): autocannon.Options => ({ url, headers });
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** One (scenario, server) of an interleaved comparison. */
+interface Contender {
+  scenario: string;
+  server: string;
+  options: autocannon.Options;
+}
+
+/** Per (scenario, server): its figures in each round. */
+const roundsOf = new Map<string, RoundFigures[]>();
+const keyOf = (scenario: string, server: string) => `${scenario}\u0000${server}`;
+
+/**
+ * Runs each group's contenders in turn, ROUNDS rounds of ROUND_SECONDS each (after a WARMUP each),
+ * the order rotating from round to round; all the group's servers are up throughout. Records each
+ * contender's medians over the rounds, and keeps the rounds for paired ratios.
+ */
+async function interleaved(groups: Contender[][], record: (scenario: string, server: string, figures: Figures) => void): Promise<void> {
+  if (WARMUP > 0) for (const group of groups) for (const c of group) await autocannon({ ...c.options, connections: CONNECTIONS, duration: WARMUP });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const group of groups) {
+      for (let i = 0; i < group.length; i++) {
+        const c = group[(i + round) % group.length];
+        const key = keyOf(c.scenario, c.server);
+        roundsOf.set(key, [...(roundsOf.get(key) ?? []), await load(c.options, ROUND_SECONDS)]);
+      }
+    }
+  }
+  for (const group of groups) {
+    for (const c of group) {
+      const rounds = roundsOf.get(keyOf(c.scenario, c.server))!;
+      record(c.scenario, c.server, {
+        rps: Math.round(median(rounds.map(r => r.rps))),
+        p50: median(rounds.map(r => r.p50)),
+        p99: median(rounds.map(r => r.p99)),
+        non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+        errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+        rounds,
+      });
+    }
+  }
+}
+
+interface Paired {
+  /** The median of the per-round ratios: the headline figure. */
+  median: number;
+  /** Each round's ratio, in round order. */
+  rounds: number[];
+  /** The ratio of the two medians, for comparison. */
+  ofMedians: number;
+}
+
+/**
+ * a ÷ b, round by round (the two ran seconds apart in each round), and the median of those ratios.
+ * A disturbance of a few seconds spoils the rounds it falls in; the median sets them aside. The
+ * ratio of the two medians can pair figures from different moments, so it is reported only beside it.
+ */
+function paired(a: [string, string], b: [string, string], field: 'rps' | 'p99' = 'rps'): Paired {
+  const ra = roundsOf.get(keyOf(...a))!;
+  const rb = roundsOf.get(keyOf(...b))!;
+  const rounds = ra.map((r, i) => r[field] / rb[i][field]);
+  return { median: median(rounds), rounds, ofMedians: median(ra.map(r => r[field])) / median(rb.map(r => r[field])) };
+}
 
 /** A valid German IBAN with random account digits. */
 function randomIban(): string {
@@ -201,18 +292,32 @@ async function main() {
     node: process.version,
     duration: DURATION,
     connections: CONNECTIONS,
+    rounds: ROUNDS,
+    roundSeconds: ROUND_SECONDS,
+    warmup: WARMUP,
+    // how the sandbox was launched: dist/cli.js through its shebang, as users launch it
+    launch: (await readFile(CLI, 'utf8')).split('\n', 1)[0],
+    loadAverageAtStart: (await readFile('/proc/loadavg', 'utf8').catch(() => '')).split(' ').slice(0, 3).join(' '),
   };
+  console.log(`sandbox launched as users do: ${CLI} (${results.launch}); load average at start ${results.loadAverageAtStart}`);
   const scenarios: Record<string, Record<string, Figures>> = {};
   const record = (scenario: string, server: string, figures: Figures) => {
     (scenarios[scenario] ??= {})[server] = figures;
-    console.log(`${scenario.padEnd(28)} ${server.padEnd(8)} ${String(figures.rps).padStart(7)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms${figures.non2xx || figures.errors ? `  (non-2xx ${figures.non2xx}, errors ${figures.errors})` : ''}`);
+    const rounds = figures.rounds ? `  [rounds: ${figures.rounds.map(r => r.rps).join(' ')} req/s]` : '';
+    console.log(`${scenario.padEnd(28)} ${server.padEnd(8)} ${String(figures.rps).padStart(7)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms${figures.non2xx || figures.errors ? `  (non-2xx ${figures.non2xx}, errors ${figures.errors})` : ''}${rounds}`);
   };
+  const scale = k(SCALE_RECORDS);
+  /** Servers up, stopped at the end whatever happens. */
+  const servers: Server[] = [];
   const accountPath = `/upvest/payments/reference_accounts/${ACCOUNT}`;
   const listPath = `/upvest/users/${USER}/payments/reference_accounts`;
 
   try {
-    // 1. The sandbox: default options, data file on disk, response validation on.
-    const sandbox = await start(['node', 'dist/cli.js', '--port', '0', '--data', join(dir, 'sandbox.json')], accountPath);
+    // 1. The servers compared, each started alone and measured as it comes up: the sandbox (default
+    // options, data file on disk, response validation on), the same with SCALE_RECORDS more records
+    // in 1,000 sandboxes, bare Express 5 over the same records, Prism's mock server on the same specs.
+    const sandbox = await start(sandboxCommand('--data', join(dir, 'sandbox.json')), accountPath);
+    servers.push(sandbox);
     results.startupMs = sandbox.startupMs;
     results.rssIdleMb = rssMb(sandbox.proc.pid!);
     console.log(`sandbox: first request served ${sandbox.startupMs} ms after start, ${results.rssIdleMb} MB resident`);
@@ -220,78 +325,121 @@ async function main() {
     const one = await (await fetch(`${sandbox.url}${accountPath}`, { headers: UPVEST_HEADERS })).json();
     const list = (await (await fetch(`${sandbox.url}${listPath}?limit=${LIST_ITEMS}`, { headers: UPVEST_HEADERS })).json()) as { meta: Record<string, number>; data: unknown[] };
     if (list.data.length !== LIST_ITEMS) throw new Error(`expected ${LIST_ITEMS} items, got ${list.data.length}`);
-
     const payexAccount = await (await fetch(`${sandbox.url}${PAYEX_ACCOUNT_PATH}`, { headers: PAYEX_HEADERS })).json();
-    record('get-by-id upvest', 'sandbox', await get(`${sandbox.url}${accountPath}`));
-    record('get-by-id payex', 'sandbox', await get(`${sandbox.url}${PAYEX_ACCOUNT_PATH}`, PAYEX_HEADERS));
-    record(`list upvest (${LIST_ITEMS} items)`, 'sandbox', await get(`${sandbox.url}${listPath}?limit=${LIST_ITEMS}`));
-    results.singleWriteEmptyMs = await singleWriteMs(sandbox.url, USER, 200);
-    record('create upvest (fsync) @0', 'sandbox', await cannon({ url: sandbox.url, connections: CONNECTIONS, requests: [createRequest(USER)] }));
-    results.rssAfterMb = rssMb(sandbox.proc.pid!);
-    await stop(sandbox);
 
-    // 2. Bare Express 5 over the same records.
+    const scaleFile = join(dir, 'scale', 'sandbox.json');
+    await mkdir(join(dir, 'scale'));
+    const deep = await scaleDataFile(scaleFile, SCALE_RECORDS, SCALE_SANDBOXES);
+    const deepHeaders = { ...UPVEST_HEADERS, 'x-sandbox-id': deep.sandbox };
+    const deepAccountPath = `/upvest/payments/reference_accounts/${deep.account}`;
+    const scaled = await start(sandboxCommand('--data', scaleFile, '--log-level', 'silent'), deepAccountPath, {}, deepHeaders);
+    servers.push(scaled);
+    results.scaleStartupMs = scaled.startupMs;
+    results.scaleRssMb = rssMb(scaled.proc.pid!);
+    results.scaleDataMb = Math.round(deep.bytes / 1e5) / 10;
+
     const recordsFile = join(dir, 'records.json');
     await writeFile(recordsFile, JSON.stringify({ byPath: { [accountPath]: one, [PAYEX_ACCOUNT_PATH]: payexAccount }, lists: { [listPath]: list } }));
     const bare = await start(['node', '--import', 'tsx', 'bench/bare-express.ts', recordsFile], accountPath);
-    record('get-by-id upvest', 'express', await get(`${bare.url}${accountPath}`));
-    record('get-by-id payex', 'express', await get(`${bare.url}${PAYEX_ACCOUNT_PATH}`, PAYEX_HEADERS));
-    record(`list upvest (${LIST_ITEMS} items)`, 'express', await get(`${bare.url}${listPath}?limit=${LIST_ITEMS}`));
-    await stop(bare);
-
-    // 3. Prism's own mock server on the same spec (it serves the spec's examples, validating requests).
+    servers.push(bare);
     const prismPort = 4700 + Math.floor(Math.random() * 200);
     const prism = await start(
       ['node', 'node_modules/@stoplight/prism-cli/dist/index.js', 'mock', 'specs/upvest.yaml', '-h', '127.0.0.1', '-p', String(prismPort)],
       `/payments/reference_accounts/${ACCOUNT}`,
     );
-    record('get-by-id upvest', 'prism', await get(`${prism.url}/payments/reference_accounts/${ACCOUNT}`));
-    record(`list upvest (${LIST_ITEMS} items)`, 'prism', await get(`${prism.url}/users/${USER}/payments/reference_accounts?limit=${LIST_ITEMS}`));
-    record(
-      'create upvest (fsync) @0',
-      'prism',
-      await cannon({ url: prism.url, connections: CONNECTIONS, requests: [{ ...createRequest(USER), path: '/payments/reference_accounts' }] }),
-    );
-    await stop(prism);
+    servers.push(prism);
     const prismPayex = await start(
       ['node', 'node_modules/@stoplight/prism-cli/dist/index.js', 'mock', 'specs/payex.yaml', '-h', '127.0.0.1', '-p', String(prismPort + 1)],
       PAYEX_ACCOUNT_PATH.replace('/payex', ''),
     );
-    record('get-by-id payex', 'prism', await get(`${prismPayex.url}${PAYEX_ACCOUNT_PATH.replace('/payex', '')}`, PAYEX_HEADERS));
+    servers.push(prismPayex);
+
+    // 2. Reads, interleaved: in each round every server of a scenario takes its turn.
+    console.log(`\ninterleaved: ${ROUNDS} rounds of ${ROUND_SECONDS} s per server and scenario (after a ${WARMUP} s warm-up each); figures are medians of the rounds`);
+    const listName = `list upvest (${LIST_ITEMS} items)`;
+    await interleaved(
+      [
+        [
+          { scenario: 'get-by-id upvest', server: 'sandbox', options: get(`${sandbox.url}${accountPath}`) },
+          { scenario: `get-by-id upvest @${scale}`, server: 'sandbox', options: get(`${scaled.url}${deepAccountPath}`, deepHeaders) },
+          { scenario: 'get-by-id upvest', server: 'express', options: get(`${bare.url}${accountPath}`) },
+          { scenario: 'get-by-id upvest', server: 'prism', options: get(`${prism.url}/payments/reference_accounts/${ACCOUNT}`) },
+        ],
+        [
+          { scenario: 'get-by-id payex', server: 'sandbox', options: get(`${sandbox.url}${PAYEX_ACCOUNT_PATH}`, PAYEX_HEADERS) },
+          { scenario: 'get-by-id payex', server: 'express', options: get(`${bare.url}${PAYEX_ACCOUNT_PATH}`, PAYEX_HEADERS) },
+          { scenario: 'get-by-id payex', server: 'prism', options: get(`${prismPayex.url}${PAYEX_ACCOUNT_PATH.replace('/payex', '')}`, PAYEX_HEADERS) },
+        ],
+        [
+          { scenario: listName, server: 'sandbox', options: get(`${sandbox.url}${listPath}?limit=${LIST_ITEMS}`) },
+          { scenario: `list upvest (${LIST_ITEMS}) @${scale}`, server: 'sandbox', options: get(`${scaled.url}/upvest/users/${deep.user}/payments/reference_accounts?limit=${LIST_ITEMS}`, deepHeaders) },
+          { scenario: listName, server: 'express', options: get(`${bare.url}${listPath}?limit=${LIST_ITEMS}`) },
+          { scenario: listName, server: 'prism', options: get(`${prism.url}/users/${USER}/payments/reference_accounts?limit=${LIST_ITEMS}`) },
+        ],
+      ],
+      record,
+    );
     await stop(prismPayex);
 
-    // 4. Scale: SCALE_RECORDS more records in 1,000 sandboxes: reads, creates, start-up, memory.
-    const scaleFile = join(dir, 'scale', 'sandbox.json');
-    await mkdir(join(dir, 'scale'));
-    const deep = await scaleDataFile(scaleFile, SCALE_RECORDS, SCALE_SANDBOXES);
-    const deepHeaders = { ...UPVEST_HEADERS, 'x-sandbox-id': deep.sandbox };
-    const scaled = await start(['node', 'dist/cli.js', '--port', '0', '--data', scaleFile, '--log-level', 'silent'], `/upvest/payments/reference_accounts/${deep.account}`, {}, deepHeaders);
-    results.scaleStartupMs = scaled.startupMs;
-    results.scaleRssMb = rssMb(scaled.proc.pid!);
-    results.scaleDataMb = Math.round(deep.bytes / 1e5) / 10;
-    record(`get-by-id upvest @${k(SCALE_RECORDS)}`, 'sandbox', await get(`${scaled.url}/upvest/payments/reference_accounts/${deep.account}`, deepHeaders));
-    record(`list upvest (${LIST_ITEMS}) @${k(SCALE_RECORDS)}`, 'sandbox', await get(`${scaled.url}/upvest/users/${deep.user}/payments/reference_accounts?limit=${LIST_ITEMS}`, deepHeaders));
-    record(`create upvest (fsync) @${k(SCALE_RECORDS)}`, 'sandbox', await cannon({ url: scaled.url, connections: CONNECTIONS, requests: [createRequest(USER)] }));
-    await stop(scaled);
+    // 3. Creates, interleaved (after the reads, so the lists read above stay as they were): the
+    // sandbox at 0 and at SCALE_RECORDS records, bare Express's minimal create, Prism's mock.
+    results.singleWriteEmptyMs = await singleWriteMs(sandbox.url, USER, 200);
+    await interleaved(
+      [
+        [
+          { scenario: 'create upvest (fsync) @0', server: 'sandbox', options: { url: sandbox.url, requests: [createRequest(USER)] } },
+          { scenario: `create upvest (fsync) @${scale}`, server: 'sandbox', options: { url: scaled.url, requests: [createRequest(USER)] } },
+          { scenario: 'create upvest (fsync) @0', server: 'express', options: { url: bare.url, requests: [createRequest(USER)] } },
+          { scenario: 'create upvest (fsync) @0', server: 'prism', options: { url: prism.url, requests: [{ ...createRequest(USER), path: '/payments/reference_accounts' }] } },
+        ],
+      ],
+      record,
+    );
+    results.rssAfterMb = rssMb(sandbox.proc.pid!);
+    for (const server of [prism, bare, scaled, sandbox]) await stop(server);
 
-    // 5. Compaction under load: the same data (a 39 MB snapshot at 100k), compacting every 64 KB of
-    // log, while four writers create accounts and 50 connections read; then the compactions begun
-    // meanwhile are let finish (they run in the background) and counted.
-    const compacting = await start(['node', 'dist/cli.js', '--port', '0', '--data', scaleFile, '--log-level', 'silent'], `/upvest/payments/reference_accounts/${deep.account}`, { SANDBOX_COMPACT_BYTES: String(64 << 10) }, deepHeaders);
+    // 4. Compaction under load: the same data (a 39 MB snapshot at 100k), compacting every 64 KB of
+    // log. Once the compaction start-up begins (the log the creates above left) is over, a control
+    // round: 50 connections read, nothing writes, so nothing compacts. Then the same reads while four
+    // writers create accounts; then the compactions begun meanwhile are let finish (they run in the
+    // background) and counted. The two maxima and p99s side by side tell a compaction pause from
+    // the machine's own tail.
+    const compacting = await start(sandboxCommand('--data', scaleFile, '--log-level', 'silent'), deepAccountPath, { SANDBOX_COMPACT_BYTES: String(64 << 10) }, deepHeaders);
+    servers.push(compacting);
     const headerOf = async () => JSON.parse((await readFile(scaleFile, 'utf8').then(t => t.slice(0, 200))).split('\n', 1)[0]) as { log: number };
+    /** No compaction running: no temporary snapshot, no log segment waiting to be folded. */
+    const settle = async () => {
+      for (let waited = 0; waited < 60_000; waited += 250) {
+        const names = await readdir(join(dir, 'scale'));
+        const { log } = await headerOf();
+        const waiting = names.filter(n => n.startsWith('sandbox.json.log.') && Number(n.slice('sandbox.json.log.'.length)) < log);
+        const segments = names.filter(n => n.startsWith('sandbox.json.log.'));
+        if (!names.includes('.sandbox.json.tmp') && !waiting.length && segments.length <= 1) return;
+        await sleep(250);
+      }
+    };
+    await settle();
+    const readOptions = { url: `${compacting.url}${deepAccountPath}`, headers: deepHeaders };
+    const control = await load(readOptions, DURATION);
     const before = (await headerOf()).log;
     let writing = true;
     const writers = Array.from({ length: 4 }, async () => {
       while (writing) await createAccounts(compacting.url, USER, 20).catch(() => undefined);
     });
-    const reads = await autocannon({ url: `${compacting.url}/upvest/payments/reference_accounts/${deep.account}`, headers: deepHeaders, connections: CONNECTIONS, duration: DURATION });
+    const reads = await load(readOptions, DURATION);
     writing = false;
     await Promise.all(writers);
     for (let waited = 0; (await headerOf()).log === before && waited < 60_000; waited += 500) await sleep(500);
+    await settle();
     results.compactionsDuringReads = (await headerOf()).log - before;
-    results.readMaxMsDuringCompaction = reads.latency.max;
-    results.readP99MsDuringCompaction = reads.latency.p99;
-    console.log(`compaction under load: ${results.compactionsDuringReads} log segments folded; get-by-id p99 ${reads.latency.p99} ms, max ${reads.latency.max} ms`);
+    results.readMaxMsDuringCompaction = reads.max;
+    results.readP99MsDuringCompaction = reads.p99;
+    results.readMaxMsControl = control.max;
+    results.readP99MsControl = control.p99;
+    results.readRpsControl = control.rps;
+    results.readRpsDuringCompaction = reads.rps;
+    console.log(`compaction under load: ${results.compactionsDuringReads} log segments folded; get-by-id p99 ${reads.p99} ms, max ${reads.max} ms`);
+    console.log(`  control, the same reads without writers (no compaction), just before: p99 ${control.p99} ms, max ${control.max} ms`);
     await stop(compacting);
     await rm(join(dir, 'scale'), { recursive: true, force: true });
 
@@ -301,7 +449,8 @@ async function main() {
       await mkdir(join(dir, 'big'));
       const big = await scaleDataFile(bigFile, BIG_RECORDS, SCALE_SANDBOXES);
       const bigHeaders = { ...UPVEST_HEADERS, 'x-sandbox-id': big.sandbox };
-      const server = await start(['node', 'dist/cli.js', '--port', '0', '--data', bigFile, '--log-level', 'silent'], `/upvest/payments/reference_accounts/${big.account}`, {}, bigHeaders);
+      const server = await start(sandboxCommand('--data', bigFile, '--log-level', 'silent'), `/upvest/payments/reference_accounts/${big.account}`, {}, bigHeaders);
+      servers.push(server);
       results.bigStartupMs = server.startupMs;
       results.bigRssMb = rssMb(server.proc.pid!);
       results.bigDataMb = Math.round(big.bytes / 1e5) / 10;
@@ -314,7 +463,8 @@ async function main() {
     const smallFile = join(dir, 'small', 'sandbox.json');
     await mkdir(join(dir, 'small'));
     await scaleDataFile(smallFile, SMALL_SANDBOXES, SMALL_SANDBOXES);
-    const small = await start(['node', 'dist/cli.js', '--port', '0', '--data', smallFile, '--log-level', 'silent'], accountPath);
+    const small = await start(sandboxCommand('--data', smallFile, '--log-level', 'silent'), accountPath);
+    servers.push(small);
     results.singleWriteSmallSandboxesMs = await singleWriteMs(small.url, USER, 200);
     console.log(`single write: ${results.singleWriteEmptyMs} ms on an empty store, ${results.singleWriteSmallSandboxesMs} ms with ${k(SMALL_SANDBOXES)} one-record sandboxes (medians of 200)`);
     await stop(small);
@@ -329,24 +479,64 @@ async function main() {
       createBody: () => createBody(USER),
       record,
       async start(extra) {
-        const server = await start(['node', 'dist/cli.js', '--port', '0', ...extra], accountPath);
+        const server = await start(sandboxCommand(...extra), accountPath);
+        servers.push(server);
         return { url: server.url, stop: () => stop(server) };
       },
     });
   } finally {
+    for (const server of servers) await stop(server).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
 
   const s = scenarios;
-  const scale = k(SCALE_RECORDS);
   const create0 = s['create upvest (fsync) @0'];
-  const createScale = s[`create upvest (fsync) @${scale}`];
-  const row = (target: string, value: number | string, ok: boolean) => ({ target, value, met: ok ? 'yes' : 'NO' });
+  const get0 = s['get-by-id upvest'];
+  const listName = `list upvest (${LIST_ITEMS} items)`;
+  // Ratios of servers compared in the same rounds: the median of the per-round ratios (see paired()).
+  const ratios: Record<string, Paired> = {};
+  const pair = (name: string, a: [string, string], b: [string, string], field: 'rps' | 'p99' = 'rps') => (ratios[name] = paired(a, b, field)).median;
+  const getExpress = pair('get-by-id upvest: sandbox ÷ express', ['get-by-id upvest', 'sandbox'], ['get-by-id upvest', 'express']);
+  const getPrism = pair('get-by-id upvest: sandbox ÷ prism', ['get-by-id upvest', 'sandbox'], ['get-by-id upvest', 'prism']);
+  const getFlat = pair(`get-by-id upvest: @${scale} ÷ @0`, [`get-by-id upvest @${scale}`, 'sandbox'], ['get-by-id upvest', 'sandbox']);
+  pair('get-by-id payex: sandbox ÷ express', ['get-by-id payex', 'sandbox'], ['get-by-id payex', 'express']);
+  pair('get-by-id payex: sandbox ÷ prism', ['get-by-id payex', 'sandbox'], ['get-by-id payex', 'prism']);
+  const listExpress = pair(`${listName}: sandbox ÷ express`, [listName, 'sandbox'], [listName, 'express']);
+  pair(`${listName}: sandbox ÷ prism`, [listName, 'sandbox'], [listName, 'prism']);
+  pair(`${listName}: @${scale} ÷ @0`, [`list upvest (${LIST_ITEMS}) @${scale}`, 'sandbox'], [listName, 'sandbox']);
+  const createFlat = pair(`create: @${scale} ÷ @0`, [`create upvest (fsync) @${scale}`, 'sandbox'], ['create upvest (fsync) @0', 'sandbox']);
+  const createP99 = pair(`create p99: @${scale} ÷ @0`, [`create upvest (fsync) @${scale}`, 'sandbox'], ['create upvest (fsync) @0', 'sandbox'], 'p99');
+  const createPrism = pair('create: sandbox ÷ prism', ['create upvest (fsync) @0', 'sandbox'], ['create upvest (fsync) @0', 'prism']);
+  const createExpress = pair('create: sandbox ÷ express (express.json() into a Map)', ['create upvest (fsync) @0', 'sandbox'], ['create upvest (fsync) @0', 'express']);
+  console.log(`
+ratios (median of the ${ROUNDS} per-round ratios; each round's figures in brackets; the ratio of the medians after it):`);
+  for (const [name, p] of Object.entries(ratios)) {
+    console.log(`  ${name.padEnd(44)} ${p.median.toFixed(3)}  [${p.rounds.map(r => r.toFixed(2)).join(' ')}]  of medians ${p.ofMedians.toFixed(3)}`);
+  }
+  // Creates per bare Express get, in this run and when issue 14 was written (context for the
+  // absolute 2,000 creates/s: the machine's speed has changed since).
+  const createsPerExpressGet = create0.sandbox.rps / get0.express.rps;
+  const [then1, then2] = ISSUE_CREATES_PER_EXPRESS_GET.map(r => r.toFixed(3));
+  console.log(
+    `
+creates/s ÷ bare Express gets/s: ${createsPerExpressGet.toFixed(3)} now (${create0.sandbox.rps} ÷ ${get0.express.rps}); ` +
+      `${then1} and ${then2} when issue 14 was written (1,929 ÷ 9,006 without fsync, 2,192 ÷ 9,301 at 0 records); 2,000/s then = ${(2000 / 9301).toFixed(3)}–${(2000 / 9006).toFixed(3)}`,
+  );
+
+  type Met = 'yes' | 'NO' | '(context)';
+  const row = (target: string, value: number | string, ok: boolean | null) => ({ target, value, met: (ok === null ? '(context)' : ok ? 'yes' : 'NO') as Met });
+  /** A ratio to 2 decimals, or 3 when 2 would round it onto its threshold (0.696 is not 0.70). */
+  const shown = (value: number, threshold: number) => {
+    const two = ratio(value, 1);
+    return two === threshold && value !== threshold ? Math.round(value * 1000) / 1000 : two;
+  };
   const table = [
-    row(`creates @${scale} in ${SCALE_SANDBOXES} sandboxes ≥ 0.9× @0`, ratio(createScale.sandbox.rps, create0.sandbox.rps), createScale.sandbox.rps >= 0.9 * create0.sandbox.rps),
-    row(`create p99 @${scale} ≤ 1.5× @0`, ratio(createScale.sandbox.p99, create0.sandbox.p99), createScale.sandbox.p99 <= 1.5 * create0.sandbox.p99),
+    row(`creates @${scale} in ${SCALE_SANDBOXES} sandboxes ≥ 0.9× @0`, shown(createFlat, 0.9), createFlat >= 0.9),
+    row(`create p99 @${scale} ≤ 1.5× @0`, shown(createP99, 1.5), createP99 <= 1.5),
     row('creates/s (fsync) ≥ 2,000', create0.sandbox.rps, create0.sandbox.rps >= 2000),
-    row('creates ≥ 1.5× Prism mock', ratio(create0.sandbox.rps, create0.prism.rps), create0.sandbox.rps >= 1.5 * create0.prism.rps),
+    row(`context, not a target: creates/s ÷ bare Express gets/s (issue written: ${then1} / ${then2})`, Math.round(createsPerExpressGet * 1000) / 1000, null),
+    row('creates ≥ 1.5× Prism mock', shown(createPrism, 1.5), createPrism >= 1.5),
+    row('context, not a target: creates ÷ bare Express create', ratio(createExpress, 1), null),
     row(`start-up @${scale} < 1,500 ms`, results.scaleStartupMs as number, (results.scaleStartupMs as number) < 1500),
     row(`RSS @${scale} ≤ 2× data (${results.scaleDataMb} MB) + 150 MB`, results.scaleRssMb as number, (results.scaleRssMb as number) <= 2 * (results.scaleDataMb as number) + 150),
     ...(BIG_RECORDS > 0
@@ -360,20 +550,22 @@ async function main() {
       ratio(results.singleWriteSmallSandboxesMs as number, results.singleWriteEmptyMs as number),
       (results.singleWriteSmallSandboxesMs as number) <= 2 * (results.singleWriteEmptyMs as number),
     ),
-    row('get-by-id ≥ 0.7× bare Express', ratio(s['get-by-id upvest'].sandbox.rps, s['get-by-id upvest'].express.rps), s['get-by-id upvest'].sandbox.rps >= 0.7 * s['get-by-id upvest'].express.rps),
-    row(`get-by-id @${scale} flat (÷ @0 ≥ 0.9)`, ratio(s[`get-by-id upvest @${scale}`].sandbox.rps, s['get-by-id upvest'].sandbox.rps), s[`get-by-id upvest @${scale}`].sandbox.rps >= 0.9 * s['get-by-id upvest'].sandbox.rps),
-    row('get-by-id ≥ 2× Prism mock', ratio(s['get-by-id upvest'].sandbox.rps, s['get-by-id upvest'].prism.rps), s['get-by-id upvest'].sandbox.rps >= 2 * s['get-by-id upvest'].prism.rps),
-    row('list (100) ≥ 0.5× bare Express', ratio(s[`list upvest (${LIST_ITEMS} items)`].sandbox.rps, s[`list upvest (${LIST_ITEMS} items)`].express.rps), s[`list upvest (${LIST_ITEMS} items)`].sandbox.rps >= 0.5 * s[`list upvest (${LIST_ITEMS} items)`].express.rps),
+    row('get-by-id ≥ 0.7× bare Express', shown(getExpress, 0.7), getExpress >= 0.7),
+    row(`get-by-id @${scale} flat (÷ @0 ≥ 0.9)`, shown(getFlat, 0.9), getFlat >= 0.9),
+    row('get-by-id ≥ 2× Prism mock', shown(getPrism, 2), getPrism >= 2),
+    row('list (100) ≥ 0.5× bare Express', shown(listExpress, 0.5), listExpress >= 0.5),
     // A measurement rather than a target: "met" only says that compaction did run during it.
     row(
       `get-by-id max latency while compacting @${scale} (ms; p99 ${results.readP99MsDuringCompaction}; ${results.compactionsDuringReads} segments folded)`,
       results.readMaxMsDuringCompaction as number,
       (results.compactionsDuringReads as number) > 0,
     ),
+    row(`context: get-by-id max latency, the same reads without writers or compaction, just before (ms; p99 ${results.readP99MsControl})`, results.readMaxMsControl as number, null),
   ];
   const targets = Object.fromEntries(table.map(r => [r.target, r.value]));
   results.scenarios = scenarios;
   results.targets = targets;
+  results.ratios = ratios;
   console.log('\n| target | result | met |\n|---|---|---|');
   for (const r of table) console.log(`| ${r.target} | ${r.value} | ${r.met} |`);
   console.log('\nfleet (3 servers on Redis vs 1 embedded):');

@@ -2,11 +2,12 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { benchFleet } from './fleet.js';
+import { Rounds } from './rounds.js';
 const H = { 'upvest-client-id': '8c8d2e1f-3b4a-4c5d-9e6f-7a8b9c0d1e2f', authorization: 'Bearer bench' };
 const ACC = '/upvest/payments/reference_accounts/c18f80bd-401e-4836-9776-7dc24c32d35e';
 function iban() { const b = Array.from({ length: 18 }, () => Math.floor(Math.random() * 10)).join(''); let r = 0; for (const d of `${b}131400`) r = (r * 10 + Number(d)) % 97; return `DE${String(98 - r).padStart(2, '0')}${b}`; }
 const out = await benchFleet({
-  duration: Number(process.argv[2] ?? 5), warmup: 1, connections: 50, headers: H, accountPath: ACC,
+  rounds: new Rounds({ rounds: 5, roundSeconds: Number(process.argv[2] ?? 5) / 5, warmup: 1 }), connections: 50, headers: H, accountPath: ACC,
   createBody: () => JSON.stringify({ user_id: '83d83ec2-d2ca-49ff-bbea-b92b5c3be202', account_owner: 'Bench Mark', iban: iban(), bic: 'COBADEFFXXX', confirmed_at: '2026-11-20T09:00:00Z' }),
   record: (sc, sv, f) => console.log(sc.padEnd(28), sv.padEnd(12), f.rps, 'req/s p50', f.p50, 'p99', f.p99, f.non2xx ? `non2xx ${f.non2xx}` : '', f.errors ? `errors ${f.errors}` : ''),
   async start(extra) {

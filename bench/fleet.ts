@@ -10,32 +10,14 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { RedisServer } from '../test/redis.js';
+import { load, type Contender, type Figures, type Rounds } from './rounds.js';
 import { startNginx } from '../test/fleet.js';
 
-/** What one load run measured (shared with bench/run.ts). */
-export interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-  /** Interleaved scenarios: each round's figures (rps, p50, p99 above are their medians). */
-  rounds?: RoundFigures[];
-}
-
-/** One round of an interleaved scenario (bench/run.ts). */
-export interface RoundFigures {
-  rps: number;
-  p50: number;
-  p99: number;
-  max: number;
-  non2xx: number;
-  errors: number;
-}
+export type { Figures } from './rounds.js';
 
 export interface FleetBenchOptions {
-  duration: number;
-  warmup: number;
+  /** Interleaved rounds (bench/rounds.ts): the three set-ups are up together and take turns. */
+  rounds: Rounds;
   connections: number;
   /** Starts the sandbox (dist/cli.js, executed as users do) with these arguments; resolves with its URL. */
   start(args: string[]): Promise<{ url: string; stop(): Promise<void> }>;
@@ -43,24 +25,6 @@ export interface FleetBenchOptions {
   headers: Record<string, string>;
   accountPath: string;
   createBody(): string;
-}
-
-async function cannon(urls: string[], options: FleetBenchOptions, requests?: autocannon.Request[], connections = options.connections): Promise<Figures> {
-  const run = (duration: number, conns: number) =>
-    Promise.all(
-      urls.map(url =>
-        autocannon({ url, headers: options.headers, connections: Math.max(1, Math.round(conns / urls.length)), duration, ...(requests ? { requests } : {}) }),
-      ),
-    );
-  if (options.warmup > 0) await run(options.warmup, connections);
-  const results = await run(options.duration, connections);
-  return {
-    rps: Math.round(results.reduce((sum, r) => sum + r.requests.average, 0)),
-    p50: Math.max(...results.map(r => r.latency.p50)),
-    p99: Math.max(...results.map(r => r.latency.p99)),
-    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
-    errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
-  };
 }
 
 /** Median of `count` sequential round trips of `command`, in ms. */
@@ -93,24 +57,46 @@ export async function benchFleet(options: FleetBenchOptions): Promise<Record<str
     ];
     const embedded = await options.start(['--data', join(dir, 'sandbox.json')]);
     stops.push(embedded.stop);
-    const embeddedUrl = [`${embedded.url}${options.accountPath}`];
-    options.record('fleet: get-by-id upvest', '1 embedded', await cannon(embeddedUrl, options));
-    const embeddedOne = await medianMs(1000, () => fetch(embeddedUrl[0], { headers: options.headers }).then(r => r.arrayBuffer()));
-    options.record('fleet: create upvest', '1 embedded', await cannon([embedded.url], options, creates));
-    await embedded.stop();
-    stops.pop();
-
     const servers = await Promise.all([0, 1, 2].map(() => options.start(['--store', redis.url])));
     stops.push(...servers.map(s => s.stop));
     const lb = await startNginx(servers.map(s => new URL(s.url).host));
     if (lb) stops.push(lb.stop);
+
+    // One server at one connection: the latency a request gains from Redis's round trip.
+    const embeddedUrl = `${embedded.url}${options.accountPath}`;
+    const embeddedOne = await medianMs(1000, () => fetch(embeddedUrl, { headers: options.headers }).then(r => r.arrayBuffer()));
     const direct = servers.map(s => `${s.url}${options.accountPath}`);
-    // One server on Redis at one connection: the latency a request gains from its round trip.
     const redisOne = await medianMs(1000, () => fetch(direct[0], { headers: options.headers }).then(r => r.arrayBuffer()));
-    options.record('fleet: get-by-id upvest', '3 on Redis', await cannon(direct, options));
-    if (lb) options.record('fleet: get-by-id upvest', '3 + nginx', await cannon([`${lb.url}${options.accountPath}`], options));
-    options.record('fleet: create upvest', '3 on Redis', await cannon(servers.map(s => s.url), options, creates));
-    if (lb) options.record('fleet: create upvest', '3 + nginx', await cannon([lb.url], options, creates));
+
+    // The same load on each set-up in turn, round after round; gets first, then creates.
+    const contender = (scenario: string, server: string, target: string, urls: string[], requests?: autocannon.Request[]): Contender => ({
+      scenario,
+      server,
+      target,
+      load: seconds => load(urls.map(url => ({ url, headers: options.headers, ...(requests ? { requests } : {}) })), options.connections, seconds),
+    });
+    const gets = 'fleet: get-by-id upvest';
+    await options.rounds.interleaved(
+      [
+        [
+          contender(gets, '1 embedded', 'embedded', [embeddedUrl]),
+          contender(gets, '3 on Redis', 'redis', direct),
+          ...(lb ? [contender(gets, '3 + nginx', 'redis', [`${lb.url}${options.accountPath}`])] : []),
+        ],
+      ],
+      options.record,
+    );
+    const creating = 'fleet: create upvest';
+    await options.rounds.interleaved(
+      [
+        [
+          contender(creating, '1 embedded', 'embedded', [embedded.url], creates),
+          contender(creating, '3 on Redis', 'redis', servers.map(s => s.url), creates),
+          ...(lb ? [contender(creating, '3 + nginx', 'redis', [lb.url], creates)] : []),
+        ],
+      ],
+      options.record,
+    );
 
     const client = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true });
     await client.connect();

@@ -15,7 +15,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { benchFleet, type Figures, type RoundFigures } from './fleet.js';
+import { benchFleet } from './fleet.js';
+import { load, Rounds, type Contender, type Figures, type Paired } from './rounds.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -115,90 +116,16 @@ function rssMb(pid: number): number {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
 }
 
-/** One load run of `seconds` at CONNECTIONS connections. */
-async function load(options: autocannon.Options, seconds: number): Promise<RoundFigures> {
-  const result = await autocannon({ ...options, connections: CONNECTIONS, duration: seconds });
-  return {
-    // requests answered over the time taken (autocannon's per-second average needs whole seconds)
-    rps: Math.round(result.requests.total / result.duration),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    max: result.latency.max,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-}
-
 const get = (url: string, headers: Record<string, string> = UPVEST_HEADERS): autocannon.Options => ({ url, headers });
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-/** One (scenario, server) of an interleaved comparison. */
-interface Contender {
-  scenario: string;
-  server: string;
-  options: autocannon.Options;
-}
-
-/** Per (scenario, server): its figures in each round. */
-const roundsOf = new Map<string, RoundFigures[]>();
-const keyOf = (scenario: string, server: string) => `${scenario}\u0000${server}`;
-
-/**
- * Runs each group's contenders in turn, ROUNDS rounds of ROUND_SECONDS each (after a WARMUP each),
- * the order rotating from round to round; all the group's servers are up throughout. Records each
- * contender's medians over the rounds, and keeps the rounds for paired ratios.
- */
-async function interleaved(groups: Contender[][], record: (scenario: string, server: string, figures: Figures) => void): Promise<void> {
-  if (WARMUP > 0) for (const group of groups) for (const c of group) await autocannon({ ...c.options, connections: CONNECTIONS, duration: WARMUP });
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const group of groups) {
-      for (let i = 0; i < group.length; i++) {
-        const c = group[(i + round) % group.length];
-        const key = keyOf(c.scenario, c.server);
-        roundsOf.set(key, [...(roundsOf.get(key) ?? []), await load(c.options, ROUND_SECONDS)]);
-      }
-    }
-  }
-  for (const group of groups) {
-    for (const c of group) {
-      const rounds = roundsOf.get(keyOf(c.scenario, c.server))!;
-      record(c.scenario, c.server, {
-        rps: Math.round(median(rounds.map(r => r.rps))),
-        p50: median(rounds.map(r => r.p50)),
-        p99: median(rounds.map(r => r.p99)),
-        non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
-        errors: rounds.reduce((sum, r) => sum + r.errors, 0),
-        rounds,
-      });
-    }
-  }
-}
-
-interface Paired {
-  /** The median of the per-round ratios: the headline figure. */
-  median: number;
-  /** Each round's ratio, in round order. */
-  rounds: number[];
-  /** The ratio of the two medians, for comparison. */
-  ofMedians: number;
-}
-
-/**
- * a ÷ b, round by round (the two ran seconds apart in each round), and the median of those ratios.
- * A disturbance of a few seconds spoils the rounds it falls in; the median sets them aside. The
- * ratio of the two medians can pair figures from different moments, so it is reported only beside it.
- */
-function paired(a: [string, string], b: [string, string], field: 'rps' | 'p99' = 'rps'): Paired {
-  const ra = roundsOf.get(keyOf(...a))!;
-  const rb = roundsOf.get(keyOf(...b))!;
-  const rounds = ra.map((r, i) => r[field] / rb[i][field]);
-  return { median: median(rounds), rounds, ofMedians: median(ra.map(r => r[field])) / median(rb.map(r => r[field])) };
-}
+const rounds = new Rounds({ rounds: ROUNDS, roundSeconds: ROUND_SECONDS, warmup: WARMUP });
+/** A contender of an interleaved comparison: `options` against one server, at CONNECTIONS. */
+const contender = (scenario: string, server: string, options: autocannon.Options): Contender => ({
+  scenario,
+  server,
+  target: new URL(options.url).origin,
+  load: seconds => load([options], CONNECTIONS, seconds),
+});
 
 /** A valid German IBAN with random account digits. */
 function randomIban(): string {
@@ -355,26 +282,28 @@ async function main() {
     servers.push(prismPayex);
 
     // 2. Reads, interleaved: in each round every server of a scenario takes its turn.
-    console.log(`\ninterleaved: ${ROUNDS} rounds of ${ROUND_SECONDS} s per server and scenario (after a ${WARMUP} s warm-up each); figures are medians of the rounds`);
+    console.log(
+      `\ninterleaved: ${ROUNDS} rounds of ${ROUND_SECONDS} s per server and scenario, the order rotating, after a warm-up of ${WARMUP} s each (${WARMUP / 2} s for a server already warmed up); figures are medians of the rounds`,
+    );
     const listName = `list upvest (${LIST_ITEMS} items)`;
-    await interleaved(
+    await rounds.interleaved(
       [
         [
-          { scenario: 'get-by-id upvest', server: 'sandbox', options: get(`${sandbox.url}${accountPath}`) },
-          { scenario: `get-by-id upvest @${scale}`, server: 'sandbox', options: get(`${scaled.url}${deepAccountPath}`, deepHeaders) },
-          { scenario: 'get-by-id upvest', server: 'express', options: get(`${bare.url}${accountPath}`) },
-          { scenario: 'get-by-id upvest', server: 'prism', options: get(`${prism.url}/payments/reference_accounts/${ACCOUNT}`) },
+          contender('get-by-id upvest', 'sandbox', get(`${sandbox.url}${accountPath}`)),
+          contender(`get-by-id upvest @${scale}`, 'sandbox', get(`${scaled.url}${deepAccountPath}`, deepHeaders)),
+          contender('get-by-id upvest', 'express', get(`${bare.url}${accountPath}`)),
+          contender('get-by-id upvest', 'prism', get(`${prism.url}/payments/reference_accounts/${ACCOUNT}`)),
         ],
         [
-          { scenario: 'get-by-id payex', server: 'sandbox', options: get(`${sandbox.url}${PAYEX_ACCOUNT_PATH}`, PAYEX_HEADERS) },
-          { scenario: 'get-by-id payex', server: 'express', options: get(`${bare.url}${PAYEX_ACCOUNT_PATH}`, PAYEX_HEADERS) },
-          { scenario: 'get-by-id payex', server: 'prism', options: get(`${prismPayex.url}${PAYEX_ACCOUNT_PATH.replace('/payex', '')}`, PAYEX_HEADERS) },
+          contender('get-by-id payex', 'sandbox', get(`${sandbox.url}${PAYEX_ACCOUNT_PATH}`, PAYEX_HEADERS)),
+          contender('get-by-id payex', 'express', get(`${bare.url}${PAYEX_ACCOUNT_PATH}`, PAYEX_HEADERS)),
+          contender('get-by-id payex', 'prism', get(`${prismPayex.url}${PAYEX_ACCOUNT_PATH.replace('/payex', '')}`, PAYEX_HEADERS)),
         ],
         [
-          { scenario: listName, server: 'sandbox', options: get(`${sandbox.url}${listPath}?limit=${LIST_ITEMS}`) },
-          { scenario: `list upvest (${LIST_ITEMS}) @${scale}`, server: 'sandbox', options: get(`${scaled.url}/upvest/users/${deep.user}/payments/reference_accounts?limit=${LIST_ITEMS}`, deepHeaders) },
-          { scenario: listName, server: 'express', options: get(`${bare.url}${listPath}?limit=${LIST_ITEMS}`) },
-          { scenario: listName, server: 'prism', options: get(`${prism.url}/users/${USER}/payments/reference_accounts?limit=${LIST_ITEMS}`) },
+          contender(listName, 'sandbox', get(`${sandbox.url}${listPath}?limit=${LIST_ITEMS}`)),
+          contender(`list upvest (${LIST_ITEMS}) @${scale}`, 'sandbox', get(`${scaled.url}/upvest/users/${deep.user}/payments/reference_accounts?limit=${LIST_ITEMS}`, deepHeaders)),
+          contender(listName, 'express', get(`${bare.url}${listPath}?limit=${LIST_ITEMS}`)),
+          contender(listName, 'prism', get(`${prism.url}/users/${USER}/payments/reference_accounts?limit=${LIST_ITEMS}`)),
         ],
       ],
       record,
@@ -384,13 +313,13 @@ async function main() {
     // 3. Creates, interleaved (after the reads, so the lists read above stay as they were): the
     // sandbox at 0 and at SCALE_RECORDS records, bare Express's minimal create, Prism's mock.
     results.singleWriteEmptyMs = await singleWriteMs(sandbox.url, USER, 200);
-    await interleaved(
+    await rounds.interleaved(
       [
         [
-          { scenario: 'create upvest (fsync) @0', server: 'sandbox', options: { url: sandbox.url, requests: [createRequest(USER)] } },
-          { scenario: `create upvest (fsync) @${scale}`, server: 'sandbox', options: { url: scaled.url, requests: [createRequest(USER)] } },
-          { scenario: 'create upvest (fsync) @0', server: 'express', options: { url: bare.url, requests: [createRequest(USER)] } },
-          { scenario: 'create upvest (fsync) @0', server: 'prism', options: { url: prism.url, requests: [{ ...createRequest(USER), path: '/payments/reference_accounts' }] } },
+          contender('create upvest (fsync) @0', 'sandbox', { url: sandbox.url, requests: [createRequest(USER)] }),
+          contender(`create upvest (fsync) @${scale}`, 'sandbox', { url: scaled.url, requests: [createRequest(USER)] }),
+          contender('create upvest (fsync) @0', 'express', { url: bare.url, requests: [createRequest(USER)] }),
+          contender('create upvest (fsync) @0', 'prism', { url: prism.url, requests: [{ ...createRequest(USER), path: '/payments/reference_accounts' }] }),
         ],
       ],
       record,
@@ -420,13 +349,13 @@ async function main() {
     };
     await settle();
     const readOptions = { url: `${compacting.url}${deepAccountPath}`, headers: deepHeaders };
-    const control = await load(readOptions, DURATION);
+    const control = await load([readOptions], CONNECTIONS, DURATION);
     const before = (await headerOf()).log;
     let writing = true;
     const writers = Array.from({ length: 4 }, async () => {
       while (writing) await createAccounts(compacting.url, USER, 20).catch(() => undefined);
     });
-    const reads = await load(readOptions, DURATION);
+    const reads = await load([readOptions], CONNECTIONS, DURATION);
     writing = false;
     await Promise.all(writers);
     for (let waited = 0; (await headerOf()).log === before && waited < 60_000; waited += 500) await sleep(500);
@@ -471,8 +400,7 @@ async function main() {
 
     // A fleet: three servers on one Redis (and nginx) against one embedded server (bench/fleet.ts).
     results.fleet = await benchFleet({
-      duration: DURATION,
-      warmup: WARMUP,
+      rounds,
       connections: CONNECTIONS,
       headers: UPVEST_HEADERS,
       accountPath,
@@ -495,7 +423,7 @@ async function main() {
   const listName = `list upvest (${LIST_ITEMS} items)`;
   // Ratios of servers compared in the same rounds: the median of the per-round ratios (see paired()).
   const ratios: Record<string, Paired> = {};
-  const pair = (name: string, a: [string, string], b: [string, string], field: 'rps' | 'p99' = 'rps') => (ratios[name] = paired(a, b, field)).median;
+  const pair = (name: string, a: [string, string], b: [string, string], field: 'rps' | 'p99' = 'rps') => (ratios[name] = rounds.paired(a, b, field)).median;
   const getExpress = pair('get-by-id upvest: sandbox ÷ express', ['get-by-id upvest', 'sandbox'], ['get-by-id upvest', 'express']);
   const getPrism = pair('get-by-id upvest: sandbox ÷ prism', ['get-by-id upvest', 'sandbox'], ['get-by-id upvest', 'prism']);
   const getFlat = pair(`get-by-id upvest: @${scale} ÷ @0`, [`get-by-id upvest @${scale}`, 'sandbox'], ['get-by-id upvest', 'sandbox']);
@@ -568,12 +496,14 @@ creates/s ÷ bare Express gets/s: ${createsPerExpressGet.toFixed(3)} now (${crea
   results.ratios = ratios;
   console.log('\n| target | result | met |\n|---|---|---|');
   for (const r of table) console.log(`| ${r.target} | ${r.value} | ${r.met} |`);
-  console.log('\nfleet (3 servers on Redis vs 1 embedded):');
+  console.log('\nfleet (3 servers on Redis vs 1 embedded; medians of the per-round ratios):');
   const fleetKeys = ['fleet: get-by-id upvest', 'fleet: create upvest'];
   for (const key of fleetKeys) {
     const row = s[key];
     for (const server of ['3 on Redis', '3 + nginx']) {
-      if (row?.[server]) console.log(`  ${`${key.slice(7)}: ${server} ÷ 1 embedded`.padEnd(40)} ${ratio(row[server].rps, row['1 embedded'].rps)}`);
+      if (!row?.[server]) continue;
+      const p = (ratios[`${key.slice(7)}: ${server} ÷ 1 embedded`] = rounds.paired([key, server], [key, '1 embedded']));
+      console.log(`  ${`${key.slice(7)}: ${server} ÷ 1 embedded`.padEnd(40)} ${ratio(p.median, 1)}  [${p.rounds.map(r => r.toFixed(2)).join(' ')}]`);
     }
   }
   for (const [name, value] of Object.entries(results.fleet as Record<string, number>)) console.log(`  ${name.padEnd(40)} ${value}`);

@@ -26,4 +26,4 @@ VOLUME ["/data"]
 EXPOSE 4010
 # The admin API's health endpoint answers loopback clients, and with SANDBOX_ADMIN_TOKEN set, the token.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["node", "-e", "const t = process.env.SANDBOX_ADMIN_TOKEN; fetch('http://127.0.0.1:' + (process.env.PORT || 4010) + '/__sandbox/health', { headers: t ? { authorization: 'Bearer ' + t } : {} }).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/cli.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/cli.js"]

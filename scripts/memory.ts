@@ -1,7 +1,8 @@
 // Memory under hostile traffic (`npm run test:memory`): 20,000 requests with adversarial bodies up
 // to each API's body limit, across every operation of every API and the admin API, from 8
-// clients, against the built server as users start it (`node dist/cli.js --in-memory`, logging
-// JSON lines at its default level, 127.0.0.1 only) in a child process. The server's peak RSS is
+// clients, against the built server as users start it (`node dist/cli.js --in-memory` with the
+// Node flags of dist/cli.js's shebang, logging JSON lines at its default level, 127.0.0.1 only)
+// in a child process. The server's peak RSS is
 // the kernel's high-water mark (`ru_maxrss`), so no spike between samples is missed. Checks it
 // answers a health probe every 1,000 requests. Exits non-zero when the peak RSS passes the bound,
 // a request is not answered (timeout, connection error), or a 5xx other than an injected one or an
@@ -11,6 +12,7 @@
 //                                          [--heap-snapshot <file>] [--trace-gc] [--node-flags '<flags>']
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -65,9 +67,12 @@ const { values } = parseArgs({
 const total = Number(values.requests);
 const maxRss = Number(values['max-rss-mb']) * MB;
 
+/** The Node flags users' starts carry: those of the command's shebang (`#!/usr/bin/env -S node …`). */
+const launchFlags = /^#!\/usr\/bin\/env -S node (.*)$/m.exec(readFileSync(join(packageRoot, 'dist/cli.js'), 'utf8').split('\n', 1)[0])?.[1].split(' ') ?? [];
 const server = spawn(
   process.execPath,
   [
+    ...launchFlags,
     '--expose-gc',
     ...(values['trace-gc'] ? ['--trace-gc'] : []),
     ...values['node-flags'].split(' ').filter(Boolean),

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 // The `banking-api-sandbox` command: reads flags and environment variables, starts the server,
 // prints where each API lives. Start-up problems are one line on stderr and a non-zero exit.
 import { readFileSync } from 'node:fs';

@@ -9,6 +9,7 @@ import { hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { IHttpOperation, IHttpOperationResponse } from '@stoplight/types';
 import type { IHttpRequest, IHttpResponse } from '@stoplight/prism-http';
+import { LRUCache } from 'lru-cache';
 import prismRouterModule from '@stoplight/prism-http/dist/router/index.js';
 import prismValidatorModule from '@stoplight/prism-http/dist/validator/index.js';
 import prismValidatorsModule from '@stoplight/prism-http/dist/validator/validators/index.js';
@@ -242,63 +243,16 @@ export function loadOperations(specFile: string, cacheDir: string | null = defau
 }
 
 /**
- * Verdicts by step and exact input; bounded in entries and in the size of the keys. Two
- * generations of plain Maps, each at most half the bounds: a verdict is looked up in the young one,
- * then in the old one (and moved to the young one); when the young one is full, it becomes the old
- * one and the old one is dropped. What is used stays, as in an LRU, without an LRU's bookkeeping on
- * every hit (a get-by-id asks five verdicts).
+ * Verdicts by step and exact input; bounded in entries and in the size of the keys. An LRUCache:
+ * a hand-written pair of Map generations measured 30-50 ns faster per hit in isolation (0.2 µs of
+ * a get's five lookups, ~0.05% of its CPU), not worth code of our own.
  */
-class Verdicts {
-  private young = new Map<string, object>();
-  private old = new Map<string, object>();
-  private youngSize = 0;
-  private oldSize = 0;
-
-  constructor(
-    readonly max: number,
-    readonly maxSize: number,
-  ) {}
-
-  get(key: string): object | undefined {
-    const found = this.young.get(key);
-    if (found !== undefined) return found;
-    const aged = this.old.get(key);
-    if (aged !== undefined) this.set(key, aged);
-    return aged;
-  }
-
-  set(key: string, value: object): void {
-    const size = verdictSize(key, value);
-    if (size > this.maxSize / 2) return;
-    if (this.young.size >= this.max / 2 || this.youngSize + size > this.maxSize / 2) {
-      this.old = this.young;
-      this.oldSize = this.youngSize;
-      this.young = new Map();
-      this.youngSize = 0;
-    }
-    this.young.set(key, value);
-    this.youngSize += size;
-  }
-
-  get size(): number {
-    return this.young.size + this.old.size;
-  }
-
-  get calculatedSize(): number {
-    return this.youngSize + this.oldSize;
-  }
-
-  clear(): void {
-    this.young = new Map();
-    this.old = new Map();
-    this.youngSize = this.oldSize = 0;
-  }
-}
-
-/** What a verdict costs: its key, and about as much as its texts (a body with 20,000 unknown keys has 20,000 problems). */
-const verdictSize = (key: string, value: object) => key.length + 100 + (Array.isArray(value) ? value.length * 200 : 0);
-
-const verdicts = new Verdicts(20_000, 64 * 1024 * 1024);
+const verdicts = new LRUCache<string, object>({
+  max: 20_000,
+  maxSize: 64 * 1024 * 1024,
+  // A verdict listing problems costs about as much as their texts (a body with 20,000 unknown keys has 20,000).
+  sizeCalculation: (value, key) => key.length + 100 + (Array.isArray(value) ? value.length * 200 : 0),
+});
 /** How many verdicts are remembered, and the size the bound applies to (for soak tests and stats). */
 export function verdictCacheStats(): { entries: number; size: number; maxEntries: number; maxSize: number } {
   return { entries: verdicts.size, size: verdicts.calculatedSize, maxEntries: verdicts.max, maxSize: verdicts.maxSize };

@@ -79,9 +79,9 @@ export async function benchFleet(options: FleetBenchOptions): Promise<Record<str
     await options.rounds.interleaved(
       [
         [
-          contender(gets, '1 embedded', 'embedded', [embeddedUrl]),
-          contender(gets, '3 on Redis', 'redis', direct),
-          ...(lb ? [contender(gets, '3 + nginx', 'redis', [`${lb.url}${options.accountPath}`])] : []),
+          contender(gets, '1 embedded', embedded.url, [embeddedUrl]),
+          contender(gets, '3 on Redis', servers[0].url, direct),
+          ...(lb ? [contender(gets, '3 + nginx', servers[0].url, [`${lb.url}${options.accountPath}`])] : []),
         ],
       ],
       options.record,
@@ -90,9 +90,9 @@ export async function benchFleet(options: FleetBenchOptions): Promise<Record<str
     await options.rounds.interleaved(
       [
         [
-          contender(creating, '1 embedded', 'embedded', [embedded.url], creates),
-          contender(creating, '3 on Redis', 'redis', servers.map(s => s.url), creates),
-          ...(lb ? [contender(creating, '3 + nginx', 'redis', [lb.url], creates)] : []),
+          contender(creating, '1 embedded', embedded.url, [embedded.url], creates),
+          contender(creating, '3 on Redis', servers[0].url, servers.map(s => s.url), creates),
+          ...(lb ? [contender(creating, '3 + nginx', servers[0].url, [lb.url], creates)] : []),
         ],
       ],
       options.record,

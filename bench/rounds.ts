@@ -73,6 +73,8 @@ export async function load(options: autocannon.Options[], connections: number, s
 export class Rounds {
   /** Per (scenario, server): its figures in each round. */
   private readonly figures = new Map<string, RoundFigures[]>();
+  /** Server processes warmed up so far (Contender.target). */
+  private readonly warmed = new Set<string>();
 
   constructor(
     readonly options: {
@@ -88,12 +90,14 @@ export class Rounds {
   /**
    * Runs each group's contenders in turn, `rounds` rounds of `roundSeconds` each, the order rotating
    * from round to round, after a warm-up each: `warmup` seconds for a server's first contender, half
-   * of it for its later ones (its common request path is compiled by then). All the groups' servers
+   * of it for its later ones, in this call or a later one (its common request path is compiled by
+   * then; and a slow first round is set aside by the medians like any other). All the groups' servers
    * must be up throughout. Records each contender's medians over the rounds, and keeps the rounds
    * for paired ratios.
    */
-  async interleaved(groups: Contender[][], record: (scenario: string, server: string, figures: Figures) => void, warmed = new Set<string>()): Promise<void> {
+  async interleaved(groups: Contender[][], record: (scenario: string, server: string, figures: Figures) => void): Promise<void> {
     const { rounds, roundSeconds, warmup } = this.options;
+    const warmed = this.warmed;
     if (warmup > 0) {
       for (const group of groups) {
         for (const c of group) {

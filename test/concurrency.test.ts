@@ -11,7 +11,7 @@ import request from 'supertest';
 import { META_API } from '../src/core/clock.js';
 import fc from 'fast-check';
 import type { IHttpOperation } from '@stoplight/types';
-import type { Store, SandboxChanges } from '../src/core/store.js';
+import type { Store, ChangesJson } from '../src/core/store.js';
 import { testApp } from './helpers.js';
 import { exampleRequest } from './spec-requests.js';
 import { valueOf, type Schema } from './spec-arbitraries.js';
@@ -27,7 +27,7 @@ interface Create {
 }
 
 /** Records a sandbox added (keys that are not fixtures), from its stored changes. */
-function addedRecords(store: Store, changes: SandboxChanges | undefined): string[] {
+function addedRecords(store: Store, changes: ChangesJson | undefined): string[] {
   const keys: string[] = [];
   for (const [api, collections] of Object.entries(changes ?? {})) {
     if (api === META_API) continue; // the sandbox's own clock and id counter

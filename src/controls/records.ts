@@ -8,7 +8,7 @@ import type { CollectionSpec } from '../core/api-module.js';
 import type { LoadedApi } from '../core/pipeline.js';
 import { HttpProblem, invalidField, problem, type FieldProblem } from '../core/problem.js';
 import { SpecSchemas } from '../core/schemas.js';
-import type { RecordCheck, Row, SandboxChanges, Store } from '../core/store.js';
+import type { ChangesJson, RecordCheck, Row, Store } from '../core/store.js';
 import { META_API, META_COLLECTION, metaRecordProblems } from '../core/clock.js';
 
 type JsonObject = Record<string, unknown>;
@@ -33,7 +33,6 @@ export interface PageEntry {
   change?: 'added' | 'modified' | 'deleted';
 }
 
-const hasOwnKey = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 
 export interface Page {
   offset: number;
@@ -66,19 +65,19 @@ export class SandboxRecords {
       const data = Array.from(rows.entries(), ([key, record]) => ({ key, record })).slice(offset, offset + limit);
       return { offset, limit, total: rows.size, data };
     }
-    const changed = this.store.changesOf(sandbox)?.[api]?.[collection] ?? {};
+    const changed = this.store.overlay(sandbox, api, collection) ?? new Map<string, Row | null>();
     const base = this.store.base.collection(api, collection).rows;
-    const marked: PageEntry[] = Object.keys(changed)
+    const marked: PageEntry[] = [...changed.keys()]
       .reverse()
       .flatMap((key): PageEntry[] => {
-        const record = changed[key];
+        const record = changed.get(key)!;
         if (record === null) {
           const was = base.get(key);
           return was ? [{ key, record: was, change: 'deleted' }] : [];
         }
         return [{ key, record, change: base.has(key) ? 'modified' : 'added' }];
       });
-    const all = changes === 'only' ? marked : [...marked, ...Array.from(rows.entries(), ([key, record]) => ({ key, record })).filter(r => !hasOwnKey(changed, r.key))];
+    const all = changes === 'only' ? marked : [...marked, ...Array.from(rows.entries(), ([key, record]) => ({ key, record })).filter(r => !changed.has(r.key))];
     return { offset, limit, total: all.length, data: all.slice(offset, offset + limit) };
   }
 
@@ -175,7 +174,7 @@ export class SandboxRecords {
       });
     }
 
-    const changes: SandboxChanges = {};
+    const changes: ChangesJson = {};
     let count = 0;
     for (const [api, collections] of Object.entries(snapshot.apis)) {
       for (const [collection, records] of Object.entries(collections)) {

@@ -11,14 +11,16 @@ import {
   SandboxLimitError,
   StoreConflictError,
   StoreUnavailableError,
+  changesJson,
   deepFreeze,
   dict,
-  hasOwn,
   overlayOf,
   ownChanges,
   type ChangeSet,
+  type ChangesJson,
   type Dataset,
   type Op,
+  type Overlay,
   type Row,
   type SandboxChanges,
   type SandboxState,
@@ -36,8 +38,10 @@ export {
   StoreUnavailableError,
   type ApiDataset,
   type ChangeSet,
+  type ChangesJson,
   type Dataset,
   type Op,
+  type Overlay,
   type Row,
   type SandboxChanges,
   type SandboxState,
@@ -300,22 +304,28 @@ export class Store {
   /** Number of records a sandbox changed (added, replaced or deleted) relative to the fixtures. */
   changeCount(name: string): number {
     let count = 0;
-    for (const collections of Object.values(this.changesOf(name) ?? {})) {
-      for (const rows of Object.values(collections)) count += Object.keys(rows).length;
+    for (const collections of Object.values(this.memory.get(name)?.changes ?? {})) {
+      for (const rows of Object.values(collections)) count += rows.size;
     }
     return count;
   }
 
-  /** The stored changes of a sandbox, if it has any (read-only). */
-  changesOf(name: string): SandboxChanges | undefined {
-    return this.memory.get(name)?.changes;
+  /** A copy of the stored changes of a sandbox as JSON, if it has any. */
+  changesOf(name: string): ChangesJson | undefined {
+    const state = this.memory.get(name);
+    return state && changesJson(state.changes);
+  }
+
+  /** @internal The stored changes of a sandbox to one collection, if any (read-only). */
+  overlay(sandbox: string, api: string, collection: string): Overlay | undefined {
+    return this.memory.get(sandbox)?.changes[api]?.[collection];
   }
 
   /**
    * Replaces a sandbox's changes wholesale (a snapshot import); `undefined` takes it back to the
    * fixtures (reset). Settles when that is durable, or rejects after it was rolled back.
    */
-  replaceChanges(name: string, changes: SandboxChanges | undefined): Promise<void> {
+  replaceChanges(name: string, changes: ChangesJson | undefined): Promise<void> {
     if (changes === undefined) return this.drop(name);
     const tx = this.transaction();
     const previous = this.memory.get(name);
@@ -477,7 +487,7 @@ export class Store {
   }
 
   /** @internal Writes one entry of a sandbox's collection (see Collection). */
-  write(sandbox: string, api: string, collection: string, key: string, value: Row | null | undefined, apply: (overlay: Record<string, Row | null>, value: Row | null | undefined) => void): Promise<void> {
+  write(sandbox: string, api: string, collection: string, key: string, value: Row | null | undefined, apply: (overlay: Overlay, value: Row | null | undefined) => void): Promise<void> {
     const tx = this.transaction();
     let state = this.memory.get(sandbox);
     if (!state) {
@@ -488,8 +498,8 @@ export class Store {
       tx.undos.push(() => this.memory.delete(sandbox));
     }
     const overlay = overlayOf(state.changes, api, collection);
-    const had = hasOwn(overlay, key);
-    const previous = overlay[key];
+    const had = overlay.has(key);
+    const previous = overlay.get(key);
     apply(overlay, value);
     tx.undos.push(() => apply(overlay, had ? previous : undefined));
     tx.ops.push({ kind: 'put', sandbox, api, collection, key, value });
@@ -582,15 +592,14 @@ function checkMemory(memory: Map<string, SandboxState>, check: RecordCheck, wher
   if (only) {
     for (const [sandbox, api, collection, key] of only) {
       const rows = memory.get(sandbox)?.changes[api]?.[collection];
-      if (rows && Object.hasOwn(rows, key)) checkOne(sandbox, api, collection, key, rows[key]);
+      if (rows?.has(key)) checkOne(sandbox, api, collection, key, rows.get(key)!);
     }
     return;
   }
   for (const [sandbox, { changes }] of memory) {
     for (const api of Object.keys(changes)) {
       for (const collection of Object.keys(changes[api])) {
-        const rows = changes[api][collection];
-        for (const key of Object.keys(rows)) checkOne(sandbox, api, collection, key, rows[key]);
+        for (const [key, row] of changes[api][collection]) checkOne(sandbox, api, collection, key, row);
       }
     }
   }
@@ -667,35 +676,17 @@ const overlayDeltas = new WeakMap<object, number>();
 const fieldOf = (row: object, field: string): unknown => (row as Record<string, unknown>)[field];
 
 /**
- * Per overlay, its keys in the order they were first written (a key written again keeps its place;
- * deleted and written again, it goes last): built on first use (`Collection.oldestFirst`), then
- * maintained like the indexes. A Set iterates lazily, so looking at the oldest few records costs
- * those few, where listing an object's keys costs all of them (Upvest's idempotency clean-up looks
- * at the oldest of up to 1,000 records on every create).
- */
-const overlayOrders = new WeakMap<object, Set<string>>();
-
-function orderOf(overlay: object): Set<string> {
-  let order = overlayOrders.get(overlay);
-  if (!order) {
-    order = new Set(Object.keys(overlay));
-    overlayOrders.set(overlay, order);
-  }
-  return order;
-}
-
-/**
  * Sets one entry of an overlay — a record, `null` (a tombstone) or `undefined` (no change) —
  * keeping the overlay's indexes current. A shared backend uses it to apply another server's
  * changes to memory in place (catching up), rather than reloading the whole sandbox.
  */
 export function setOverlayEntry(
-  overlay: Record<string, object | null>,
+  overlay: Map<string, object | null>,
   key: string,
   next: object | null | undefined,
   sizeDelta?: (key: string, row: object | null | undefined) => number,
 ): void {
-  const previous = hasOwn(overlay, key) ? overlay[key] : undefined;
+  const previous = overlay.get(key);
   const delta = overlayDeltas.get(overlay);
   if (delta !== undefined) {
     // Without the collection's fixtures at hand, the size is counted again when next asked.
@@ -710,13 +701,9 @@ export function setOverlayEntry(
       else index.set(fieldOf(next, field), new Set([key]));
     }
   }
-  const order = overlayOrders.get(overlay);
-  if (order) {
-    if (next === undefined) order.delete(key);
-    else order.add(key); // a key already there keeps its place, as in the object
-  }
-  if (next === undefined) delete overlay[key];
-  else overlay[key] = next;
+  // A key already there keeps its place in the overlay's order; deleted and written again, it goes last.
+  if (next === undefined) overlay.delete(key);
+  else overlay.set(key, next);
 }
 
 /** Records of one collection in one sandbox, keyed by a string id. Records are frozen: replace, don't mutate. */
@@ -732,14 +719,15 @@ export class Collection<T extends object = Row> {
     this.base = store.base.collection(api, name);
   }
 
-  private overlay(): Record<string, T | null> | undefined {
-    return this.store.changesOf(this.sandbox)?.[this.api]?.[this.name] as Record<string, T | null> | undefined;
+  private overlay(): Map<string, T | null> | undefined {
+    return this.store.overlay(this.sandbox, this.api, this.name) as Map<string, T | null> | undefined;
   }
 
   get(key: string): T | undefined {
     const overlay = this.overlay();
-    if (overlay && hasOwn(overlay, key)) return overlay[key] ?? undefined;
-    return this.base.rows.get(key) as T | undefined;
+    const row = overlay?.get(key);
+    if (row !== undefined) return row ?? undefined;
+    return overlay?.has(key) ? undefined : (this.base.rows.get(key) as T | undefined);
   }
 
   has(key: string): boolean {
@@ -748,7 +736,7 @@ export class Collection<T extends object = Row> {
 
   /** Every record, fixtures first (in fixture order), then added ones in insertion order. */
   entries(): IterableIterator<[string, T]> {
-    return this.walk(Object.keys);
+    return this.walk(overlay => [...overlay.keys()]);
   }
 
   /**
@@ -757,15 +745,15 @@ export class Collection<T extends object = Row> {
    * are trimmed from their oldest end (idempotency records). Removing records while iterating is safe.
    */
   oldestFirst(): IterableIterator<[string, T]> {
-    return this.walk(orderOf);
+    return this.walk(overlay => overlay.keys());
   }
 
   /** The fixtures (with their changes), then the added records in the order `added` gives their keys. */
-  private *walk(added: (overlay: Record<string, T | null>) => Iterable<string>): IterableIterator<[string, T]> {
+  private *walk(added: (overlay: Map<string, T | null>) => Iterable<string>): IterableIterator<[string, T]> {
     const overlay = this.overlay();
     for (const [key, row] of this.base.rows) {
-      if (overlay && hasOwn(overlay, key)) {
-        const changed = overlay[key];
+      if (overlay?.has(key)) {
+        const changed = overlay.get(key);
         if (changed) yield [key, changed];
       } else {
         yield [key, row as T];
@@ -773,7 +761,7 @@ export class Collection<T extends object = Row> {
     }
     if (overlay) {
       for (const key of added(overlay)) {
-        const row = overlay[key];
+        const row = overlay.get(key);
         if (row && !this.base.rows.has(key)) yield [key, row];
       }
     }
@@ -798,11 +786,11 @@ export class Collection<T extends object = Row> {
   }
 
   /** The overlay's net change of the size: counted once, then kept up to date by setOverlay. */
-  private overlayDelta(overlay: Record<string, T | null>): number {
+  private overlayDelta(overlay: Map<string, T | null>): number {
     let delta = overlayDeltas.get(overlay);
     if (delta === undefined) {
       delta = 0;
-      for (const key of Object.keys(overlay)) delta += this.sizeDelta(key, overlay[key]);
+      for (const [key, row] of overlay) delta += this.sizeDelta(key, row);
       overlayDeltas.set(overlay, delta);
     }
     return delta;
@@ -813,11 +801,11 @@ export class Collection<T extends object = Row> {
     const overlay = this.overlay();
     const out: T[] = [];
     for (const key of this.base.index(field).get(value) ?? []) {
-      if (!overlay || !hasOwn(overlay, key)) out.push(this.base.rows.get(key) as T);
+      if (!overlay?.has(key)) out.push(this.base.rows.get(key) as T);
     }
     if (overlay) {
       for (const key of this.overlayIndex(field, overlay).get(value) ?? []) {
-        const row = overlay[key];
+        const row = overlay.get(key);
         if (row) out.push(row);
       }
     }
@@ -839,21 +827,20 @@ export class Collection<T extends object = Row> {
   /** Sets the overlay entry: a record, `null` (tombstone) or `undefined` (no change). */
   private change(key: string, next: T | null | undefined): Promise<void> {
     return this.store.write(this.sandbox, this.api, this.name, key, next as Row | null | undefined, (overlay, value) =>
-      this.setOverlay(overlay as Record<string, T | null>, key, value as T | null | undefined),
+      this.setOverlay(overlay as Map<string, T | null>, key, value as T | null | undefined),
     );
   }
 
-  private setOverlay(overlay: Record<string, T | null>, key: string, next: T | null | undefined): void {
+  private setOverlay(overlay: Map<string, T | null>, key: string, next: T | null | undefined): void {
     setOverlayEntry(overlay, key, next, this.sizeDeltaOf);
   }
 
-  private overlayIndex(field: string, overlay: Record<string, T | null>): Map<unknown, Set<string>> {
+  private overlayIndex(field: string, overlay: Map<string, T | null>): Map<unknown, Set<string>> {
     const indexes = indexesOf(overlay);
     let index = indexes.get(field);
     if (!index) {
       index = new Map();
-      for (const key of Object.keys(overlay)) {
-        const row = overlay[key];
+      for (const [key, row] of overlay) {
         if (!row) continue;
         const value = fieldOf(row, field);
         const keys = index.get(value);

@@ -64,6 +64,7 @@ import {
   StoreUnavailableError,
   deepFreeze,
   dict,
+  forEachChange,
   oneLine,
   overlayOf,
   type ChangeSet,
@@ -817,11 +818,7 @@ function partsOf(set: ChangeSet): Map<string, Part> {
     } else if (op.kind === 'replace') {
       part.mode = 'r';
       part.fields = [];
-      for (const [api, collections] of Object.entries(op.changes)) {
-        for (const [collection, rows] of Object.entries(collections)) {
-          for (const [key, row] of Object.entries(rows)) part.fields.push(fieldOf(api, collection, key), JSON.stringify(row));
-        }
-      }
+      forEachChange(op.changes, (api, collection, key, row) => part.fields.push(fieldOf(api, collection, key), JSON.stringify(row)));
     } else {
       part.mode = 'x';
       part.fields = [];
@@ -849,7 +846,7 @@ export function parseChanges(flat: string[]): SandboxChanges {
     if (!split) continue;
     const [api, collection, key] = split;
     const row = JSON.parse(flat[i + 1]) as Row | null;
-    overlayOf(changes, api, collection)[key] = row === null ? null : deepFreeze(row);
+    overlayOf(changes, api, collection).set(key, row === null ? null : deepFreeze(row));
   }
   return changes;
 }

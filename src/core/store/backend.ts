@@ -7,8 +7,17 @@ export type Row = Readonly<Record<string, unknown>>;
 export type ApiDataset = Record<string, Record<string, Row>>;
 /** api slug → collection → key → record */
 export type Dataset = Record<string, ApiDataset>;
-/** api slug → collection → key → record, or null where a fixture record was deleted */
-export type SandboxChanges = Record<string, Record<string, Record<string, Row | null>>>;
+/**
+ * One sandbox's changes to one collection (its overlay on the fixtures): key → record, or null
+ * where a fixture record was deleted. A Map: start-up inserts every stored record into one (a
+ * plain object cost ~1.5 µs per new key, a Map ~0.2 µs), and it iterates in the order keys were
+ * first written (a key deleted and written again goes last), which is the order lists show.
+ */
+export type Overlay = Map<string, Row | null>;
+/** api slug → collection → overlay: a sandbox's changes as the store keeps them in memory. */
+export type SandboxChanges = Record<string, Record<string, Overlay>>;
+/** api slug → collection → key → record or null: a sandbox's changes as JSON (files, Redis, the admin API). */
+export type ChangesJson = Record<string, Record<string, Record<string, Row | null>>>;
 
 /**
  * One change, as the store's memory now holds it:
@@ -129,9 +138,9 @@ export const dict = <T>(): Record<string, T> => Object.create(null) as Record<st
 export const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /** The changes to one collection of a sandbox (its overlay on the fixtures), added empty when there are none yet. */
-export function overlayOf(changes: SandboxChanges, api: string, collection: string): Record<string, Row | null> {
+export function overlayOf(changes: SandboxChanges, api: string, collection: string): Overlay {
   const collections = hasOwn(changes, api) ? changes[api] : (changes[api] = dict());
-  return hasOwn(collections, collection) ? collections[collection] : (collections[collection] = dict());
+  return hasOwn(collections, collection) ? collections[collection] : (collections[collection] = new Map());
 }
 
 export function deepFreeze<T>(value: T): T {
@@ -152,17 +161,39 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** A copy of `changes` as the store keeps them: null-prototype maps, frozen records. */
-export function ownChanges(changes: SandboxChanges): SandboxChanges {
+/** JSON changes as the store keeps them: null-prototype objects of overlays, frozen records. */
+export function ownChanges(changes: ChangesJson): SandboxChanges {
   const copy = dict<SandboxChanges[string]>();
   for (const [api, collections] of Object.entries(changes)) {
     copy[api] = dict();
     for (const [collection, rows] of Object.entries(collections)) {
-      const target = (copy[api][collection] = dict<Row | null>());
-      for (const [key, row] of Object.entries(rows)) target[key] = row === null ? null : deepFreeze(row);
+      const target: Overlay = (copy[api][collection] = new Map());
+      for (const [key, row] of Object.entries(rows)) target.set(key, row === null ? null : deepFreeze(row));
     }
   }
   return copy;
+}
+
+/** The store's changes as JSON (null-prototype objects: a key may be `__proto__`). */
+export function changesJson(changes: SandboxChanges): ChangesJson {
+  const json = dict<ChangesJson[string]>();
+  for (const api of Object.keys(changes)) {
+    json[api] = dict();
+    for (const collection of Object.keys(changes[api])) {
+      const rows = (json[api][collection] = dict<Row | null>());
+      for (const [key, row] of changes[api][collection]) rows[key] = row;
+    }
+  }
+  return json;
+}
+
+/** Calls `fn` for every entry of a sandbox's changes. */
+export function forEachChange(changes: SandboxChanges, fn: (api: string, collection: string, key: string, value: Row | null) => void): void {
+  for (const api of Object.keys(changes)) {
+    for (const collection of Object.keys(changes[api])) {
+      for (const [key, row] of changes[api][collection]) fn(api, collection, key, row);
+    }
+  }
 }
 
 export function oneLine(error: unknown): string {

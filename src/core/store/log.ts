@@ -22,12 +22,15 @@ import type { BackendContext } from '../store.js';
 import {
   DataFileError,
   StoreUnavailableError,
+  changesJson,
   deepFreeze,
   dict,
+  forEachChange,
   oneLine,
   overlayOf,
   ownChanges,
   type ChangeSet,
+  type ChangesJson,
   type Op,
   type Row,
   type SandboxChanges,
@@ -131,7 +134,7 @@ export async function openLog(file: string, context: BackendContext, options: Lo
         if (problem) throw new DataFileError(`cannot read data file ${path} line ${first + i}: ${problem}`);
         for (const op of entries[i].o) {
           if (op[0] === 'p' && op.length === 6) logged.push(op.slice(1, 5) as unknown as RecordRef);
-          else if (op[0] === 'r') forEachRecord(op[2] as SandboxChanges, (api, collection, key) => logged.push([op[1] as string, api, collection, key]));
+          else if (op[0] === 'r') forEachRecord(op[2] as ChangesJson, (api, collection, key) => logged.push([op[1] as string, api, collection, key]));
         }
       }
     });
@@ -144,7 +147,7 @@ export async function openLog(file: string, context: BackendContext, options: Lo
     const unchecked: RecordRef[] = [];
     for (const [name, line] of lastRecordLine) {
       const state = line > verdict.through ? memory.get(name) : undefined;
-      if (state) forEachRecord(state.changes, (api, collection, key) => unchecked.push([name, api, collection, key]));
+      if (state) forEachChange(state.changes, (api, collection, key) => unchecked.push([name, api, collection, key]));
     }
     context.validate([...verdict.flagged, ...unchecked, ...logged]);
   } else {
@@ -442,7 +445,7 @@ function encode(op: Op): unknown[] {
     case 'put':
       return op.value === undefined ? ['p', op.sandbox, op.api, op.collection, op.key] : ['p', op.sandbox, op.api, op.collection, op.key, op.value];
     case 'replace':
-      return ['r', op.sandbox, op.changes];
+      return ['r', op.sandbox, changesJson(op.changes)];
     case 'drop':
       return ['d', op.sandbox];
   }
@@ -493,7 +496,7 @@ async function compact(fs: FileSystem, file: string, seed: number, folded: numbe
             folded.puts.set(JSON.stringify(op.slice(2, 5)), op);
           } else if (op[0] === 'r') {
             const folded = sandboxOf(name, true, entry.t);
-            forEachRecord(op[2] as SandboxChanges, (api, collection, key, value) =>
+            forEachRecord(op[2] as ChangesJson, (api, collection, key, value) =>
               folded.puts.set(JSON.stringify([api, collection, key]), ['p', name, api, collection, key, value]),
             );
           } else if (op[0] === 'd') {
@@ -663,8 +666,8 @@ function apply(memory: Map<string, SandboxState>, op: unknown[], at: number): st
       if (!state) memory.set(name, (state = { changes: dict(), lastUsed: at }));
       else if (at > state.lastUsed) state.lastUsed = at;
       const rows = overlayOf(state.changes, api, collection);
-      if (op.length === 5) delete rows[key];
-      else rows[key] = deepFreeze(op[5] as Row | null);
+      if (op.length === 5) rows.delete(key);
+      else rows.set(key, deepFreeze(op[5] as Row | null));
       return undefined;
     }
     case 'r':
@@ -691,11 +694,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isChanges(value: unknown): value is SandboxChanges {
+function isChanges(value: unknown): value is ChangesJson {
   return isObject(value) && Object.values(value).every(apis => isObject(apis) && Object.values(apis).every(isObject));
 }
 
-function forEachRecord(changes: SandboxChanges, fn: (api: string, collection: string, key: string, value: Row | null) => void): void {
+/** Calls `fn` for every entry of changes as JSON (a replace op's). */
+function forEachRecord(changes: ChangesJson, fn: (api: string, collection: string, key: string, value: Row | null) => void): void {
   for (const api of Object.keys(changes)) {
     for (const collection of Object.keys(changes[api])) {
       const rows = changes[api][collection];
@@ -707,7 +711,7 @@ function forEachRecord(changes: SandboxChanges, fn: (api: string, collection: st
 async function writeSandbox(out: { line(text: string): Promise<void> }, name: string, state: SandboxState): Promise<void> {
   await out.line(JSON.stringify(['s', name, state.lastUsed]));
   const puts: string[] = [];
-  forEachRecord(state.changes, (api, collection, key, value) => puts.push(JSON.stringify(['p', name, api, collection, key, value])));
+  forEachChange(state.changes, (api, collection, key, value) => puts.push(JSON.stringify(['p', name, api, collection, key, value])));
   for (const put of puts) await out.line(put);
 }
 

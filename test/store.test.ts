@@ -496,6 +496,33 @@ describe('opening a data file', () => {
     expect(await readFile(file)).toEqual(Buffer.from(content));
   });
 
+  test("a sandbox's records come back from the snapshot and the log in the order they were first written (integer-like keys too); changesOf() is a JSON copy", async () => {
+    const file = join(dir, 'data.json');
+    const store = await track(open(file));
+    const things = store.sandbox('s').collection('demo', 'things');
+    for (const key of ['z', '10', '__proto__', '2']) await things.put(key, { id: key });
+    things.remove('z');
+    await things.put('z', { id: 'z' }); // deleted, then written again: last
+    await things.put('10', { id: '10', again: true }); // written again: keeps its place
+    const order = ['a', 'b', 'c', '10', '__proto__', '2', 'z'];
+    expect([...things.entries()].map(([key]) => key)).toEqual(order);
+    const json = store.changesOf('s')!;
+    expect(Object.getPrototypeOf(json.demo.things)).toBeNull();
+    expect(json.demo.things['10']).toEqual({ id: '10', again: true });
+    json.demo.things['10'] = null; // a copy: the store is not changed through it
+    expect(things.get('10')).toEqual({ id: '10', again: true });
+    await store.close();
+    // from the log
+    const reopened = await track(open(file));
+    expect([...reopened.sandbox('s').collection('demo', 'things').entries()].map(([key]) => key)).toEqual(order);
+    // from the snapshot, once compacted (compaction folds a key deleted and written again into its first place)
+    await logOf(reopened).compactNow();
+    await reopened.close();
+    const compacted = await track(open(file));
+    expect([...compacted.sandbox('s').collection('demo', 'things').entries()].map(([key]) => key)).toEqual(['a', 'b', 'c', 'z', '10', '__proto__', '2']);
+    expect(contents(compacted)).toEqual(contents(store));
+  });
+
   test('keeps the seed it was created with, and refuses a different one', async () => {
     const file = join(dir, 'data.json');
     await (await open(file, 7)).close();

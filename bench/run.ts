@@ -452,6 +452,15 @@ ratios (median of the ${ROUNDS} per-round ratios; each round's figures in bracke
   for (const [name, p] of Object.entries(ratios)) {
     console.log(`  ${name.padEnd(44)} ${p.median.toFixed(3)}  [${p.rounds.map(r => r.toFixed(2)).join(' ')}]  of medians ${p.ofMedians.toFixed(3)}`);
   }
+  // The machine's drift within this run: the same server doing the same thing, round by round.
+  const drift = (label: string, figures: Figures) => {
+    const each = figures.rounds!.map(r => r.rps);
+    console.log(`  ${label.padEnd(44)} ${Math.min(...each)}–${Math.max(...each)} req/s over the rounds (max ÷ min ${(Math.max(...each) / Math.min(...each)).toFixed(2)})`);
+  };
+  console.log('\ndrift of the machine within this run (what the per-round ratios cancel):');
+  drift('bare Express, get-by-id upvest', get0.express);
+  drift('bare Express, create', create0.express);
+  drift('Prism mock, get-by-id upvest', get0.prism);
   // Creates per bare Express get, in this run and when issue 14 was written (context for the
   // absolute 2,000 creates/s: the machine's speed has changed since).
   const createsPerExpressGet = create0.sandbox.rps / get0.express.rps;

@@ -17,7 +17,7 @@ import { SandboxIds } from './core/ids.js';
 import { storedRecordCheck } from './controls/records.js';
 import type { SnapshotCheck } from './core/store/precheck.js';
 import { adminPath, createControls, type ControlsOptions, type SandboxControls } from './controls/index.js';
-import { requestLogger, requestTracker } from './logging.js';
+import { requestLogger, requestTracker, type RequestTracker } from './logging.js';
 
 export interface SandboxOptions extends ControlsOptions {
   /** Data file (default `data/sandbox.json` under the working folder). */
@@ -216,7 +216,7 @@ type Failing = Request & { [FAILED]?: unknown };
  */
 export function apiDispatcher(
   handlers: ReadonlyMap<string, (req: Request, res: Response) => Promise<void>>,
-  { track, cors }: { track?: (req: Request, res: Response) => void; cors?: RequestHandler } = {},
+  { track, cors }: { track?: RequestTracker; cors?: RequestHandler } = {},
 ): ApiDispatcher {
   /** The first path segment of a URL, with its slash: `/upvest` of `/upvest/…` and `/upvest?…`. */
   const prefixOf = (url: string): string | undefined => {
@@ -226,16 +226,22 @@ export function apiDispatcher(
     if (query !== -1 && (end === -1 || query < end)) end = query;
     return end === -1 ? url : url.slice(0, end);
   };
-  const dispatch = (req: Request, res: Response, next: NextFunction, prefix: string, handler: (req: Request, res: Response) => Promise<void>) => {
+  const dispatch = (req: Request, res: Response, next: NextFunction, prefix: string, handler: (req: Request, res: Response) => Promise<void>, logs = false) => {
     const { url, baseUrl } = req;
     const rest = url.slice(prefix.length);
     req.url = rest.charCodeAt(0) === 47 ? rest : `/${rest}`;
     req.baseUrl = baseUrl + prefix;
-    handler(req, res).catch((error: unknown) => {
-      req.url = url;
-      req.baseUrl = baseUrl;
-      next(error ?? new Error('Rejected promise'));
-    });
+    // The log line once the handler is done: it has ended the response, or it failed (then the
+    // error handler answers, and the line comes when that answer is finished).
+    handler(req, res).then(
+      () => (logs ? track?.ended(res) : undefined),
+      (error: unknown) => {
+        if (logs) track?.ended(res);
+        req.url = url;
+        req.baseUrl = baseUrl;
+        next(error ?? new Error('Rejected promise'));
+      },
+    );
   };
   const dispatcher = (req: Failing, res: Response, next: NextFunction): void => {
     if (req[FAILED] !== undefined) {
@@ -246,11 +252,14 @@ export function apiDispatcher(
     const prefix = prefixOf(req.url);
     const handler = prefix === undefined ? undefined : handlers.get(prefix);
     if (!handler) return next();
-    track?.(req, res); // an API's path is never one of the documentation's assets
+    // An API's path is never one of the documentation's assets. CORS may answer a request itself
+    // (a preflight): that answer is logged once finished.
     if (cors && req.headers.origin !== undefined) {
+      track?.(req, res);
       void cors(req, res, (error?: unknown) => (error ? next(error) : dispatch(req, res, next, prefix!, handler)));
     } else {
-      dispatch(req, res, next, prefix!, handler);
+      track?.start(res);
+      dispatch(req, res, next, prefix!, handler, track !== undefined);
     }
   };
   return Object.assign(dispatcher, {

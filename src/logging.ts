@@ -110,18 +110,37 @@ export function requestLogger(logger: Logger, track = requestTracker(logger)) {
 
 /**
  * The request log as a plain call, for code that serves a request itself (the API dispatcher):
- * `track(req, res)` when the request arrives logs it once its response is finished.
+ * `track(req, res)` when the request arrives logs it once its response is finished. Or, cheaper,
+ * `track.start(res)` when it arrives and `track.ended(res)` once the code has ended the response:
+ * the line is written then (its time runs to the end of `res.end()`), without a second 'finish'
+ * listener beside Node's own on every response (an array of listeners to make and copy per
+ * request); a response not ended yet is logged once it finishes, as by `track`.
  */
-export function requestTracker(logger: Logger): (req: Request, res: Response) => void {
+export interface RequestTracker {
+  (req: Request, res: Response): void;
+  start(res: Response): void;
+  ended(res: Response): void;
+}
+
+export function requestTracker(logger: Logger): RequestTracker {
   // One listener for every response ('finish' comes once), its start time kept on the response:
   // no closure and no once-wrapper per request.
   function finished(this: Response & { [STARTED]?: number }) {
     logRequest(logger, this.req, this, performance.now() - this[STARTED]!);
   }
-  return (req: Request, res: Response & { [STARTED]?: number }) => {
+  const track = (req: Request, res: Response & { [STARTED]?: number }) => {
     res[STARTED] = performance.now();
     res.on('finish', finished);
   };
+  return Object.assign(track, {
+    start(res: Response & { [STARTED]?: number }) {
+      res[STARTED] = performance.now();
+    },
+    ended(res: Response & { [STARTED]?: number }) {
+      if (res.writableEnded) logRequest(logger, res.req, res, performance.now() - res[STARTED]!);
+      else res.on('finish', finished);
+    },
+  });
 }
 
 const STARTED = Symbol('request log start');

@@ -32,6 +32,42 @@ test('one JSON line per request, with sandbox, API, operation, status, time and 
   expect(lines[2].api).toBeUndefined();
 });
 
+test('an API request is logged once, with the same fields, whoever ends its answer: the pipeline, CORS, or the error handler after a failure', async () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({ write: (chunk, _e, done) => (lines.push(JSON.parse(String(chunk))), done()) });
+  const { app, events, errors } = await testApp({ logger: pino({ level: 'info', base: undefined }, sink), corsOrigins: '*' });
+  const path = `/upvest/payments/reference_accounts/${UPVEST.account}`;
+  const settle = () => new Promise(resolve => setTimeout(resolve, 20));
+  // Ended by the pipeline (logged when the handler is done), then with an Origin (logged on 'finish').
+  await request(app).get(path).set(UPVEST.headers).expect(200);
+  await request(app).get(path).set({ ...UPVEST.headers, origin: 'http://localhost:3000' }).expect(200);
+  // A preflight, answered by CORS alone.
+  await request(app).options(path).set({ origin: 'http://localhost:3000', 'access-control-request-method': 'GET' }).expect(204);
+  // The answer sent, then the handler fails (a failing 'request' listener): still one line.
+  events.once('request', () => {
+    throw new Error('listener failed');
+  });
+  await request(app).get(path).set(UPVEST.headers).expect(200);
+  await settle();
+  expect(errors).toHaveLength(1);
+  const without = ({ time, responseTime, msg, ...rest }: Record<string, unknown>) => ({ ...rest, msg: String(msg).replace(/ [\d.]+ms$/, '') });
+  expect(lines.map(without)).toEqual([
+    ...[1, 2].map(() => ({
+      level: 30,
+      method: 'GET',
+      url: path,
+      status: 200,
+      sandbox: 'default',
+      api: 'upvest',
+      operationId: 'getReferenceAccount',
+      msg: `GET ${path} 200 upvest.getReferenceAccount [default]`,
+    })),
+    { level: 30, method: 'OPTIONS', url: path, status: 204, msg: `OPTIONS ${path} 204` },
+    { level: 30, method: 'GET', url: path, status: 200, sandbox: 'default', api: 'upvest', operationId: 'getReferenceAccount', msg: `GET ${path} 200 upvest.getReferenceAccount [default]` },
+  ]);
+  for (const line of lines) expect(Object.keys(line).slice(0, 6)).toEqual(['level', 'time', 'method', 'url', 'status', 'responseTime']);
+});
+
 test('the log level filters request lines', async () => {
   const lines: string[] = [];
   const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });

@@ -47,13 +47,18 @@ export class SandboxIds {
 
   /** The ids of one sandbox: each one taken advances its stored counter. */
   source(sandbox: string): IdSource {
-    const take = (): Buffer => {
+    /** The input of the next id's digest; advances the counter. */
+    const take = (): string => {
       const meta = this.meta(sandbox);
       const n = meta.get(IDS_KEY)?.next ?? 0;
       void meta.put(IDS_KEY, { next: n + 1 });
-      return this.bytes(sandbox, 'id', String(n));
+      return this.input(sandbox, 'id', String(n));
     };
-    return { uuid: () => uuidOfHex(take().toString('hex')), hex: bytes => hexOf(take(), bytes, more => this.bytes(sandbox, 'more', more)) };
+    return {
+      // Digested straight to hex: the same digits as the digest's bytes in hex, without a Buffer.
+      uuid: () => uuidOfHex(hash('sha256', take(), 'hex')),
+      hex: bytes => hexOf(hash('sha256', take(), 'buffer'), bytes, more => this.bytes(sandbox, 'more', more)),
+    };
   }
 
   /**

@@ -83,8 +83,23 @@ export interface CompactionStats {
 interface Queued {
   text: string;
   set?: ChangeSet;
-  resolve?: () => void;
-  reject?: (error: Error) => void;
+}
+
+/** The promise of a batch: every change set in it is acknowledged (or refused) together. */
+interface Batch {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
 
 export async function openLog(file: string, context: BackendContext, options: LogOptions = {}): Promise<{ backend: LogBackend; seed: number }> {
@@ -182,6 +197,8 @@ export class LogBackend implements StoreBackend {
   readonly kind = 'file';
   readonly stats: CompactionStats = { compactions: 0, longestSliceMs: 0, lastDurationMs: 0 };
   private queue: Queued[] = [];
+  /** Settles when the change sets queued now are durable: one promise per batch, not one per change set. */
+  private queued: Batch | null = null;
   private draining: Promise<void> | null = null;
   private compaction: Promise<void> | null = null;
   private handle?: FileHandle;
@@ -225,9 +242,9 @@ export class LogBackend implements StoreBackend {
       if (op.kind === 'drop') this.touched.delete(op.sandbox);
       else this.touched.set(op.sandbox, set.at);
     }
-    return new Promise<void>((resolve, reject) => {
-      this.enqueue({ text: JSON.stringify({ t: set.at, o: set.ops.map(encode) }), set, resolve, reject });
-    });
+    const batch = (this.queued ??= newBatch());
+    this.enqueue({ text: JSON.stringify({ t: set.at, o: set.ops.map(encode) }), set });
+    return batch.promise;
   }
 
   touch(sandbox: string, at: number): void {
@@ -285,19 +302,23 @@ export class LogBackend implements StoreBackend {
   private async drain(): Promise<void> {
     while (this.queue.length) {
       const batch = this.queue;
+      const settle = this.queued;
       this.queue = [];
+      this.queued = null;
       try {
         await this.append(Buffer.from(`${batch.map(e => e.text).join('\n')}\n`));
       } catch (error) {
         // Roll back everything not durable, newest first, so memory matches the log.
         const failed = [...batch, ...this.queue];
+        const refused = [settle, this.queued];
         this.queue = [];
+        this.queued = null;
         const failure = new StoreUnavailableError(`cannot write data file ${segmentPath(this.location, this.segment)}: ${oneLine(error)}`);
         for (let i = failed.length - 1; i >= 0; i--) failed[i].set?.undo();
-        for (const entry of failed) entry.reject?.(failure);
+        for (const each of refused) each?.reject(failure);
         continue;
       }
-      for (const entry of batch) entry.resolve?.();
+      settle?.resolve();
       this.maybeCompact();
     }
   }

@@ -288,6 +288,13 @@ describe('the built command (dist/cli.js and its bundle dist/cli.cjs, from scrip
     const bundle = readFileSync(join(packageRoot, 'dist', 'cli.cjs'), 'utf8');
     expect(bundle).not.toMatch(/require\(["']\.\.?\//);
     expect(bundle).toContain('node_modules/@stoplight/prism-http/dist/validator/index.js');
+    // One copy each of the modules src/core/prism.ts patches (Prism's schema check, the URI
+    // templates): with two (a build where node_modules resolves twice, e.g. through a symlink),
+    // Prism would call the copy not patched, and every body would be checked in full, silently.
+    const copies = (module: string) => [...bundle.matchAll(/__commonJS\(\{"([^"]+)"\(/g)].map(m => m[1]).filter(path => path.endsWith(module));
+    expect(copies('@stoplight/prism-http/dist/validator/validators/utils.js')).toHaveLength(1);
+    expect(copies('@stoplight/prism-http/dist/validator/index.js')).toHaveLength(1);
+    expect(copies('uri-template-lite/index.js')).toHaveLength(1);
     const server = await startServer(['--in-memory', '--port', '0'], {}, cli);
     try {
       const tries = [...server.stdout.matchAll(/^ {2}try: curl (.*)$/gm)].map(m => parseTry(m[1]));

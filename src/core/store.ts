@@ -14,6 +14,7 @@ import {
   changesJson,
   deepFreeze,
   dict,
+  forEachChange,
   overlayOf,
   ownChanges,
   type ChangeSet,
@@ -591,18 +592,13 @@ function checkMemory(memory: Map<string, SandboxState>, check: RecordCheck, wher
   };
   if (only) {
     for (const [sandbox, api, collection, key] of only) {
-      const rows = memory.get(sandbox)?.changes[api]?.[collection];
-      if (rows?.has(key)) checkOne(sandbox, api, collection, key, rows.get(key)!);
+      // An overlay holds a record or null (a tombstone), never undefined.
+      const row = memory.get(sandbox)?.changes[api]?.[collection]?.get(key);
+      if (row !== undefined) checkOne(sandbox, api, collection, key, row);
     }
     return;
   }
-  for (const [sandbox, { changes }] of memory) {
-    for (const api of Object.keys(changes)) {
-      for (const collection of Object.keys(changes[api])) {
-        for (const [key, row] of changes[api][collection]) checkOne(sandbox, api, collection, key, row);
-      }
-    }
-  }
+  for (const [sandbox, { changes }] of memory) forEachChange(changes, (api, collection, key, row) => checkOne(sandbox, api, collection, key, row));
 }
 
 /** One isolated sandbox: the fixtures plus this sandbox's own changes. */

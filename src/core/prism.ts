@@ -17,6 +17,7 @@ import prismSpecUtilsModule from '@stoplight/prism-http/dist/validator/utils/spe
 import prismTypesModule from '@stoplight/prism-http/dist/validator/validators/types.js';
 import prismSchemasModule from '@stoplight/prism-http/dist/validator/validators/utils.js';
 import uriTemplateModule from 'uri-template-lite';
+import ajvCoreModule from 'ajv/dist/core.js';
 import { HttpProblem, MAX_PROBLEMS, MORE_PROBLEMS_RULE, problem, type FieldProblem } from './problem.js';
 import { cachedOperations, defaultCacheDir } from './operations-cache.js';
 
@@ -68,6 +69,18 @@ uriTemplate.URI.Template = function CachedTemplate(template: string) {
   }
   return compiled;
 } as unknown as new (template: string) => object;
+
+// Ajv checks each schema it compiles against its draft's meta-schema, compiling that meta-schema
+// first, once per Ajv instance: ~60 ms of a start's first request (Prism builds six instances and
+// a request and its response use two), for schemas that are ours and never change. Every schema
+// of every operation is checked against its meta-schema once, by test/specs.test.ts, so Prism's
+// instances (the copy of Ajv bundled with Prism) skip the check, as src/core/schemas.ts's instance
+// does (`validateSchema: false`): the same validators, compiled without it.
+const AjvCore = (ajvCoreModule as unknown as { default: { prototype: Record<string, unknown> } }).default;
+const addSchema = AjvCore.prototype._addSchema as (this: unknown, schema: unknown, meta?: boolean, baseId?: string, validate?: boolean, add?: boolean) => unknown;
+AjvCore.prototype._addSchema = function (this: unknown, schema: unknown, meta?: boolean, baseId?: string, _validate?: boolean, add?: boolean) {
+  return addSchema.call(this, schema, meta, baseId, false, add);
+};
 
 /**
  * Prism validates with Ajv's `allErrors`, so a body reports every problem it has: a 1 MiB body of
@@ -186,7 +199,7 @@ function ajvValidator(schema: Schema, coerce: boolean, bundle: unknown, allError
     const make = (Ajv: AjvClass) =>
       [true, false].flatMap(all =>
         [true, false].map(coerceTypes => {
-          const ajv = new Ajv({ allErrors: all, allowUnionTypes: true, allowMatchingProperties: true, strict: false, logger: false, coerceTypes });
+          const ajv = new Ajv({ allErrors: all, allowUnionTypes: true, allowMatchingProperties: true, strict: false, logger: false, coerceTypes, validateSchema: false });
           addFormats(ajv);
           ajv.addFormat('date-time', dateTime.fmtDef(dateTime.date_time, dateTime.compareDateTime));
           return ajv;

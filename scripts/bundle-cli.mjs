@@ -186,6 +186,34 @@ function remember(file, data) {
 const versionAt = dir => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
 
 /**
+ * `require('lodash/fp')` makes a second lodash (`runInContext` of lodash.min.js) and converts all
+ * of its ~300 functions: ~30 ms of every start, for Prism's security check, which uses one of them
+ * (`set`). An importer that uses it only as `name.method` gets an object of just those methods,
+ * each from lodash's own per-method module (`lodash/fp/set`: the same conversion, of one function).
+ * Any other use keeps the whole module.
+ */
+function lodashFpMethods() {
+  return {
+    name: 'lodash-fp-methods',
+    setup(build) {
+      build.onResolve({ filter: /^lodash\/fp$/ }, args => {
+        const source = readFileSync(args.importer, 'utf8');
+        const binding = /(?:const|var|let) (\w+) = require\("lodash\/fp"\);/.exec(source);
+        if (!binding) return undefined;
+        const uses = [...source.matchAll(new RegExp(`\\b${binding[1]}\\b(?:\\.(\\w+))?`, 'g'))].slice(1);
+        if (!uses.length || uses.some(use => !use[1])) return undefined;
+        return { path: args.importer, namespace: 'lodash-fp-methods', pluginData: { methods: [...new Set(uses.map(use => use[1]))], resolveDir: args.resolveDir } };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'lodash-fp-methods' }, ({ pluginData: { methods, resolveDir } }) => ({
+        contents: methods.map(method => `exports.${method} = require('lodash/fp/${method}');`).join('\n'),
+        resolveDir,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * Bundles identical copies of a package once. npm nests a copy of a package under each package
  * that needs another version than the top-level one: express, body-parser and send each bring
  * their own mime-types 3.0.2 and mime-db 1.54.0 (200 KB of JSON, indexed at load) because Prism's
@@ -250,7 +278,7 @@ const options = {
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [dedupe()],
+  plugins: [lodashFpMethods(), dedupe()],
 };
 const result = await esbuild.build({ ...options, entryPoints: [cli], outfile: bundle });
 // The worker thread that checks a big data file's snapshot beside the start (src/precheck.ts):

@@ -295,6 +295,9 @@ describe('the built command (dist/cli.js and its bundle dist/cli.cjs, from scrip
     expect(copies('@stoplight/prism-http/dist/validator/validators/utils.js')).toHaveLength(1);
     expect(copies('@stoplight/prism-http/dist/validator/index.js')).toHaveLength(1);
     expect(copies('uri-template-lite/index.js')).toHaveLength(1);
+    // Prism's security check gets lodash/fp's `set` alone (a plugin of scripts/bundle-cli.mjs), not all of lodash/fp.
+    expect(copies('lodash/fp/set.js')).toHaveLength(1);
+    expect(copies('lodash/fp.js')).toHaveLength(0);
     const server = await startServer(['--in-memory', '--port', '0'], {}, cli);
     try {
       const tries = [...server.stdout.matchAll(/^ {2}try: curl (.*)$/gm)].map(m => parseTry(m[1]));
@@ -312,6 +315,10 @@ describe('the built command (dist/cli.js and its bundle dist/cli.cjs, from scrip
       const payex = tries.find(t => t.url.includes('/payex/'))!.url;
       expect((await fetch(payex, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
       expect((await fetch(payex, { headers: { authorization: `Bearer ${token}x` } })).status).toBe(401);
+      // Prism's security check, which names what a request lacks (with lodash/fp's set).
+      const upvest = tries.find(t => t.url.includes('/upvest/'))!;
+      const refused = await fetch(upvest.url, { headers: { 'upvest-client-id': upvest.headers['upvest-client-id'] } });
+      expect([refused.status, ((await refused.json()) as { detail: string }).detail]).toEqual([401, 'Authentication required: requires an Authorization: Bearer header']);
     } finally {
       await stop(server);
     }

@@ -18,6 +18,12 @@ import prismTypesModule from '@stoplight/prism-http/dist/validator/validators/ty
 import prismSchemasModule from '@stoplight/prism-http/dist/validator/validators/utils.js';
 import uriTemplateModule from 'uri-template-lite';
 import ajvCoreModule from 'ajv/dist/core.js';
+import ajvModule from 'ajv';
+import ajv2019Module from 'ajv/dist/2019.js';
+import ajv2020Module from 'ajv/dist/2020.js';
+// Prism's own ajv-formats (2.x; the project's is 3.x): Prism's instances and ours check formats alike.
+import prismAjvFormatsModule from '@stoplight/prism-http/node_modules/ajv-formats/dist/index.js';
+import prismDateTimeModule from '@stoplight/prism-http/dist/validator/validators/dateTime.js';
 import { HttpProblem, MAX_PROBLEMS, MORE_PROBLEMS_RULE, problem, type FieldProblem } from './problem.js';
 import { cachedOperations, defaultCacheDir } from './operations-cache.js';
 
@@ -186,39 +192,39 @@ function schemaCheck(value: unknown, { schema, coerce, context, bundle }: Omit<S
   return validate.errors?.length ? { _tag: 'Some', value: prismSchemas.convertAjvErrors(validate.errors, 0, context, 'body') } : NONE;
 }
 
-/** Ajv instances like Prism's (same drafts, options and formats), reporting all problems or stopping at the first; made on first use. */
-let ownAjv: ((schema: Schema, coerce: boolean, allErrors: boolean) => { compile(schema: object): AjvValidate }) | undefined;
+/**
+ * Ajv instances like Prism's (same classes, options and formats: the copies Prism requires, so
+ * bundled with it), reporting all problems or stopping at the first; each made on first use.
+ */
+const ownAjvs = new Map<string, { compile(schema: object): AjvValidate }>();
+type AjvClass = new (options: object) => { compile(schema: object): AjvValidate; addFormat(name: string, format: unknown): unknown };
+const AJV_DRAFTS = {
+  default: (ajvModule as unknown as { default: AjvClass }).default,
+  draft2019_09: (ajv2019Module as unknown as { default: AjvClass }).default,
+  draft2020_12: (ajv2020Module as unknown as { default: AjvClass }).default,
+};
+const prismAddFormats = (prismAjvFormatsModule as unknown as { default: (ajv: unknown) => void }).default;
+const prismDateTime = prismDateTimeModule as unknown as { fmtDef: (v: unknown, c: unknown) => unknown; date_time: unknown; compareDateTime: unknown };
+
+function ownAjv(schema: Schema, coerceTypes: boolean, allErrors: boolean): { compile(schema: object): AjvValidate } {
+  const draft = /^https?:\/\/json-schema.org\/draft\/2019-09\/schema#?$/.test(String(schema.$schema))
+    ? 'draft2019_09'
+    : /^https?:\/\/json-schema.org\/draft\/2020-12\/schema#?$/.test(String(schema.$schema))
+      ? 'draft2020_12'
+      : 'default';
+  const key = `${draft} ${coerceTypes} ${allErrors}`;
+  let ajv = ownAjvs.get(key);
+  if (!ajv) {
+    const made = new AJV_DRAFTS[draft]({ allErrors, allowUnionTypes: true, allowMatchingProperties: true, strict: false, logger: false, coerceTypes, validateSchema: false });
+    prismAddFormats(made);
+    made.addFormat('date-time', prismDateTime.fmtDef(prismDateTime.date_time, prismDateTime.compareDateTime));
+    ownAjvs.set(key, (ajv = made));
+  }
+  return ajv;
+}
 const ajvValidators = new WeakMap<Schema, Map<string, AjvValidate>>();
 
 function ajvValidator(schema: Schema, coerce: boolean, bundle: unknown, allErrors: boolean): AjvValidate {
-  if (!ownAjv) {
-    const prismRequire = createRequire(require.resolve('@stoplight/prism-http/dist/validator/validators/utils.js'));
-    type AjvClass = new (options: object) => { compile(schema: object): AjvValidate; addFormat(name: string, format: unknown): unknown };
-    const addFormats = (prismRequire('ajv-formats') as { default: (ajv: unknown) => void }).default;
-    const dateTime = prismRequire('./dateTime') as { fmtDef: (v: unknown, c: unknown) => unknown; date_time: unknown; compareDateTime: unknown };
-    const make = (Ajv: AjvClass) =>
-      [true, false].flatMap(all =>
-        [true, false].map(coerceTypes => {
-          const ajv = new Ajv({ allErrors: all, allowUnionTypes: true, allowMatchingProperties: true, strict: false, logger: false, coerceTypes, validateSchema: false });
-          addFormats(ajv);
-          ajv.addFormat('date-time', dateTime.fmtDef(dateTime.date_time, dateTime.compareDateTime));
-          return ajv;
-        }),
-      );
-    const drafts = {
-      default: make((prismRequire('ajv') as { default: AjvClass }).default),
-      draft2019_09: make((prismRequire('ajv/dist/2019') as { default: AjvClass }).default),
-      draft2020_12: make((prismRequire('ajv/dist/2020') as { default: AjvClass }).default),
-    };
-    ownAjv = (s, c, all) => {
-      const draft = /^https?:\/\/json-schema.org\/draft\/2019-09\/schema#?$/.test(String(s.$schema))
-        ? drafts.draft2019_09
-        : /^https?:\/\/json-schema.org\/draft\/2020-12\/schema#?$/.test(String(s.$schema))
-          ? drafts.draft2020_12
-          : drafts.default;
-      return draft[(all ? 0 : 2) + (c ? 0 : 1)];
-    };
-  }
   let compiled = ajvValidators.get(schema);
   if (!compiled) ajvValidators.set(schema, (compiled = new Map()));
   const key = `${coerce}\0${allErrors}\0${idOf((bundle as object | undefined) ?? schema)}`;

@@ -247,3 +247,9 @@ test('every schema of every operation is valid against its draft\'s meta-schema 
   }
   expect(checked).toBeGreaterThan(100);
 });
+
+test('the adapter\'s own Ajv instances get the ajv-formats Prism gets (the same version, as prism-ajv-formats)', () => {
+  const prismRequire = createRequire(createRequire(import.meta.url).resolve('@stoplight/prism-http/dist/validator/validators/utils.js'));
+  const version = (require: NodeRequire, name: string) => (require(`${name}/package.json`) as { version: string }).version;
+  expect(version(createRequire(import.meta.url), 'prism-ajv-formats')).toBe(version(prismRequire, 'ajv-formats'));
+});

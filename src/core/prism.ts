@@ -21,8 +21,9 @@ import ajvCoreModule from 'ajv/dist/core.js';
 import ajvModule from 'ajv';
 import ajv2019Module from 'ajv/dist/2019.js';
 import ajv2020Module from 'ajv/dist/2020.js';
-// Prism's own ajv-formats (2.x; the project's is 3.x): Prism's instances and ours check formats alike.
-import prismAjvFormatsModule from '@stoplight/prism-http/node_modules/ajv-formats/dist/index.js';
+// ajv-formats as Prism has it (2.x, under another name: the project's is 3.x), so that Prism's
+// instances and ours check formats alike.
+import prismAjvFormatsModule from 'prism-ajv-formats';
 import prismDateTimeModule from '@stoplight/prism-http/dist/validator/validators/dateTime.js';
 import { HttpProblem, MAX_PROBLEMS, MORE_PROBLEMS_RULE, problem, type FieldProblem } from './problem.js';
 import { cachedOperations, defaultCacheDir } from './operations-cache.js';

@@ -182,6 +182,34 @@ describe('data management', () => {
     await request(app).get(`${users}/${NEW_USER.id}`).expect(404);
   });
 
+  test('lists what a sandbox changed, latest change first and marked, before the rest (changes=first) or alone (changes=only)', async () => {
+    const { app } = await testApp();
+    const fixtures = (await request(app).get(`${users}?limit=1000`).expect(200)).body.data as { key: string; record: Record<string, unknown> }[];
+    const accounts = (await request(app).get(`${ADMIN}/demo/apis/upvest/referenceAccounts?limit=1000`).expect(200)).body.data as { record: { user_id: string } }[];
+    const owners = new Set(accounts.map(a => a.record.user_id));
+    const unowned = fixtures.find(u => !owners.has(u.key))!;
+    const OTHER = { ...NEW_USER, id: '0d9f8e7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f' };
+    await request(app).patch(`${users}/${UPVEST.user}`).set('content-type', 'application/merge-patch+json').send({ first_name: 'Moritz' }).expect(200);
+    await request(app).post(users).send(NEW_USER).expect(201);
+    await request(app).post(users).send(OTHER).expect(201);
+    await request(app).delete(`${users}/${OTHER.id}`).expect(204); // added, then deleted: no change to list
+    await request(app).delete(`${users}/${unowned.key}`).expect(204);
+
+    const changed = [
+      { key: unowned.key, record: unowned.record, change: 'deleted' },
+      { key: NEW_USER.id, record: NEW_USER, change: 'added' },
+      { key: UPVEST.user, record: { ...fixtures.find(u => u.key === UPVEST.user)!.record, first_name: 'Moritz' }, change: 'modified' },
+    ];
+    const untouched = fixtures.filter(u => u.key !== UPVEST.user && u.key !== unowned.key);
+    expect((await request(app).get(`${users}?changes=only`).expect(200)).body).toEqual({ offset: 0, limit: 100, total: 3, data: changed });
+    expect((await request(app).get(`${users}?changes=only&offset=1&limit=1`).expect(200)).body).toEqual({ offset: 1, limit: 1, total: 3, data: [changed[1]] });
+    const first = (await request(app).get(`${users}?changes=first`).expect(200)).body;
+    expect(first).toEqual({ offset: 0, limit: 100, total: 3 + untouched.length, data: [...changed, ...untouched] });
+    expect((await request(app).get(`${users}?changes=first&offset=2&limit=2`).expect(200)).body.data).toEqual([changed[2], untouched[0]]);
+    // Another sandbox changed nothing.
+    expect((await request(app).get(`${ADMIN}/other/apis/upvest/users?changes=only`).expect(200)).body).toEqual({ offset: 0, limit: 100, total: 0, data: [] });
+  });
+
   test('the provider API sees what the admin API wrote', async () => {
     const { app } = await testApp();
     const account = (await request(app).get(`${ADMIN}/demo/apis/upvest/referenceAccounts/${UPVEST.account}`)).body.record;

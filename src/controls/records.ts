@@ -67,10 +67,9 @@ export class SandboxRecords {
     }
     const changed = this.store.overlay(sandbox, api, collection) ?? new Map<string, Row | null>();
     const base = this.store.base.collection(api, collection).rows;
-    const marked: PageEntry[] = [...changed.keys()]
+    const marked: PageEntry[] = [...changed]
       .reverse()
-      .flatMap((key): PageEntry[] => {
-        const record = changed.get(key)!;
+      .flatMap(([key, record]): PageEntry[] => {
         if (record === null) {
           const was = base.get(key);
           return was ? [{ key, record: was, change: 'deleted' }] : [];

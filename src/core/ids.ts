@@ -107,7 +107,8 @@ function uuidOfHex(hex: string): string {
 const VARIANT_DIGITS = ['8', '9', 'a', 'b'];
 
 function hexOf(first: Buffer, bytes: number, more: (n: string) => Buffer): string {
-  let out = first.toString('hex');
-  for (let i = 0; out.length < bytes * 2; i++) out += more(`${first.toString('hex')}.${i}`).toString('hex');
+  const head = first.toString('hex');
+  let out = head;
+  for (let i = 0; out.length < bytes * 2; i++) out += more(`${head}.${i}`).toString('hex');
   return out.slice(0, bytes * 2);
 }

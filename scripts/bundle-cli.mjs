@@ -54,39 +54,34 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 
 // A data file this big (8 MiB, about 20,000 records; SANDBOX_PRECHECK_BYTES sets another size and
-// skips the test below, for tests) has its snapshot's records checked on the second core, by a worker thread running the
-// bundle precheck.cjs (src/precheck.ts), while this thread compiles the command and loads the
-// file. The file is a guess from the arguments and environment: the command uses the verdict only
-// if it is about its data file as it finds it (src/core/store/precheck.ts).
-// Only while a core is free (at most one other thread runnable): on a busy machine the worker
-// would only take CPU time from the main thread, and the start was measured slower with it.
+// skips the test below, for tests) has its snapshot's lines checked from the front by a worker thread
+// running the bundle precheck.cjs (src/precheck.ts), on the second core, while this thread compiles
+// the command and reads the file, then checks it from the end until they meet: their progress is
+// in \`progress\`, a SharedArrayBuffer (src/core/store/precheck.ts). The file is a guess from the
+// arguments and environment: the command uses the worker's progress only if it is about its data
+// file as it finds it. Only while a core is free (at most one other thread runnable): on a busy
+// machine the worker would only take CPU time from the main thread.
 const PRECHECK = 'banking-api-sandbox:precheck';
 const PRECHECK_FORCED = /^\\d+$/.test(process.env.SANDBOX_PRECHECK_BYTES ?? '');
 const PRECHECK_FROM_BYTES = PRECHECK_FORCED ? Number(process.env.SANDBOX_PRECHECK_BYTES) : 8 << 20;
 const dataFile = snapshotWorthChecking();
 if (dataFile && (PRECHECK_FORCED || coreToSpare())) {
-  let worker;
-  const verdict = new Promise(resolve => {
-    try {
-      worker = new Worker(fileURLToPath(new URL('./precheck.cjs', import.meta.url)), { workerData: { file: dataFile } });
-      worker.once('message', resolve);
-      worker.once('error', () => resolve(undefined));
-      worker.once('exit', () => resolve(undefined));
-    } catch {
-      resolve(undefined);
-    }
-  });
-  // Called by the command once it has loaded the file: the worker stops where it is and tells how far it got.
-  globalThis[Symbol.for(PRECHECK)] = () => {
-    worker?.postMessage('stop');
-    return verdict;
-  };
+  try {
+    const progress = new SharedArrayBuffer(32);
+    const worker = new Worker(fileURLToPath(new URL('./precheck.cjs', import.meta.url)), { workerData: { file: dataFile, progress } });
+    // It never keeps the process alive, and its failure is no error: the command checks what it did not.
+    worker.unref();
+    worker.on('error', () => undefined);
+    globalThis[Symbol.for(PRECHECK)] = { file: resolve(dataFile), progress };
+  } catch {
+    // no worker: the command checks everything itself
+  }
 }
 
 const bundle = fileURLToPath(new URL('./cli.cjs', import.meta.url));

@@ -15,7 +15,6 @@ import { SandboxClocks, type ClockEvent } from './core/clock.js';
 import { FixtureView } from './core/fixture-view.js';
 import { SandboxIds } from './core/ids.js';
 import { storedRecordCheck } from './controls/records.js';
-import type { SnapshotCheck } from './core/store/precheck.js';
 import { adminPath, createControls, type ControlsOptions, type SandboxControls } from './controls/index.js';
 import { requestLogger, requestTracker, type RequestTracker } from './logging.js';
 
@@ -36,8 +35,8 @@ export interface SandboxOptions extends ControlsOptions {
   compactBytes?: number;
   /** Fixture seed (default: the data file's, or 1). */
   seed?: number;
-  /** The data file's snapshot as checked meanwhile by another thread (the built command's loader starts one: see core/store/precheck.ts). */
-  snapshotCheck?: () => Promise<SnapshotCheck | undefined>;
+  /** The worker thread checking the data file's snapshot meanwhile (the built command's loader starts one: see core/store/precheck.ts). */
+  precheck?: { file: string; progress: SharedArrayBuffer };
   /** Response violations become 500s. */
   strict?: boolean;
   /** The APIs to serve (default: all). */
@@ -96,7 +95,7 @@ export async function createApp(options: SandboxOptions = {}): Promise<SandboxAp
     checkRecord: storedRecordCheck(apis),
     sandboxTtlMs: options.sandboxTtlMs,
     maxSandboxes: options.maxSandboxes,
-    log: { compactBytes: options.compactBytes, snapshotCheck: options.snapshotCheck },
+    log: { compactBytes: options.compactBytes, precheck: options.precheck },
     backend: options.store
       ? redisBackend({
           url: options.store,

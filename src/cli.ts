@@ -6,7 +6,6 @@ import { setFlagsFromString } from 'node:v8';
 import { join, relative } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DATA_FILE, createApp } from './app.js';
-import type { SnapshotCheck } from './core/store/precheck.js';
 import { DEFAULT_KEY_PREFIX, parseRedisUrl, StoreUrlError } from './core/redis/connection.js';
 import { firstTryCurl } from './core/api-module.js';
 import { DataFileError } from './core/store.js';
@@ -235,7 +234,7 @@ async function main(): Promise<void> {
   try {
     sandbox = await createApp({
       dataFile: options.data,
-      snapshotCheck: (globalThis as Record<symbol, unknown>)[Symbol.for(PRECHECK)] as (() => Promise<SnapshotCheck | undefined>) | undefined,
+      precheck: (globalThis as Record<symbol, unknown>)[Symbol.for(PRECHECK)] as { file: string; progress: SharedArrayBuffer } | undefined,
       inMemory,
       store: options.store,
       storePrefix: options.storePrefix,
@@ -328,9 +327,9 @@ async function main(): Promise<void> {
 }
 
 /**
- * Where the built command's loader (scripts/bundle-cli.mjs) leaves the verdict of the worker thread
- * it starts for a big data file (src/precheck.ts): globalThis[Symbol.for(PRECHECK)], a function that
- * asks the worker to stop and resolves to what it checked so far.
+ * Where the built command's loader (scripts/bundle-cli.mjs) leaves the worker thread it starts for a
+ * big data file (src/precheck.ts): globalThis[Symbol.for(PRECHECK)], the file it checks and the
+ * SharedArrayBuffer of its progress (src/core/store/precheck.ts).
  */
 const PRECHECK = 'banking-api-sandbox:precheck';
 

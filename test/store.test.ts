@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFileError, SandboxLimitError, Store, StoreUnavailableError, type Dataset, type StoreOptions } from '../src/core/store.js';
 import type { LogBackend } from '../src/core/store/log.js';
-import { checkSnapshot, MAX_FLAGGED } from '../src/core/store/precheck.js';
+import { checkFromFront, SharedProgress } from '../src/core/store/precheck.js';
 
 const fixtures: Dataset = {
   demo: {
@@ -562,84 +562,165 @@ describe('opening a data file', () => {
   });
 });
 
-describe("the snapshot's records checked by another thread (precheck.ts)", () => {
+describe("start-up keeps the snapshot's records as text until a sandbox is used (log.ts), and checks every line with the worker (precheck.ts)", () => {
   const checkRecord = (_api: string, _collection: string, _key: string, record: Record<string, unknown>) =>
     typeof record.n === 'number' ? undefined : '/n must be number';
-  const snapshot = (...puts: unknown[][]) => ['{"format":2,"seed":1,"log":0}', `["s","ci-1",${Date.now()}]`, ...puts.map(p => JSON.stringify(['p', 'ci-1', ...p])), ''].join('\n');
+  const header = '{"format":2,"seed":1,"log":0}';
+  const sandboxLine = (name: string, at = Date.now()) => JSON.stringify(['s', name, at]);
+  const put = (sandbox: string, key: string, n: unknown) => JSON.stringify(['p', sandbox, 'demo', 'things', key, { id: key, n }]);
+  const things = (store: Store, sandbox: string) => store.sandbox(sandbox).collection<{ id: string; n: number }>('demo', 'things');
+  const weird = 'we"ird\\name';
 
-  test('flags exactly the bad records of a snapshot, as the check of memory would', async () => {
+  test('a stored sandbox is read, written, compacted and expired the same before and after its first use', async () => {
+    let now = Date.parse('2026-11-20T10:00:00Z');
+    const day = 24 * 3600 * 1000;
     const file = join(dir, 'data.json');
-    await writeFile(file, snapshot(['demo', 'things', 'd', { id: 'd', n: 4 }], ['demo', 'things', 'e', { id: 'e', n: 'five' }], ['demo', 'things', 'a', null], ['demo', 'things', 'f', 'text']));
-    const verdict = await checkSnapshot(file, checkRecord);
-    expect(verdict).toEqual({ file, size: (await stat(file)).size, mtimeMs: (await stat(file)).mtimeMs, through: 6, flagged: [['ci-1', 'demo', 'things', 'e'], ['ci-1', 'demo', 'things', 'f']] });
-    // Asked to stop before it began: it checked nothing, and says so.
-    expect(await checkSnapshot(file, checkRecord, () => true)).toEqual({ ...verdict, through: 0, flagged: [] });
-  });
-
-  test.each([
-    ['format 1', JSON.stringify({ format: 1, seed: 1, sandboxes: {} })],
-    ['a line that is not JSON', '{"format":2,"seed":1,"log":0}\n["p","ci-1","demo","things","d",{\n'],
-  ])('vouches for nothing in a file of %s', async (_, content) => {
-    const file = join(dir, 'data.json');
-    await writeFile(file, content);
-    expect(await checkSnapshot(file, checkRecord)).toBeUndefined();
-  });
-
-  test('vouches for nothing past MAX_FLAGGED bad records', async () => {
-    const file = join(dir, 'data.json');
-    await writeFile(file, snapshot(...Array.from({ length: MAX_FLAGGED + 1 }, (_, i) => ['demo', 'things', `k${i}`, { id: `k${i}`, n: 'x' }])));
-    expect(await checkSnapshot(file, checkRecord)).toBeUndefined();
-  });
-
-  test("with a verdict on the file, start-up checks only the flagged records and the log's", async () => {
-    const file = join(dir, 'data.json');
-    // A bad record the verdict does not flag is trusted: proof that the snapshot is not checked again.
-    await writeFile(file, snapshot(['demo', 'things', 'd', { id: 'd', n: 'four' }]));
-    const { size, mtimeMs } = await stat(file);
-    const verdict = (flagged: [string, string, string, string][], of = { size, mtimeMs }) => ({ log: { snapshotCheck: async () => ({ file, ...of, through: 3, flagged }) }, checkRecord });
-    const opened = await open(file, undefined, verdict([]));
-    await opened.close();
-    await rm(`${file}.log.0`, { force: true });
-    // Flagged: named as the check of memory names it.
-    await expect(open(file, undefined, verdict([['ci-1', 'demo', 'things', 'd']]))).rejects.toThrow(`data file ${file}: sandbox "ci-1", API demo, collection things, key "d": /n must be number`);
-    // A verdict on the file as it was at another time, or none: everything is checked.
-    await expect(open(file, undefined, verdict([], { size: size + 1, mtimeMs }))).rejects.toThrow('key "d": /n must be number');
-    await expect(open(file, undefined, verdict([], { size, mtimeMs: mtimeMs - 1 }))).rejects.toThrow('key "d": /n must be number');
-    await expect(open(file, undefined, { checkRecord, log: { snapshotCheck: async () => undefined } })).rejects.toThrow('key "d": /n must be number');
-    await expect(open(file, undefined, { checkRecord, log: { snapshotCheck: () => Promise.reject(new Error('worker died')) } })).rejects.toThrow('key "d": /n must be number');
-  });
-
-  test('a verdict that stopped part-way: every sandbox with a record past where it got to is checked here', async () => {
-    const file = join(dir, 'data.json');
-    const lines = ['{"format":2,"seed":1,"log":0}', `["s","ci-1",${Date.now()}]`, '["p","ci-1","demo","things","d",{"id":"d","n":"four"}]', `["s","ci-2",${Date.now()}]`];
-    lines.push('["p","ci-2","demo","things","e",{"id":"e","n":5}]', '["p","ci-2","demo","things","f",{"id":"f","n":"six"}]', '');
-    await writeFile(file, lines.join('\n'));
-    const { size, mtimeMs } = await stat(file);
-    const through = (n: number) => ({ checkRecord, log: { snapshotCheck: async () => ({ file, size, mtimeMs, through: n, flagged: [] }) } });
-    // Lines 1-6 vouched for (with nothing flagged, on purpose): nothing is checked again.
-    await (await open(file, undefined, through(6))).close();
-    await rm(`${file}.log.0`, { force: true });
-    // Through line 5: ci-2's record on line 6 was not reached, so all of ci-2 is checked (ci-1's bad record was vouched for).
-    await expect(open(file, undefined, through(5))).rejects.toThrow(`data file ${file}: sandbox "ci-2", API demo, collection things, key "f": /n must be number`);
-    await expect(open(file, undefined, through(2))).rejects.toThrow('sandbox "ci-1", API demo, collection things, key "d": /n must be number');
-  });
-
-  test('a flagged record the log replaced or removed is no error; a bad record the log put is one', async () => {
-    const file = join(dir, 'data.json');
-    await writeFile(file, snapshot(['demo', 'things', 'd', { id: 'd', n: 'four' }], ['demo', 'things', 'e', { id: 'e', n: 'five' }]));
-    const { size, mtimeMs } = await stat(file);
-    const flagged: [string, string, string, string][] = [['ci-1', 'demo', 'things', 'd'], ['ci-1', 'demo', 'things', 'e']];
-    const withVerdict = () => ({ checkRecord, log: { snapshotCheck: async () => ({ file, size, mtimeMs, through: 4, flagged }) } });
-    const line = (o: unknown[][]) => `${JSON.stringify({ t: Date.now(), o })}\n`;
-    await writeFile(`${file}.log.0`, line([['p', 'ci-1', 'demo', 'things', 'd', { id: 'd', n: 4 }], ['p', 'ci-1', 'demo', 'things', 'e']]));
-    const store = await open(file, undefined, withVerdict());
-    expect(store.sandbox('ci-1').collection('demo', 'things').get('d')).toEqual({ id: 'd', n: 4 });
+    // ci-2's records in two runs (compaction appends a sandbox's new records at the end), a name with
+    // escapes, a __proto__ key, a tombstone, and a sandbox idle for longer than the TTL.
+    const snapshot = [
+      header,
+      sandboxLine('ci-1', now),
+      put('ci-1', 'd', 4),
+      JSON.stringify(['p', 'ci-1', 'demo', 'things', 'a', null]),
+      sandboxLine('ci-2', now),
+      put('ci-2', 'e', 5),
+      sandboxLine(weird, now),
+      put(weird, '__proto__', 6),
+      sandboxLine('old', now - 2 * day),
+      put('old', 'g', 7),
+      put('ci-2', 'h', 8),
+      '',
+    ].join('\n');
+    await writeFile(file, snapshot);
+    const options = { checkRecord, sandboxTtlMs: day, clock: () => now };
+    const store = await track(open(file, undefined, options));
+    expect(logOf(store).lazy).toBe(true);
+    // Expired at start-up without being parsed; the others are there.
+    expect(store.sandboxNames().sort()).toEqual(['ci-1', 'ci-2', 'default', 'old', weird].filter(n => n !== 'old').sort());
+    // Compacted before any use: the sandboxes nobody used are written as they were.
+    await logOf(store).compactNow();
+    const compacted = (await readFile(file, 'utf8')).split('\n');
+    for (const line of snapshot.split('\n').slice(1, 8)) expect(compacted).toContain(line);
+    expect(compacted.some(line => line.includes('"old"'))).toBe(false);
+    // First uses: a read, a write (ci-2's records of both runs, in their order), the escaped name.
+    expect(things(store, 'ci-1').values().map(r => r.id)).toEqual(['b', 'c', 'd']);
+    expect(things(store, 'ci-1').get('a')).toBeUndefined();
+    await things(store, 'ci-2').put('i', { id: 'i', n: 9 });
+    expect(things(store, 'ci-2').values().map(r => r.n)).toEqual([1, 2, 3, 5, 8, 9]);
+    expect(things(store, weird).get('__proto__')).toEqual({ id: '__proto__', n: 6 });
+    expect(store.changeCount('ci-2')).toBe(3);
+    const expected = {
+      default: {},
+      'ci-1': { demo: { things: { d: { id: 'd', n: 4 }, a: null } } },
+      'ci-2': { demo: { things: { e: { id: 'e', n: 5 }, h: { id: 'h', n: 8 }, i: { id: 'i', n: 9 } } } },
+      [weird]: { demo: { things: { ['__proto__']: { id: '__proto__', n: 6 } } } },
+    };
+    expect(contents(store)).toEqual(expected);
+    // Compacted after: the same; and read back lazily again.
+    await logOf(store).compactNow();
     await store.close();
-    await rm(`${file}.log.1`, { force: true });
-    await appendFile(`${file}.log.0`, line([['p', 'ci-1', 'demo', 'things', 'g', { id: 'g', n: 'seven' }]]));
-    await expect(open(file, undefined, withVerdict())).rejects.toThrow(`data file ${file}: sandbox "ci-1", API demo, collection things, key "g": /n must be number`);
-    await writeFile(`${file}.log.0`, line([['r', 'ci-1', { demo: { things: { h: { id: 'h', n: 'eight' } } } }]]));
-    await expect(open(file, undefined, withVerdict())).rejects.toThrow('key "h": /n must be number');
+    const again = await track(open(file, undefined, options));
+    expect(logOf(again).lazy).toBe(true);
+    expect(contents(again)).toEqual(expected);
+    // Expired after its first use, and before (ci-2 was used above, ci-1 not since this start).
+    expect(things(again, 'ci-2').get('e')).toEqual({ id: 'e', n: 5 });
+    now += 2 * day;
+    expect(again.expire().sort()).toEqual(['ci-1', 'ci-2', weird].sort());
+    expect(again.sandboxNames()).toEqual(['default']);
+  });
+
+  test('the log replayed on sandboxes not parsed yet: a put parses the sandbox first; a use, a drop or a replace does not need to', async () => {
+    const file = join(dir, 'data.json');
+    const lines = [header, sandboxLine('ci-1'), put('ci-1', 'd', 4), put('ci-1', 'e', 5), sandboxLine('ci-2'), put('ci-2', 'f', 6)];
+    lines.push(sandboxLine('ci-3'), put('ci-3', 'g', 7), sandboxLine('ci-4'), put('ci-4', 'h', 8), '');
+    await writeFile(file, lines.join('\n'));
+    const entry = (o: unknown[][]) => `${JSON.stringify({ t: Date.now(), o })}\n`;
+    await writeFile(
+      `${file}.log.0`,
+      entry([['p', 'ci-1', 'demo', 'things', 'k', { id: 'k', n: 10 }], ['p', 'ci-1', 'demo', 'things', 'd']]) +
+        entry([['u', 'ci-2'], ['d', 'ci-3'], ['r', 'ci-4', { demo: { things: { m: { id: 'm', n: 11 } } } }]]) +
+        '{"t":1,"o":[["p"',
+    );
+    const store = await track(open(file, undefined, { checkRecord }));
+    expect(logOf(store).lazy).toBe(true);
+    expect(store.notes).toEqual([expect.stringContaining(`${file}.log.0 line 3: dropped a change set`)]);
+    expect(contents(store)).toEqual({
+      default: {},
+      'ci-1': { demo: { things: { e: { id: 'e', n: 5 }, k: { id: 'k', n: 10 } } } },
+      'ci-2': { demo: { things: { f: { id: 'f', n: 6 } } } },
+      'ci-4': { demo: { things: { m: { id: 'm', n: 11 } } } },
+    });
+  });
+
+  // Line 3 (ci-1's "d") and line 6 (ci-2's "f") are bad records.
+  const badLines = () => [header, sandboxLine('ci-1'), put('ci-1', 'd', 'four'), sandboxLine('ci-2'), put('ci-2', 'e', 5), put('ci-2', 'f', 'six'), ''].join('\n');
+  /** The worker's progress as if it had checked lines 1 to `through` of the file as it is (or as it was at another time). */
+  const workerAt = async (file: string, through: number, other = false) => {
+    const progress = new SharedProgress();
+    const { size, mtimeMs } = await stat(file);
+    progress.found({ size: other ? size + 1 : size, mtimeMs });
+    if (through) progress.checked(through);
+    return progress;
+  };
+  const withWorker = (file: string, progress: SharedProgress) => ({ checkRecord, log: { precheck: { file, progress: progress.buffer } } });
+  const firstBad = (file: string) => `data file ${file}: sandbox "ci-1", API demo, collection things, key "d": /n must be number`;
+
+  test("the main thread checks the lines from the end until it meets the worker's, and trusts those", async () => {
+    const file = join(dir, 'data.json');
+    await writeFile(file, badLines());
+    // The worker vouched for every line (wrongly, on purpose): nothing is checked again.
+    const all = await workerAt(file, 6);
+    await (await open(file, undefined, withWorker(file, all))).close();
+    expect(all.open(2)).toBe(false); // told to stop
+    await rm(`${file}.log.0`, { force: true });
+    // It got to line 5: line 6 is checked here; the error names the first bad record, which the worker had passed.
+    await expect(open(file, undefined, withWorker(file, await workerAt(file, 5)))).rejects.toThrow(firstBad(file));
+    // It found a bad line: the same error, though the main thread had nothing left to find.
+    const failed = await workerAt(file, 2);
+    failed.fail();
+    await writeFile(file, badLines().replace('"six"', '6'));
+    await expect(open(file, undefined, withWorker(file, failed))).rejects.toThrow(firstBad(file));
+    // Progress on the file as it was at another time, on another file, or none: every line is checked here.
+    await expect(open(file, undefined, withWorker(file, await workerAt(file, 6, true)))).rejects.toThrow(firstBad(file));
+    await expect(open(file, undefined, withWorker(join(dir, 'other.json'), await workerAt(file, 6)))).rejects.toThrow(firstBad(file));
+    await expect(open(file, undefined, { checkRecord })).rejects.toThrow(firstBad(file));
+    expect(await readdir(dir)).toEqual(['data.json']);
+  });
+
+  test("the worker's half: from the front, to a bad line or to the lines the main thread checked", async () => {
+    const file = join(dir, 'data.json');
+    await writeFile(file, badLines());
+    const stopped = new SharedProgress();
+    await checkFromFront(file, checkRecord, stopped);
+    expect([stopped.through, stopped.failed]).toEqual([2, true]);
+    await writeFile(file, badLines().replace('"four"', '4'));
+    const met = new SharedProgress();
+    met.checkedFrom(5);
+    await checkFromFront(file, checkRecord, met);
+    expect([met.through, met.failed, met.sameFile(await stat(file))]).toEqual([4, false, true]);
+    // Its progress, as the main thread uses it: lines 5 and 6 are left, and line 6 is bad.
+    const progress = new SharedProgress();
+    await checkFromFront(file, () => undefined, progress);
+    expect(progress.through).toBe(6);
+    const store = await track(open(file, undefined, withWorker(file, progress)));
+    expect(things(store, 'ci-2').get('f')).toEqual({ id: 'f', n: 'six' });
+  });
+
+  test('a bad line or record anywhere is named as before: the first one, by file and line, or sandbox, API, collection and key', async () => {
+    const file = join(dir, 'data.json');
+    const lines = [header, sandboxLine('ci-1'), put('ci-1', 'd', 4), '["p","ci-1","demo","things","e",{"id":', sandboxLine('ci-2'), '["x","ci-2"]', ''];
+    await writeFile(file, lines.join('\n'));
+    await expect(open(file, undefined, { checkRecord })).rejects.toThrow(`cannot read data file ${file} line 4: not valid JSON`);
+    lines.splice(3, 1);
+    await writeFile(file, lines.join('\n'));
+    await expect(open(file, undefined, { checkRecord })).rejects.toThrow(`cannot read data file ${file} line 5: not a change`);
+    // A bad snapshot record the log replaced is no error (its sandbox is loaded the eager way).
+    await writeFile(file, badLines());
+    const entry = (o: unknown[][]) => `${JSON.stringify({ t: Date.now(), o })}\n`;
+    await writeFile(`${file}.log.0`, entry([['p', 'ci-1', 'demo', 'things', 'd', { id: 'd', n: 4 }], ['d', 'ci-2']]));
+    const store = await track(open(file, undefined, { checkRecord }));
+    expect(logOf(store).lazy).toBe(false);
+    expect(contents(store)).toEqual({ default: {}, 'ci-1': { demo: { things: { d: { id: 'd', n: 4 } } } } });
   });
 });
 

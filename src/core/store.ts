@@ -22,6 +22,7 @@ import {
   type Dataset,
   type Op,
   type Overlay,
+  type RecordRef,
   type Row,
   type SandboxChanges,
   type SandboxState,
@@ -30,7 +31,6 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openLog, type LogOptions } from './store/log.js';
 import { memoryBackend } from './store/memory.js';
-import type { RecordRef } from './store/precheck.js';
 
 export {
   DataFileError,
@@ -67,9 +67,11 @@ export interface BackendContext {
   seed?: number;
   defaultSeed: number;
   memory: Map<string, SandboxState>;
+  /** The check of one stored record (none: records are not checked), for a backend that checks records it has not loaded into memory. */
+  checkRecord?: RecordCheck;
   /**
    * Throws a DataFileError naming the first bad record in memory; given `only`, checks just those
-   * records (the backend vouches for the rest: see store/precheck.ts), the ones no longer in memory skipped.
+   * records (the backend checked the rest itself: see store/log.ts), the ones no longer in memory skipped.
    */
   validate(only?: readonly RecordRef[]): void;
 }
@@ -225,7 +227,7 @@ export class Store {
     const validate = (only?: readonly RecordRef[]) => {
       if (options.checkRecord) checkMemory(memory, options.checkRecord, file ? `data file ${file}` : 'stored data', only);
     };
-    const context: BackendContext = { seed: options.seed, defaultSeed: options.defaultSeed, memory, validate };
+    const context: BackendContext = { seed: options.seed, defaultSeed: options.defaultSeed, memory, checkRecord: options.checkRecord, validate };
     const factory = options.backend ?? (file ? (c: BackendContext) => openLog(file, c, options.log) : memoryBackend);
     const { backend, seed } = await factory(context);
     const store = new Store(memory, backend, new BaseData(await options.loadFixtures(seed)), seed, options);

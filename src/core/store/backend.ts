@@ -42,6 +42,9 @@ export interface ChangeSet {
   readonly endsTurn?: boolean;
 }
 
+/** A record by where it is kept: sandbox, API, collection, key. */
+export type RecordRef = readonly [sandbox: string, api: string, collection: string, key: string];
+
 /** A sandbox as the store keeps it in memory. */
 export interface SandboxState {
   changes: SandboxChanges;

@@ -18,7 +18,7 @@
 // are the folded segments deleted. Start-up streams the snapshot and replays the segments.
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { BackendContext } from '../store.js';
+import type { BackendContext, RecordCheck } from '../store.js';
 import {
   DataFileError,
   StoreUnavailableError,
@@ -32,13 +32,14 @@ import {
   type ChangeSet,
   type ChangesJson,
   type Op,
+  type RecordRef,
   type Row,
   type SandboxChanges,
   type SandboxState,
   type StoreBackend,
 } from './backend.js';
 import { readLines, realFileSystem, replaceFile, syncFolder, type FileHandle, type FileSystem } from './files.js';
-import type { RecordRef, SnapshotCheck } from './precheck.js';
+import { lineProblem, SharedProgress } from './precheck.js';
 
 const FORMAT = 2;
 /** A read-only request writes its sandbox's last use at most this often. */
@@ -63,12 +64,11 @@ export interface LogOptions {
   /** Bytes of zeros written ahead of the data at a time (default 256 KiB; tests make fills frequent). */
   prefillBytes?: number;
   /**
-   * The snapshot's records as checked meanwhile by another thread (see precheck.ts), called once
-   * the files are loaded (the thread stops where it is): when it is a verdict on this very file,
-   * only the records it flagged, the sandboxes with records past where it got to, and the records
-   * the log put are checked here.
+   * The worker thread checking the snapshot's lines from the front (see precheck.ts), that the
+   * built command's loader started for `file` (an absolute path): start-up checks them from the end
+   * until they meet. Without it, start-up checks every line itself.
    */
-  snapshotCheck?: () => Promise<SnapshotCheck | undefined>;
+  precheck?: { file: string; progress: SharedArrayBuffer };
 }
 
 /** What compaction did, for tests and the benchmark. */
@@ -103,16 +103,7 @@ function newBatch(): Batch {
 }
 
 export async function openLog(file: string, context: BackendContext, options: LogOptions = {}): Promise<{ backend: LogBackend; seed: number }> {
-  const { memory } = context;
   const fs = options.fs ?? realFileSystem;
-  const notes: string[] = [];
-  let header: { seed: number; log: number } | undefined;
-  let migrateFrom: string | undefined;
-  let snapshotBytes = 0;
-  let snapshotStat: { size: number; mtimeMs?: number } | undefined;
-  /** Per sandbox, the snapshot's last line holding one of its records. */
-  const lastRecordLine = new Map<string, number>();
-
   const exists = await fs.stat(file).then(
     s => s,
     (error: NodeJS.ErrnoException) => {
@@ -120,54 +111,20 @@ export async function openLog(file: string, context: BackendContext, options: Lo
       throw new DataFileError(`cannot read data file ${file}: ${oneLine(error)}`);
     },
   );
-  if (exists) {
-    snapshotBytes = exists.size;
-    snapshotStat = exists;
-    if (await startsWith(fs, file, `{"format":${FORMAT},`)) {
-      header = await loadSnapshot(fs, file, memory, lastRecordLine);
-    } else {
-      header = await loadFormat1(fs, file, memory);
-      migrateFrom = file;
-    }
-    if (context.seed !== undefined && context.seed !== header.seed) {
-      throw new DataFileError(`data file ${file} was created with seed ${header.seed}, not ${context.seed}: pass --seed ${header.seed} or use another --data file`);
-    }
+  let loaded: Loaded;
+  try {
+    loaded = await load(fs, file, context, options, exists, true);
+  } catch {
+    // Something is wrong somewhere (whichever thread found it): load the files again the eager
+    // way, every line in order, then check every record in memory, which names the first problem
+    // (or finds none: a bad snapshot record the log replaced is no error).
+    context.memory.clear();
+    loaded = await load(fs, file, context, options, exists, false);
   }
+  const { header, migrateFrom, segments, live, notes } = loaded;
+  let { logBytes } = loaded;
   const seed = header?.seed ?? context.seed ?? context.defaultSeed;
-
-  const segments = await listSegments(fs, file);
   const from = header?.log ?? 0;
-  const live = segments.filter(n => n >= from);
-  let logBytes = 0;
-  /** The records the log put after the snapshot (what a verdict on the snapshot does not cover). */
-  const logged: RecordRef[] = [];
-  for (const n of live) {
-    const path = segmentPath(file, n);
-    const { torn } = await readSegment(fs, path, LOAD_CHUNK, (entries, first) => {
-      for (let i = 0; i < entries.length; i++) {
-        const problem = applyEntry(memory, entries[i]);
-        if (problem) throw new DataFileError(`cannot read data file ${path} line ${first + i}: ${problem}`);
-        for (const op of entries[i].o) {
-          if (op[0] === 'p' && op.length === 6) logged.push(op.slice(1, 5) as unknown as RecordRef);
-          else if (op[0] === 'r') forEachRecord(op[2] as ChangesJson, (api, collection, key) => logged.push([op[1] as string, api, collection, key]));
-        }
-      }
-    });
-    if (torn) notes.push(`${path} line ${torn.line}: dropped a change set that was being written when the server stopped (${torn.bytes} bytes; never acknowledged)`);
-    logBytes += await dataBytes(fs, path);
-  }
-  for (const [name, state] of memory) if (!Object.keys(state.changes).length) memory.delete(name);
-  const verdict = header && !migrateFrom && options.snapshotCheck ? await options.snapshotCheck().catch(() => undefined) : undefined;
-  if (verdict && verdict.file === file && verdict.size === snapshotStat?.size && verdict.mtimeMs === snapshotStat.mtimeMs) {
-    const unchecked: RecordRef[] = [];
-    for (const [name, line] of lastRecordLine) {
-      const state = line > verdict.through ? memory.get(name) : undefined;
-      if (state) forEachChange(state.changes, (api, collection, key) => unchecked.push([name, api, collection, key]));
-    }
-    context.validate([...verdict.flagged, ...unchecked, ...logged]);
-  } else {
-    context.validate();
-  }
 
   // Nothing was written before this point: a file that fails to load or validate is untouched.
   try {
@@ -178,7 +135,7 @@ export async function openLog(file: string, context: BackendContext, options: Lo
       await keepFormat1(fs, file);
       await replaceFile(fs, file, temporaryOf(file), async out => {
         await out.line(headerLine(seed, live.length ? Math.max(...live) + 1 : from));
-        for (const [name, state] of memory) await writeSandbox(out, name, state);
+        for (const [name, state] of context.memory) await writeSandbox(out, name, state);
       });
       notes.push(`${file}: converted from format 1 (the original is kept as ${basename(file)}.format1)`);
       live.length = 0;
@@ -189,7 +146,7 @@ export async function openLog(file: string, context: BackendContext, options: Lo
     throw new DataFileError(`cannot write data file ${file}: ${oneLine(error)}`);
   }
   const next = Math.max(from, ...segments.map(n => n + 1));
-  const backend = new LogBackend(fs, file, seed, next, live, logBytes, Math.max(snapshotBytes, 0), options, notes);
+  const backend = new LogBackend(fs, file, seed, next, live, logBytes, exists?.size ?? 0, options, notes, loaded.lazy);
   return { backend, seed };
 }
 
@@ -228,6 +185,8 @@ export class LogBackend implements StoreBackend {
     private readonly options: LogOptions,
     /** What start-up recovered from (a torn last line, a conversion), to report. */
     readonly notes: string[],
+    /** Whether start-up kept the snapshot's records as text (false: it loaded them again in order to name a problem, or converted format 1). */
+    readonly lazy = false,
   ) {
     this.zeros = Buffer.alloc(options.prefillBytes ?? PREFILL);
     this.maybeCompact();
@@ -575,8 +534,228 @@ async function compact(fs: FileSystem, file: string, seed: number, folded: numbe
   return bytes;
 }
 
-/** Loads a format-2 snapshot into `memory`; returns its header. */
-async function loadSnapshot(fs: FileSystem, file: string, memory: Map<string, SandboxState>, lastRecordLine: Map<string, number>): Promise<{ seed: number; log: number }> {
+/** What start-up loaded, besides memory. */
+interface Loaded {
+  header?: { seed: number; log: number };
+  /** A format-1 file, converted once loaded. */
+  migrateFrom?: string;
+  /** Every log segment in the folder, and those not yet folded into the snapshot. */
+  segments: number[];
+  live: number[];
+  logBytes: number;
+  notes: string[];
+  lazy: boolean;
+}
+
+/**
+ * Loads the snapshot and replays the log segments into `memory`, then checks every line and every
+ * record. `lazy`: the snapshot's records are kept as text (StoredSandbox), and the check of its
+ * lines is shared with the worker thread if there is one (checkFromEnd); any problem throws
+ * something, and openLog loads again, not lazily: every line parsed in order, then every record in
+ * memory checked, which names the first problem in one line.
+ */
+async function load(fs: FileSystem, file: string, context: BackendContext, options: LogOptions, exists: { size: number; mtimeMs?: number } | undefined, lazy: boolean): Promise<Loaded> {
+  const { memory } = context;
+  const notes: string[] = [];
+  let header: { seed: number; log: number } | undefined;
+  let migrateFrom: string | undefined;
+  let runs: Run[] | undefined;
+  if (exists) {
+    if (await startsWith(fs, file, `{"format":${FORMAT},`)) {
+      if (lazy) ({ header, runs } = await indexSnapshot(fs, file, memory));
+      else header = await loadSnapshot(fs, file, memory);
+    } else {
+      header = await loadFormat1(fs, file, memory);
+      migrateFrom = file;
+    }
+    if (context.seed !== undefined && context.seed !== header.seed) {
+      throw new DataFileError(`data file ${file} was created with seed ${header.seed}, not ${context.seed}: pass --seed ${header.seed} or use another --data file`);
+    }
+  }
+
+  const segments = await listSegments(fs, file);
+  const from = header?.log ?? 0;
+  const live = segments.filter(n => n >= from);
+  let logBytes = 0;
+  /** The records the log put after the snapshot (what the check of the snapshot's lines does not cover). */
+  const logged: RecordRef[] = [];
+  for (const n of live) {
+    const path = segmentPath(file, n);
+    const { torn } = await readSegment(fs, path, LOAD_CHUNK, (entries, first) => {
+      for (let i = 0; i < entries.length; i++) {
+        const problem = applyEntry(memory, entries[i]);
+        if (problem) throw new DataFileError(`cannot read data file ${path} line ${first + i}: ${problem}`);
+        for (const op of entries[i].o) {
+          if (op[0] === 'p' && op.length === 6) logged.push(op.slice(1, 5) as unknown as RecordRef);
+          else if (op[0] === 'r') forEachRecord(op[2] as ChangesJson, (api, collection, key) => logged.push([op[1] as string, api, collection, key]));
+        }
+      }
+    });
+    if (torn) notes.push(`${path} line ${torn.line}: dropped a change set that was being written when the server stopped (${torn.bytes} bytes; never acknowledged)`);
+    logBytes += await dataBytes(fs, path);
+  }
+  for (const [name, state] of memory) {
+    if (state instanceof StoredSandbox ? !state.holdsChanges : !Object.keys(state.changes).length) memory.delete(name);
+  }
+  if (runs) {
+    const worker = options.precheck?.file === file ? new SharedProgress(options.precheck.progress) : undefined;
+    try {
+      if (!checkFromEnd(runs, context.checkRecord, worker, exists!)) throw new DataFileError('a bad snapshot line');
+    } finally {
+      worker?.stop();
+    }
+    context.validate(logged);
+  } else {
+    context.validate();
+  }
+  return { header, migrateFrom, segments, live, logBytes, notes, lazy: runs !== undefined };
+}
+
+/**
+ * A sandbox as the snapshot holds it: its last use, and its records as the snapshot's lines
+ * (runs of them, as text), parsed into its changes only when they are first asked for (a request
+ * to it, a log op on it at start-up); the text is dropped then. Start-up checks every line before
+ * the server listens, so the parse cannot fail. Compaction never reads memory (it merges files),
+ * so a sandbox nobody used stays text until the process ends.
+ */
+class StoredSandbox implements SandboxState {
+  private parsed?: SandboxChanges;
+  private runs: string[][] = [];
+
+  constructor(public lastUsed: number) {}
+
+  get changes(): SandboxChanges {
+    if (!this.parsed) {
+      const changes: SandboxChanges = dict();
+      for (const run of this.runs) for (const line of run) putRecord(changes, JSON.parse(line) as unknown[]);
+      this.parsed = changes;
+      this.runs = [];
+    }
+    return this.parsed;
+  }
+
+  set changes(changes: SandboxChanges) {
+    this.parsed = changes;
+    this.runs = [];
+  }
+
+  /** Start-up: more of its record lines, in the snapshot's order. */
+  add(run: string[]): void {
+    this.runs.push(run);
+  }
+
+  /** Whether it holds any change (without parsing them). */
+  get holdsChanges(): boolean {
+    return this.parsed ? Object.keys(this.parsed).length > 0 : this.runs.length > 0;
+  }
+}
+
+/** Consecutive lines of the snapshot holding records of one sandbox, from line number `first`. */
+interface Run {
+  first: number;
+  lines: string[];
+}
+
+/**
+ * Reads a format-2 snapshot into `memory` as an index: each sandbox's last use, and the text of its
+ * record lines (StoredSandbox), found by each line's start (`["p","name",`) rather than by parsing
+ * it. Returns the header and the record lines in file order. Throws at a line that is neither a
+ * record nor a sandbox line (openLog then loads the file the eager way, which names it).
+ */
+async function indexSnapshot(fs: FileSystem, file: string, memory: Map<string, SandboxState>): Promise<{ header: { seed: number; log: number }; runs: Run[] }> {
+  let header: { seed: number; log: number } | undefined;
+  const runs: Run[] = [];
+  const stored = (name: string) => {
+    let state = memory.get(name) as StoredSandbox | undefined;
+    if (!state) memory.set(name, (state = new StoredSandbox(0)));
+    return state;
+  };
+  await readLines(fs, file, LOAD_CHUNK, (lines, first) => {
+    let i = 0;
+    if (first === 1) {
+      header = headerOf(lines[0]);
+      if (!header) throw new DataFileError('not a banking-api-sandbox snapshot header');
+      i = 1;
+    }
+    while (i < lines.length) {
+      const line = lines[i];
+      if (line.startsWith('["p",')) {
+        const [name, prefix] = sandboxOfLine(line);
+        let end = i + 1;
+        while (end < lines.length && lines[end].startsWith(prefix)) end++;
+        const run = { first: first + i, lines: lines.slice(i, end) };
+        runs.push(run);
+        stored(name).add(run.lines);
+        i = end;
+      } else {
+        const op = parseLine(line);
+        if (op[0] !== 's' || typeof op[1] !== 'string' || typeof op[2] !== 'number') throw new DataFileError('not a sandbox line');
+        const state = stored(op[1]);
+        state.lastUsed = Math.max(state.lastUsed, op[2]);
+        i++;
+      }
+    }
+  });
+  if (!header) throw new DataFileError('empty');
+  return { header, runs };
+}
+
+/** The sandbox a record line names, and the line's start up to it (`["p","name",`): a line that starts the same is of the same sandbox. */
+function sandboxOfLine(line: string): [name: string, prefix: string] {
+  const end = line.indexOf('"', 6);
+  if (line.startsWith('["p","') && end > 0 && line.charCodeAt(end + 1) === 44 /* , */) {
+    const name = line.slice(6, end);
+    if (!name.includes('\\')) return [name, line.slice(0, end + 2)];
+  }
+  // An escape in the name, or spaces: the slow way.
+  const op = parseLine(line);
+  if (typeof op[1] !== 'string') throw new DataFileError('not a change');
+  return [op[1], `["p",${JSON.stringify(op[1])},`];
+}
+
+function parseLine(line: string): unknown[] {
+  const op = JSON.parse(line) as unknown;
+  if (!Array.isArray(op)) throw new DataFileError('not a snapshot line');
+  return op;
+}
+
+function headerOf(line: string): { seed: number; log: number } | undefined {
+  let h: { seed?: unknown; log?: unknown };
+  try {
+    h = JSON.parse(line) as typeof h;
+  } catch {
+    return undefined;
+  }
+  return h && Number.isInteger(h.seed) && Number.isInteger(h.log) ? { seed: h.seed as number, log: h.log as number } : undefined;
+}
+
+/**
+ * The main thread's half of the start-up check of the snapshot's lines (see precheck.ts): from the
+ * last record line back, until it reaches the lines the worker thread (if any) checked from the
+ * front. (Sandbox lines were checked by indexSnapshot.) False at a bad line, or when the worker found one.
+ */
+function checkFromEnd(runs: Run[], check: RecordCheck | undefined, worker: SharedProgress | undefined, stat: { size: number; mtimeMs?: number }): boolean {
+  for (let r = runs.length - 1; r >= 0; r--) {
+    const { first, lines } = runs[r];
+    for (let i = lines.length - 1; i >= 0; i--) {
+      if (worker) {
+        if (worker.failed) return false;
+        if (worker.through >= first + i) {
+          if (worker.sameFile(stat)) return true;
+          // It read the file as it was at another time: everything is checked here.
+          worker.stop();
+          worker = undefined;
+        }
+      }
+      if (lineProblem(lines[i], check) !== undefined) return false;
+      worker?.checkedFrom(first + i);
+    }
+  }
+  return true;
+}
+
+/** Loads a format-2 snapshot into `memory`, every line parsed in order; returns its header. */
+async function loadSnapshot(fs: FileSystem, file: string, memory: Map<string, SandboxState>): Promise<{ seed: number; log: number }> {
   let header: { seed: number; log: number } | undefined;
   const fail = (line: number, why: string) => new DataFileError(`cannot read data file ${file} line ${line}: ${why}`);
   await readLines(fs, file, LOAD_CHUNK, (lines, first) => {
@@ -595,7 +774,6 @@ async function loadSnapshot(fs: FileSystem, file: string, memory: Map<string, Sa
       }
       const problem = Array.isArray(value) ? apply(memory, value, 0) : 'not a snapshot line';
       if (problem) throw fail(first + i, problem);
-      if ((value as unknown[])[0] === 'p') lastRecordLine.set((value as unknown[])[1] as string, first + i);
     }
   });
   if (!header) throw new DataFileError(`cannot read data file ${file}: empty`);
@@ -686,9 +864,7 @@ function apply(memory: Map<string, SandboxState>, op: unknown[], at: number): st
       if ((op.length !== 5 && op.length !== 6) || typeof api !== 'string' || typeof collection !== 'string' || typeof key !== 'string') return 'not a change';
       if (!state) memory.set(name, (state = { changes: dict(), lastUsed: at }));
       else if (at > state.lastUsed) state.lastUsed = at;
-      const rows = overlayOf(state.changes, api, collection);
-      if (op.length === 5) rows.delete(key);
-      else rows.set(key, deepFreeze(op[5] as Row | null));
+      putRecord(state.changes, op);
       return undefined;
     }
     case 'r':
@@ -709,6 +885,13 @@ function apply(memory: Map<string, SandboxState>, op: unknown[], at: number): st
     default:
       return 'not a change';
   }
+}
+
+/** A record line's change (checked: `["p",sandbox,api,collection,key]` or with a record after the key). */
+function putRecord(changes: SandboxChanges, op: unknown[]): void {
+  const rows = overlayOf(changes, op[2] as string, op[3] as string);
+  if (op.length === 5) rows.delete(op[4] as string);
+  else rows.set(op[4] as string, deepFreeze(op[5] as Row | null));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

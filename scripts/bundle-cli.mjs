@@ -59,19 +59,19 @@ import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 
-// A data file this big (8 MiB, about 20,000 records; SANDBOX_PRECHECK_BYTES sets another size and
-// skips the test below, for tests) has its snapshot's lines checked from the front by a worker thread
-// running the bundle precheck.cjs (src/precheck.ts), on the second core, while this thread compiles
-// the command and reads the file, then checks it from the end until they meet: their progress is
-// in \`progress\`, a SharedArrayBuffer (src/core/store/precheck.ts). The file is a guess from the
-// arguments and environment: the command uses the worker's progress only if it is about its data
-// file as it finds it. Only while a core is free (at most one other thread runnable): on a busy
-// machine the worker would only take CPU time from the main thread.
+// A data file this big (8 MiB, about 20,000 records; SANDBOX_PRECHECK_BYTES sets another size, for
+// tests) has its snapshot's lines checked from the front by a worker thread running the bundle
+// precheck.cjs (src/precheck.ts), on the second core, while this thread compiles the command and
+// reads the file, then checks it from the end until they meet: their progress is in \`progress\`, a
+// SharedArrayBuffer (src/core/store/precheck.ts). The file is a guess from the arguments and
+// environment: the command uses the worker's progress only if it is about its data file as it
+// finds it. Also on a busy machine: the main thread never waits for the worker (it checks more
+// itself when the worker is slow), and two threads get more of a shared machine than one (at load 6,
+// first answer 0.90x and main-thread CPU 0.68x of a start without it). Not on a single core.
 const PRECHECK = 'banking-api-sandbox:precheck';
-const PRECHECK_FORCED = /^\\d+$/.test(process.env.SANDBOX_PRECHECK_BYTES ?? '');
-const PRECHECK_FROM_BYTES = PRECHECK_FORCED ? Number(process.env.SANDBOX_PRECHECK_BYTES) : 8 << 20;
+const PRECHECK_FROM_BYTES = /^\\d+$/.test(process.env.SANDBOX_PRECHECK_BYTES ?? '') ? Number(process.env.SANDBOX_PRECHECK_BYTES) : 8 << 20;
 const dataFile = snapshotWorthChecking();
-if (dataFile && (PRECHECK_FORCED || coreToSpare())) {
+if (dataFile && availableParallelism() > 1) {
   try {
     const progress = new SharedArrayBuffer(32);
     const worker = new Worker(fileURLToPath(new URL('./precheck.cjs', import.meta.url)), { workerData: { file: dataFile, progress } });
@@ -103,16 +103,6 @@ script.runInThisContext().call(module.exports, module.exports, createRequire(bun
 // Now, while the start runs its first awaits: the CLI changes V8's flags once the data is loaded,
 // and V8 refuses an entry made under other flags.
 if (entry && (!cachedData || script.cachedDataRejected)) remember(entry, script.createCachedData());
-
-/** Whether at most one thread besides this one is runnable right now (Linux: procs_running in /proc/stat; elsewhere, yes). */
-function coreToSpare() {
-  try {
-    const running = Number(/^procs_running (\\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
-    return !(running > availableParallelism());
-  } catch {
-    return true;
-  }
-}
 
 /** The data file the arguments and environment seem to name, when it is big enough to check on the side. */
 function snapshotWorthChecking() {

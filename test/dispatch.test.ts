@@ -1,9 +1,12 @@
 // The API dispatcher must hand each request to its API exactly as `app.use('/<slug>', handler)`
 // would: the same req.url, req.baseUrl and originalUrl, the same fall-through, and on a failure
 // the same request state in the error handler.
+import { once } from 'node:events';
+import { IncomingMessage, ServerResponse, type RequestListener, type Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
 import { apiDispatcher, serveApisFirst } from '../src/app.js';
+import { createSandboxServer } from '../src/server.js';
 import { testApp, UPVEST } from './helpers.js';
 
 type Seen = { api: string; url: string; baseUrl: string; originalUrl: string; path: string };
@@ -171,6 +174,84 @@ describe('API requests skip the router (app.handle hands them to the dispatcher)
       expect(dispatcher.serves('/Probe')).toBe(false);
       expect(dispatcher.serves('http://h/probe')).toBe(false);
       await request(probe).get('/Probe/a').expect(404, { notFound: '/Probe/a' });
+    }
+  });
+});
+
+describe("the server makes each request and response with the app's own prototypes (server.ts)", () => {
+  async function listening(listener: RequestListener): Promise<{ server: Server; url: string }> {
+    const server = createSandboxServer(listener);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+  }
+  const closing = (server: Server) => {
+    server.closeAllConnections();
+    return new Promise(resolve => server.close(resolve));
+  };
+
+  test("an Express app's requests arrive with app.request and app.response as prototypes; another listener's with Node's", async () => {
+    const app = express();
+    app.get('/x', (req, res) => {
+      res.json({ path: req.path, host: req.get('host'), request: req instanceof IncomingMessage, response: res instanceof ServerResponse });
+    });
+    const arrived: unknown[] = [];
+    // What the server hands over, before Express sets anything.
+    const listener = Object.assign((req: IncomingMessage, res: ServerResponse) => {
+      arrived.push(Object.getPrototypeOf(req), Object.getPrototypeOf(res));
+      app(req as Request, res as Response);
+    }, { request: app.request, response: app.response });
+    const { server, url } = await listening(listener as unknown as RequestListener);
+    try {
+      const res = await fetch(`${url}/x`);
+      expect(await res.json()).toEqual({ path: '/x', host: new URL(url).host, request: true, response: true });
+      expect(arrived).toEqual([app.request, app.response]);
+    } finally {
+      await closing(server);
+    }
+    const plain = await listening((req, res) => {
+      arrived.push(Object.getPrototypeOf(req), Object.getPrototypeOf(res));
+      res.end('ok');
+    });
+    try {
+      expect(await (await fetch(`${plain.url}/`)).text()).toBe('ok');
+      expect(arrived.slice(2)).toEqual([IncomingMessage.prototype, ServerResponse.prototype]);
+    } finally {
+      await closing(plain.server);
+    }
+  });
+
+  test("the sandbox answers the same through its server as through Node's own classes (an API read and write, the router's pages)", async () => {
+    const now = () => new Date('2026-11-20T10:00:00Z');
+    const sandboxes = await Promise.all([testApp({ seed: 7, now }), testApp({ seed: 7, now })]);
+    const { server, url } = await listening(sandboxes[0].app);
+    try {
+      const direct = request(sandboxes[1].app);
+      const strip = (headers: Record<string, unknown>) => Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'date' && name !== 'connection' && name !== 'keep-alive'));
+      const account = `/upvest/payments/reference_accounts/${UPVEST.account}`;
+      const body = { user_id: UPVEST.user, account_owner: 'A B', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', confirmed_at: '2026-11-20T09:00:00Z' };
+      const asks: Array<[string, string, Record<string, string>, unknown?]> = [
+        ['GET', account, UPVEST.headers],
+        ['GET', account, { ...UPVEST.headers, origin: 'http://localhost:3000' }],
+        ['POST', '/upvest/payments/reference_accounts', { ...UPVEST.headers, 'content-type': 'application/json', 'idempotency-key': '3b1f0a9e-1111-4c5d-9e6f-7a8b9c0d1e2f' }, body],
+        ['GET', `/Upvest/payments/reference_accounts/${UPVEST.account}`, UPVEST.headers],
+        ['GET', '/nowhere', {}],
+        ['GET', '/__sandbox/sandboxes', {}],
+      ];
+      for (const [method, path, headers, sent] of asks) {
+        const viaServer = await fetch(`${url}${path}`, { method, headers, body: sent === undefined ? undefined : JSON.stringify(sent) });
+        const viaSupertest = await (method === 'GET' ? direct.get(path) : direct.post(path)).set(headers).send(sent === undefined ? undefined : JSON.stringify(sent));
+        const text = await viaServer.text();
+        expect([path, viaServer.status, strip(Object.fromEntries(viaServer.headers)), text.replace(/"lastUsed":"[^"]*"/g, '')]).toEqual([
+          path,
+          viaSupertest.status,
+          strip(viaSupertest.headers),
+          viaSupertest.text.replace(/"lastUsed":"[^"]*"/g, ''),
+        ]);
+      }
+    } finally {
+      await closing(server);
+      await Promise.all(sandboxes.map(s => s.close()));
     }
   });
 });

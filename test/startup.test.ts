@@ -386,6 +386,43 @@ describe('the built command (dist/cli.js and its bundle dist/cli.cjs, from scrip
     expect(payex.stderr).toContain(`data file ${file}: sandbox "ci-6", API payex, collection accounts, key "501/1": does not follow schema`);
   });
 
+  test('with the worker checking from the front and the main thread from the end: the error names the first bad record wherever each is; all good, it serves', async () => {
+    const file = join(dir, 'data.json');
+    const user = '0b6a7d3e-5f41-4c2a-9d8e-1f2a3b4c5d6e';
+    const record = (id: string) => ({ id, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z', user_id: user, account_owner: 'A B', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', confirmed_at: '2025-01-01T00:00:00Z' });
+    const ids = Array.from({ length: 3000 }, (_, i) => `c18f80bd-401e-4836-9776-${String(i).padStart(12, '0')}`);
+    const lines = ['{"format":2,"seed":1,"log":0}'];
+    ids.forEach((id, i) => {
+      if (i % 100 === 0) lines.push(`["s","ci-${i / 100}",${Date.now()}]`);
+      lines.push(JSON.stringify(['p', `ci-${Math.floor(i / 100)}`, 'upvest', 'referenceAccounts', id, record(id)]));
+    });
+    const write = (bad: number[]) => {
+      const copy = [...lines];
+      for (const n of bad) copy[n] = copy[n].replace('"DE89370400440532013000"', '42');
+      writeFileSync(file, [...copy, ''].join('\n'));
+    };
+    const env = { SANDBOX_PRECHECK_BYTES: '0' };
+    const named = (sandbox: string, id: string) => `data file ${file}: sandbox "${sandbox}", API upvest, collection referenceAccounts, key "${id}": does not follow schema`;
+    // Bad records at both ends: the first one is named, whichever thread came upon which.
+    write([2, lines.length - 1]);
+    const both = await runCli(['--data', file, '--port', '0'], env, cli);
+    expect([both.code, both.stderr.trim().split('\n').length]).toEqual([1, 1]);
+    expect(both.stderr).toContain(named('ci-0', ids[0]));
+    write([lines.length - 1]);
+    const last = await runCli(['--data', file, '--port', '0'], env, cli);
+    expect(last.stderr).toContain(named('ci-29', ids[2999]));
+    write([]);
+    const server = await startServer(['--data', file, '--port', '0', '--log-level', 'silent'], env, cli);
+    try {
+      for (const [sandbox, id] of [['ci-0', ids[0]], ['ci-29', ids[2999]]]) {
+        const res = await fetch(`${server.url}/upvest/payments/reference_accounts/${id}`, { headers: { 'x-sandbox-id': sandbox, 'upvest-client-id': user, authorization: 'Bearer t' } });
+        expect([sandbox, res.status]).toEqual([sandbox, 200]);
+      }
+    } finally {
+      await stop(server);
+    }
+  });
+
   test("runs through V8's code cache: written once, used as it is by the next start, rewritten when unusable, none when off", async () => {
     const cache = join(dir, 'cache');
     // The specs' cache entries, when there are some, spare this test computing them again.

@@ -15,7 +15,8 @@
 // at the first NUL byte (JSON text never holds one). Past a threshold the log is compacted in the background: appends
 // move to a new segment, the old snapshot and the closed segments are merged line by line into a
 // temporary file, fsync'd and renamed over the snapshot (then the folder is fsync'd), and only then
-// are the folded segments deleted. Start-up streams the snapshot and replays the segments.
+// are the folded segments deleted. Start-up streams the snapshot (keeping each sandbox's records as
+// text until the sandbox is first used: StoredSandbox), checks every line, and replays the segments.
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BackendContext, RecordCheck } from '../store.js';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFileError, SandboxLimitError, Store, StoreUnavailableError, type Dataset, type StoreOptions } from '../src/core/store.js';
 import type { LogBackend } from '../src/core/store/log.js';
+import { readLines, realFileSystem } from '../src/core/store/files.js';
 import { checkFromFront, SharedProgress } from '../src/core/store/precheck.js';
 
 const fixtures: Dataset = {
@@ -428,6 +429,28 @@ describe('the log', () => {
     const error = await open(file).catch(e => e);
     expect(error).toBeInstanceOf(DataFileError);
     expect(error.message).toBe(`cannot read data file ${file}.log.0 line 1: not valid JSON`);
+  });
+});
+
+describe('reading a file of lines (files.ts)', () => {
+  test('any chunk size gives the same lines, numbered, with the unterminated end last: lines longer than a chunk, multi-byte characters, empty lines', async () => {
+    const file = join(dir, 'lines.txt');
+    const long = 'x'.repeat(50);
+    for (const text of ['', 'one', 'one\n', `a\n\nb€c\n${long}\n€€\n${long}é`, `${long}\n${long}\n`, '\n\n']) {
+      await writeFile(file, text);
+      for (const chunk of [1, 2, 3, 7, 16, 64, 1 << 20]) {
+        const got: [string, number, boolean][] = [];
+        const result = await readLines(realFileSystem, file, chunk, (lines, first, final) => {
+          lines.forEach((line, i) => got.push([line, first + i, final]));
+        });
+        const expected = text.split('\n');
+        const unterminated = !text.endsWith('\n') && text !== '';
+        if (!unterminated) expected.pop();
+        expect([chunk, got.map(([line]) => line)]).toEqual([chunk, expected]);
+        expect(got.map(([, n]) => n)).toEqual(expected.map((_, i) => i + 1));
+        expect(result).toEqual({ unterminated, lines: expected.length });
+      }
+    }
   });
 });
 

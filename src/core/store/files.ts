@@ -80,26 +80,38 @@ export async function readLines(
 ): Promise<{ unterminated: boolean; lines: number }> {
   const handle = await fs.open(file, 'r');
   try {
-    let carry = Buffer.alloc(0);
     let pending: string[] | undefined;
     let lineNo = 1;
     let pendingFirst = 1;
-    const buffer = Buffer.allocUnsafe(chunkBytes);
+    // Each chunk is read in after the unfinished line the previous one ended with (`carried` bytes
+    // at the start), so no chunk is copied to join them; the buffer grows only for a line longer
+    // than a chunk.
+    let buffer = Buffer.allocUnsafe(2 * chunkBytes);
+    let carried = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
+      if (buffer.length - carried < chunkBytes) {
+        const bigger = Buffer.allocUnsafe(carried + chunkBytes);
+        buffer.copy(bigger, 0, 0, carried);
+        buffer = bigger;
+      }
+      const { bytesRead } = await handle.read(buffer, carried, chunkBytes, null);
       if (bytesRead === 0) break;
-      const chunk = carry.length ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
-      const end = chunk.lastIndexOf(10);
-      carry = Buffer.from(chunk.subarray(end + 1)); // copied: `buffer` is reused
-      if (end === -1) continue;
+      const length = carried + bytesRead;
+      const end = buffer.lastIndexOf(10, length - 1);
+      if (end === -1) {
+        carried = length;
+        continue;
+      }
       // One decoding per chunk, then a split: a newline byte is never part of a multi-byte character.
-      const lines = chunk.toString('utf8', 0, end).split('\n');
+      const lines = buffer.toString('utf8', 0, end).split('\n');
+      buffer.copy(buffer, 0, end + 1, length);
+      carried = length - end - 1;
       if (pending) await onLines(pending, pendingFirst, false);
       pending = lines;
       pendingFirst = lineNo;
       lineNo += lines.length;
     }
-    const tail = carry.length ? carry.toString('utf8') : undefined;
+    const tail = carried ? buffer.toString('utf8', 0, carried) : undefined;
     if (tail !== undefined) {
       if (pending) pending.push(tail);
       else {

@@ -594,6 +594,32 @@ describe("start-up keeps the snapshot's records as text until a sandbox is used 
   const things = (store: Store, sandbox: string) => store.sandbox(sandbox).collection<{ id: string; n: number }>('demo', 'things');
   const weird = 'we"ird\\name';
 
+  test('counts a stored sandbox\'s changes, those of one API left out, the same before and after its first use', async () => {
+    const file = join(dir, 'data.json');
+    const other = (sandbox: string, key: string) => JSON.stringify(['p', sandbox, 'other', 'things', key, { id: key, n: 1 }]);
+    const snapshot = [
+      header,
+      sandboxLine('ci-1'),
+      put('ci-1', 'a', 1),
+      other('ci-1', 'b'),
+      JSON.stringify(['p', 'ci-1', 'demo', 'things', 'c', null]),
+      '["p", "ci-1", "other", "things", "d", {"id": "d", "n": 1}]', // written by hand, with spaces
+      sandboxLine(weird),
+      other(weird, 'e'),
+      put(weird, 'f', 2),
+      '',
+    ].join('\n');
+    await writeFile(file, snapshot);
+    const counts = (store: Store) => [store.changeCount('ci-1'), store.changeCount('ci-1', 'other'), store.changeCount('ci-1', 'demo'), store.changeCount(weird, 'other'), store.changeCount('nobody')];
+    const store = await track(open(file, undefined, { checkRecord }));
+    expect(logOf(store).lazy).toBe(true);
+    const before = counts(store);
+    expect(before).toEqual([4, 2, 2, 1, 0]);
+    things(store, 'ci-1').get('a');
+    things(store, weird).get('f');
+    expect(counts(store)).toEqual(before);
+  });
+
   test('a stored sandbox is read, written, compacted and expired the same before and after its first use', async () => {
     let now = Date.parse('2026-11-20T10:00:00Z');
     const day = 24 * 3600 * 1000;

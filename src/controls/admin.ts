@@ -5,7 +5,7 @@ import { firstValue, type ApiModule, type Handler, type HttpResponse, type Reque
 import type { LoadedApi } from '../core/pipeline.js';
 import { problem, type FieldProblem, type HttpProblem } from '../core/problem.js';
 import { DEFAULT_SANDBOX, type Store } from '../core/store.js';
-import { META_API, META_COLLECTION, parseInstant, type SandboxClocks } from '../core/clock.js';
+import { META_API, parseInstant, type SandboxClocks } from '../core/clock.js';
 import type { SandboxIds } from '../core/ids.js';
 import type { Coverage } from './coverage.js';
 import type { FaultSettings, Faults } from './faults.js';
@@ -81,7 +81,7 @@ export function adminApi(controls: Controls): ApiModule {
     return {
       name,
       // The sandbox's own state (clock, id counter) is not a change to its APIs' records.
-      changes: store.changeCount(name) - store.sandbox(name).collection(META_API, META_COLLECTION).size,
+      changes: store.changeCount(name, META_API),
       requests: journal.count(name),
       faultRules: faults.settings(name).rules.length,
       lastUsed: life?.lastUsed.toISOString() ?? null,

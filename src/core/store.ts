@@ -305,10 +305,15 @@ export class Store {
   }
 
   /** Number of records a sandbox changed (added, replaced or deleted) relative to the fixtures. */
-  changeCount(name: string): number {
+  /** How many records a sandbox changed (added, changed or deleted), those of `exceptApi` left out. */
+  changeCount(name: string, exceptApi?: string): number {
+    const state = this.memory.get(name);
+    if (!state) return 0;
+    const counted = state.countChanges?.(exceptApi);
+    if (counted !== undefined) return counted;
     let count = 0;
-    for (const collections of Object.values(this.memory.get(name)?.changes ?? {})) {
-      for (const rows of Object.values(collections)) count += rows.size;
+    for (const [api, collections] of Object.entries(state.changes)) {
+      if (api !== exceptApi) for (const rows of Object.values(collections)) count += rows.size;
     }
     return count;
   }

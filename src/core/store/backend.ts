@@ -50,6 +50,12 @@ export interface SandboxState {
   changes: SandboxChanges;
   /** Last request or change (ms since the epoch). */
   lastUsed: number;
+  /**
+   * How many changes it holds, those of `exceptApi` left out, when the backend can count them
+   * without making `changes` (the embedded log keeps a sandbox nobody used since start-up as text);
+   * undefined: count `changes`.
+   */
+  countChanges?(exceptApi?: string): number | undefined;
 }
 
 export interface StoreBackend {

@@ -622,8 +622,25 @@ async function load(fs: FileSystem, file: string, context: BackendContext, optio
 class StoredSandbox implements SandboxState {
   private parsed?: SandboxChanges;
   private runs: string[][] = [];
+  /** How its record lines start (`["p","name",`), once it has some. */
+  private prefix = '';
 
   constructor(public lastUsed: number) {}
+
+  /** Without parsing the records: a line per change, its API the string after the prefix (a line written otherwise, e.g. with spaces, is parsed). */
+  countChanges(exceptApi?: string): number | undefined {
+    if (this.parsed) return undefined;
+    const except = `${this.prefix}${JSON.stringify(exceptApi)},`;
+    let count = 0;
+    for (const run of this.runs) {
+      for (const line of run) {
+        if (exceptApi === undefined) count++;
+        else if (line.startsWith(this.prefix)) count += line.startsWith(except) ? 0 : 1;
+        else count += (JSON.parse(line) as unknown[])[2] === exceptApi ? 0 : 1;
+      }
+    }
+    return count;
+  }
 
   get changes(): SandboxChanges {
     if (!this.parsed) {
@@ -640,9 +657,10 @@ class StoredSandbox implements SandboxState {
     this.runs = [];
   }
 
-  /** Start-up: more of its record lines, in the snapshot's order. */
-  add(run: string[]): void {
+  /** Start-up: more of its record lines, in the snapshot's order, each starting with `prefix`. */
+  add(run: string[], prefix: string): void {
     this.runs.push(run);
+    this.prefix = prefix;
   }
 
   /** Whether it holds any change (without parsing them). */
@@ -686,7 +704,7 @@ async function indexSnapshot(fs: FileSystem, file: string, memory: Map<string, S
         while (end < lines.length && lines[end].startsWith(prefix)) end++;
         const run = { first: first + i, lines: lines.slice(i, end) };
         runs.push(run);
-        stored(name).add(run.lines);
+        stored(name).add(run.lines, prefix);
         i = end;
       } else {
         const op = parseLine(line);

@@ -786,9 +786,8 @@ async function loadSnapshot(fs: FileSystem, file: string, memory: Map<string, Sa
         throw fail(first + i, 'not valid JSON');
       }
       if (first + i === 1) {
-        const h = value as { seed?: unknown; log?: unknown };
-        if (!Number.isInteger(h.seed) || !Number.isInteger(h.log)) throw fail(first + i, 'not a banking-api-sandbox snapshot header');
-        header = { seed: h.seed as number, log: h.log as number };
+        header = headerOf(lines[i]);
+        if (!header) throw fail(first + i, 'not a banking-api-sandbox snapshot header');
         continue;
       }
       const problem = Array.isArray(value) ? apply(memory, value, 0) : 'not a snapshot line';

@@ -80,7 +80,7 @@ uriTemplate.URI.Template = function CachedTemplate(template: string) {
 // Ajv checks each schema it compiles against its draft's meta-schema, compiling that meta-schema
 // first, once per Ajv instance: ~60 ms of a start's first request (Prism builds six instances and
 // a request and its response use two), for schemas that are ours and never change. Every schema
-// of every operation is checked against its meta-schema once, by test/specs.test.ts, so Prism's
+// of every operation is checked against its meta-schema once, by test/prism.test.ts, so Prism's
 // instances (the copy of Ajv bundled with Prism) skip the check, as src/core/schemas.ts's instance
 // does (`validateSchema: false`): the same validators, compiled without it.
 const AjvCore = (ajvCoreModule as unknown as { default: { prototype: Record<string, unknown> } }).default;

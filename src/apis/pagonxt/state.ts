@@ -1,6 +1,7 @@
 // PagoNxt accounts: how Get account finds an account, and the rules every stored account keeps
 // (checked on writes through the admin data API), independent of HTTP.
-import { isValidBBAN, isValidIBAN } from 'ibantools';
+import { isValidBBAN } from 'ibantools';
+import { isValidIBAN } from '../../core/iban.js';
 import type { AdminWrite } from '../../core/api-module.js';
 import { HttpProblem, invalidField, problem } from '../../core/problem.js';
 import type { ApiData, Collection } from '../../core/store.js';

@@ -1,7 +1,7 @@
 // Upvest reference accounts: the business rules, independent of HTTP.
 import { hash } from 'node:crypto';
+import { isValidIBAN } from '../../core/iban.js';
 import { randomIds, type IdSource } from '../../core/ids.js';
-import { isValidIBAN } from 'ibantools';
 import type { AdminWrite } from '../../core/api-module.js';
 import type { ApiData, Collection } from '../../core/store.js';
 import { invalidField, problem } from '../../core/problem.js';

@@ -15,10 +15,14 @@
 // at the first NUL byte (JSON text never holds one). Past a threshold the log is compacted in the background: appends
 // move to a new segment, the old snapshot and the closed segments are merged line by line into a
 // temporary file, fsync'd and renamed over the snapshot (then the folder is fsync'd), and only then
-// are the folded segments deleted. Start-up streams the snapshot (keeping each sandbox's records as
+// are the folded segments deleted. That merge (compact()) reads files only, never memory, so with
+// Node's file system it runs in a worker thread (src/compact-worker.ts): the main thread only
+// starts it and awaits the new snapshot's size. Start-up streams the snapshot (keeping each sandbox's records as
 // text until the sandbox is first used: StoredSandbox), checks every line, and replays the segments.
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { compactWorkerFile } from '../../paths.js';
 import type { BackendContext, RecordCheck } from '../store.js';
 import {
   DataFileError,
@@ -45,7 +49,7 @@ import { lineProblem, SharedProgress } from './precheck.js';
 const FORMAT = 2;
 /** A read-only request writes its sandbox's last use at most this often. */
 const TOUCH_EVERY_MS = 60_000;
-/** Start-up reads big chunks; compaction small ones, so each slice of its work is short. */
+/** Start-up reads big chunks; compaction small ones, so each slice of its work is short (when it runs on the main thread). */
 const LOAD_CHUNK = 1 << 20;
 const COMPACT_CHUNK = 64 << 10;
 const DEFAULT_COMPACT_BYTES = 16 << 20;
@@ -62,6 +66,12 @@ export interface LogOptions {
   compactBytes?: number;
   /** The file system (default: Node's; tests pass a simulation of power cuts). */
   fs?: FileSystem;
+  /**
+   * The module a worker thread runs each compaction in, with Node's file system (default: the
+   * built dist/compact-worker.js; none when running from the TypeScript sources). Without it, or
+   * with `fs`, compaction runs on the main thread, in slices.
+   */
+  compactWorker?: string;
   /** Bytes of zeros written ahead of the data at a time (default 256 KiB; tests make fills frequent). */
   prefillBytes?: number;
   /**
@@ -75,7 +85,7 @@ export interface LogOptions {
 /** What compaction did, for tests and the benchmark. */
 export interface CompactionStats {
   compactions: number;
-  /** Longest stretch of compaction work without yielding to the event loop. */
+  /** Longest stretch of the main thread's compaction work without yielding to the event loop (with a worker: starting it). */
   longestSliceMs: number;
   lastDurationMs: number;
   lastError?: string;
@@ -368,7 +378,8 @@ export class LogBackend implements StoreBackend {
     if (!this.closed.length) return;
     const folded = [...this.closed];
     const started = performance.now();
-    this.compaction = compact(this.fs, this.location, this.seed, folded, this.stats)
+    const worker = this.options.fs ? undefined : (this.options.compactWorker ?? compactWorkerFile);
+    this.compaction = (worker ? compactInWorker(worker, this.location, this.seed, folded, this.stats) : compact(this.fs, this.location, this.seed, folded, this.stats))
       .then(bytes => {
         this.closed.splice(0, folded.length);
         this.snapshotBytes = bytes;
@@ -432,6 +443,27 @@ function encode(op: Op): unknown[] {
   }
 }
 
+/**
+ * compact() in a worker thread running `module` (src/compact-worker.ts, built), with Node's file
+ * system: the main thread only starts it (`stats.longestSliceMs`) and awaits its answer. Settles
+ * once the thread has stopped, so no worker outlives the compaction (close() waits for it). A
+ * worker that fails or dies is a failed compaction, with its error's first line.
+ */
+function compactInWorker(module: string, file: string, seed: number, folded: number[], stats: CompactionStats): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const starting = performance.now();
+    let answer: { bytes?: number; error?: string } = {};
+    const worker = new Worker(module, { workerData: { file, seed, folded } });
+    stats.longestSliceMs = Math.max(stats.longestSliceMs, performance.now() - starting);
+    worker.on('message', (message: typeof answer) => (answer = message));
+    worker.on('error', error => (answer.error ??= oneLine(error)));
+    worker.on('exit', code => {
+      if (answer.bytes !== undefined) resolve(answer.bytes);
+      else reject(new Error(answer.error ?? `the compaction's worker thread stopped (exit code ${code})`));
+    });
+  });
+}
+
 /** A sandbox's folded changes from the log, during compaction. */
 interface Folded {
   /** The snapshot's lines of this sandbox no longer count (replaced or dropped). */
@@ -445,13 +477,14 @@ interface Folded {
 
 /**
  * Merges the snapshot and the closed segments `folded` into a new snapshot, a chunk at a time
- * (the file is never one string, and the event loop is never held for long). Returns its size.
+ * (the file is never one string, and the event loop is never held for long: `stats.longestSliceMs`).
+ * Returns its size. Files only, never memory: a worker thread runs it (src/compact-worker.ts).
  */
-async function compact(fs: FileSystem, file: string, seed: number, folded: number[], stats: CompactionStats): Promise<number> {
+export async function compact(fs: FileSystem, file: string, seed: number, folded: number[], stats?: CompactionStats): Promise<number> {
   let slice = performance.now();
   const yielded = () => {
     const now = performance.now();
-    stats.longestSliceMs = Math.max(stats.longestSliceMs, now - slice);
+    if (stats) stats.longestSliceMs = Math.max(stats.longestSliceMs, now - slice);
     slice = now;
   };
   const changes = new Map<string, Folded>();

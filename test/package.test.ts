@@ -33,7 +33,7 @@ beforeAll(async () => {
   const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const files = packed.files.map(f => f.path);
   // What a user needs is in the package, and nothing of the repository's development.
-  expect(files).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'specs/upvest.yaml', 'fixtures/upvest.json', 'dashboard/index.html']));
+  expect(files).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/compact-worker.js', 'dist/index.js', 'dist/index.d.ts', 'specs/upvest.yaml', 'fixtures/upvest.json', 'dashboard/index.html']));
   expect(files.filter(f => /^(src|test|scripts|bench)\/|\.map$|\.build-hash$/.test(f))).toEqual([]);
 
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'my-app', private: true, type: 'module' }));

@@ -459,7 +459,8 @@ describe('compaction', () => {
     const file = join(dir, 'data.json');
     const store = await track(open(file, undefined, { log: { compactBytes: 4096 } }));
     let state = 12345;
-    const random = (n: number) => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
+    // A 32-bit LCG (exact: Math.imul), read from its high bits (the low ones of an LCG cycle quickly).
+    const random = (n: number) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0), (state >>> 16) % n);
     const pending: Promise<void>[] = [];
     for (let round = 0; round < 30; round++) {
       const sandbox = `s${random(8)}`;

@@ -304,7 +304,6 @@ export class Store {
     return { lastUsed: new Date(state.lastUsed), expiresAt: never ? null : new Date(state.lastUsed + this.sandboxTtlMs) };
   }
 
-  /** Number of records a sandbox changed (added, replaced or deleted) relative to the fixtures. */
   /** How many records a sandbox changed (added, changed or deleted), those of `exceptApi` left out. */
   changeCount(name: string, exceptApi?: string): number {
     const state = this.memory.get(name);

@@ -23,7 +23,6 @@ import {
   documents,
   exampleCall,
   itemPath,
-  seededRandom,
   send,
   specOperations,
   type Answer,
@@ -31,6 +30,7 @@ import {
   type CreateOperation,
   type SpecOperation,
 } from './spec-traffic.js';
+import { seededRandom } from '../test/seeded-random.js';
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,

@@ -6,6 +6,7 @@ import { DataFileError, SandboxLimitError, Store, StoreUnavailableError, type Da
 import type { LogBackend } from '../src/core/store/log.js';
 import { readLines, realFileSystem } from '../src/core/store/files.js';
 import { checkFromFront, SharedProgress } from '../src/core/store/precheck.js';
+import { seededRandom } from './seeded-random.js';
 
 const fixtures: Dataset = {
   demo: {
@@ -458,9 +459,8 @@ describe('compaction', () => {
   test('folds the log into the snapshot; nothing is lost, whatever happens meanwhile', async () => {
     const file = join(dir, 'data.json');
     const store = await track(open(file, undefined, { log: { compactBytes: 4096 } }));
-    let state = 12345;
-    // A 32-bit LCG (exact: Math.imul), read from its high bits (the low ones of an LCG cycle quickly).
-    const random = (n: number) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0), (state >>> 16) % n);
+    const next = seededRandom(12345);
+    const random = (n: number) => Math.floor(next() * n);
     const pending: Promise<void>[] = [];
     for (let round = 0; round < 30; round++) {
       const sandbox = `s${random(8)}`;

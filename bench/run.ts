@@ -7,7 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -70,40 +70,51 @@ interface Server {
   startupMs: number;
 }
 
-/** Starts a process and waits until `probe` answers 2xx; the time to that is its start-up time. */
+/** Where the servers' output goes (a file each, in the run's temporary folder): set by main(). */
+let outputDir = tmpdir();
+let started = 0;
+
+/**
+ * Starts a process and waits until `probe` answers 2xx; the time to that is its start-up time. Its
+ * output (the request log, at the sandbox's default level) goes to a file, as a server's log does
+ * when kept: not through a pipe this process would have to read while autocannon, in this same
+ * process, loads the servers (that would cost a server's turn the more, the more it logs).
+ */
 async function start(command: string[], probe: string, env: Record<string, string> = {}, probeHeaders: Record<string, string> = UPVEST_HEADERS): Promise<Server> {
-  const started = performance.now();
-  const proc = spawn(command[0], command.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  proc.stdout!.on('data', d => {
-    if (output.length < 10_000) output += d;
-  });
-  proc.stderr!.on('data', d => {
-    if (output.length < 10_000) output += d;
-  });
+  const begun = performance.now();
+  const outputFile = join(outputDir, `server-${++started}.log`);
+  const output = await open(outputFile, 'w');
+  const proc = spawn(command[0], command.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', output.fd, output.fd] });
+  await output.close();
+  const head = async () => {
+    const file = await open(outputFile, 'r');
+    try {
+      const { buffer, bytesRead } = await file.read(Buffer.alloc(10_000), 0, 10_000, 0);
+      return buffer.toString('utf8', 0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  };
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command.join(' ')} did not start:\n${output}`)), 30_000);
-    const check = () => {
-      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+    const timer = setTimeout(async () => reject(new Error(`${command.join(' ')} did not start:\n${await head()}`)), 30_000);
+    const check = async () => {
+      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(await head());
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
       } else if (proc.exitCode !== null) {
         clearTimeout(timer);
-        reject(new Error(`${command.join(' ')} exited:\n${output}`));
+        reject(new Error(`${command.join(' ')} exited:\n${await head()}`));
       } else setTimeout(check, 5);
     };
-    check();
+    void check();
   });
   for (;;) {
     const ok = await fetch(`${url}${probe}`, { headers: probeHeaders }).then(r => r.ok, () => false);
     if (ok) break;
     await new Promise(r => setTimeout(r, 5));
   }
-  // keep draining output (logs) so the child never blocks on a full pipe
-  proc.stdout!.resume();
-  proc.stderr!.resume();
-  return { proc, url, startupMs: Math.round(performance.now() - started) };
+  return { proc, url, startupMs: Math.round(performance.now() - begun) };
 }
 
 async function stop(server: Server): Promise<void> {
@@ -227,6 +238,7 @@ const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'sandbox-bench-'));
+  outputDir = dir;
   const results: Record<string, unknown> = {
     commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
     date: new Date().toISOString(),
@@ -256,7 +268,7 @@ async function main() {
   try {
     // 1. The servers compared, each started alone and measured as it comes up: the sandbox (default
     // options, data file on disk, response validation on), the same with SCALE_RECORDS more records
-    // in 1,000 sandboxes, bare Express 5 over the same records, Prism's mock server on the same specs.
+    // in 1,000 sandboxes (the same options: only the data differs, the request log included), bare Express 5 over the same records, Prism's mock server on the same specs.
     const sandbox = await start(sandboxCommand('--data', join(dir, 'sandbox.json')), accountPath);
     servers.push(sandbox);
     results.startupMs = sandbox.startupMs;
@@ -275,7 +287,7 @@ async function main() {
     const deepAccountPath = `/upvest/payments/reference_accounts/${deep.account}`;
     // Start-up at this size is the median of STARTS starts, the last of which stays up for the rounds:
     // one start is a single short measurement, and the machine's tail moves it by 10-20%.
-    const startScaled = () => start(sandboxCommand('--data', scaleFile, '--log-level', 'silent'), deepAccountPath, {}, deepHeaders);
+    const startScaled = () => start(sandboxCommand('--data', scaleFile), deepAccountPath, {}, deepHeaders);
     const scaleStartups: number[] = [];
     for (let i = 1; i < STARTS; i++) {
       const once = await startScaled();
@@ -359,7 +371,7 @@ async function main() {
     // writers create accounts; then the compactions begun meanwhile are let finish (they run in the
     // background) and counted. The two maxima and p99s side by side tell a compaction pause from
     // the machine's own tail.
-    const compacting = await start(sandboxCommand('--data', scaleFile, '--log-level', 'silent'), deepAccountPath, { SANDBOX_COMPACT_BYTES: String(64 << 10) }, deepHeaders);
+    const compacting = await start(sandboxCommand('--data', scaleFile), deepAccountPath, { SANDBOX_COMPACT_BYTES: String(64 << 10) }, deepHeaders);
     servers.push(compacting);
     const headerOf = async () => JSON.parse((await readFile(scaleFile, 'utf8').then(t => t.slice(0, 200))).split('\n', 1)[0]) as { log: number };
     /** No compaction running: no temporary snapshot, no log segment waiting to be folded. */
@@ -403,7 +415,7 @@ async function main() {
       await mkdir(join(dir, 'big'));
       const big = await scaleDataFile(bigFile, BIG_RECORDS, SCALE_SANDBOXES);
       const bigHeaders = { ...UPVEST_HEADERS, 'x-sandbox-id': big.sandbox };
-      const server = await start(sandboxCommand('--data', bigFile, '--log-level', 'silent'), `/upvest/payments/reference_accounts/${big.account}`, {}, bigHeaders);
+      const server = await start(sandboxCommand('--data', bigFile), `/upvest/payments/reference_accounts/${big.account}`, {}, bigHeaders);
       servers.push(server);
       results.bigStartupMs = server.startupMs;
       results.bigRssMb = rssMb(server.proc.pid!);
@@ -417,7 +429,7 @@ async function main() {
     const smallFile = join(dir, 'small', 'sandbox.json');
     await mkdir(join(dir, 'small'));
     await scaleDataFile(smallFile, SMALL_SANDBOXES, SMALL_SANDBOXES);
-    const small = await start(sandboxCommand('--data', smallFile, '--log-level', 'silent'), accountPath);
+    const small = await start(sandboxCommand('--data', smallFile), accountPath);
     servers.push(small);
     results.singleWriteSmallSandboxesMs = await singleWriteMs(small.url, USER, 200);
     console.log(`single write: ${results.singleWriteEmptyMs} ms on an empty store, ${results.singleWriteSmallSandboxesMs} ms with ${k(SMALL_SANDBOXES)} one-record sandboxes (medians of 200)`);
@@ -544,7 +556,9 @@ creates/s ÷ bare Express gets/s: ${createsPerExpressGet.toFixed(3)} now (${crea
   console.log('\ntargets:');
   for (const [name, value] of Object.entries(targets)) console.log(`  ${name.padEnd(40)} ${value}`);
 
-  const out = args.out ?? join('bench', 'results', `${results.commit}.json`);
+  // bench/results/<commit>.json, or <commit>-run2.json, -run3 ... when that commit was run before
+  let out = args.out ?? join('bench', 'results', `${results.commit}.json`);
+  for (let run = 2; !args.out && (await stat(out).then(() => true, () => false)); run++) out = join('bench', 'results', `${results.commit}-run${run}.json`);
   await mkdir(join(out, '..'), { recursive: true });
   await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${out}`);

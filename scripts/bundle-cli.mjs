@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist', 'cli.js');
@@ -43,6 +43,9 @@ try {
  */
 const NODE_FLAGS = '--max-semi-space-size=32';
 
+/** The size of the precheck's shared progress (SharedProgress.BYTES), which the loader allocates. */
+const { SharedProgress } = await import(pathToFileURL(join(root, 'dist', 'core', 'store', 'precheck.js')).href);
+
 /** dist/cli.js once bundled (`BUNDLE_ID`: a hash of dist/cli.cjs, naming its cache entry). */
 const LOADER = `#!/usr/bin/env -S node ${NODE_FLAGS}
 // ${LOADER_MARK} (written by scripts/bundle-cli.mjs). Runs the bundle beside it, cli.cjs (src/cli.ts
@@ -55,7 +58,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import { createRequire } from 'node:module';
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 
@@ -73,7 +76,7 @@ const PRECHECK_FROM_BYTES = /^\\d+$/.test(process.env.SANDBOX_PRECHECK_BYTES ?? 
 const dataFile = snapshotWorthChecking();
 if (dataFile && availableParallelism() > 1) {
   try {
-    const progress = new SharedArrayBuffer(32);
+    const progress = new SharedArrayBuffer(${SharedProgress.BYTES});
     const worker = new Worker(fileURLToPath(new URL('./precheck.cjs', import.meta.url)), { workerData: { file: dataFile, progress } });
     // It never keeps the process alive, and its failure is no error: the command checks what it did not.
     worker.unref();

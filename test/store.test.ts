@@ -3,7 +3,7 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFileError, SandboxLimitError, Store, StoreUnavailableError, type Dataset, type StoreOptions } from '../src/core/store.js';
-import type { LogBackend } from '../src/core/store/log.js';
+import { compact, type LogBackend } from '../src/core/store/log.js';
 import { readLines, realFileSystem } from '../src/core/store/files.js';
 import { checkFromFront, SharedProgress } from '../src/core/store/precheck.js';
 import { seededRandom } from './seeded-random.js';
@@ -486,6 +486,55 @@ describe('compaction', () => {
     // Only the snapshot and the segments after it are left.
     const files = (await readdir(dir)).sort();
     expect(files.filter(f => !f.startsWith('data.json.log.'))).toEqual(['data.json']);
+  });
+
+  test("reads a record line's sandbox and key from its text where it can: each key ends up once, with the log's value; other lines are copied as they are", async () => {
+    const file = join(dir, 'data.json');
+    const thing = (id: string, n: number) => ({ id, n });
+    // Hand-written lines too: spaces, escaped names and keys, an escape JSON.stringify would not write ("k\u0041" is "kA").
+    const snapshot = [
+      JSON.stringify({ format: 2, seed: 7, log: 1 }),
+      '["s","untouched",5]',
+      '["p", "untouched", "demo", "things", "k\\u0041", {"id":"kA","n":0}]',
+      JSON.stringify(['p', 'untouched', 'demo', 'things', 'q"uote', thing('q"uote', 0)]),
+      JSON.stringify(['s', 't"x', 5]),
+      JSON.stringify(['p', 't"x', 'demo', 'things', 'plain', thing('plain', 1)]),
+      JSON.stringify(['p', 't"x', 'demo', 'things', 'q"uote', thing('q"uote', 1)]),
+      '["s","touched",5]',
+      '["p", "touched", "demo", "things", "spaced", {"id":"spaced","n":1}]',
+      '["p","touched","demo","things","k\\u0041",{"id":"kA","n":1}]',
+      JSON.stringify(['p', 'touched', 'demo', 'things', 'back\\slash', thing('back\\slash', 1)]),
+      JSON.stringify(['p', 'touched', 'demo', 'things', 'kept', thing('kept', 1)]),
+      JSON.stringify(['p', 'touched', 'demo', 'things', 'gone', thing('gone', 1)]),
+    ];
+    await writeFile(file, `${snapshot.join('\n')}\n`);
+    const puts = [
+      ['t"x', 'plain'],
+      ['t"x', 'q"uote'],
+      ['touched', 'spaced'],
+      ['touched', 'kA'],
+      ['touched', 'back\\slash'],
+      ['touched', 'new'],
+    ].map(([sandbox, key]) => ['p', sandbox, 'demo', 'things', key, thing(key, 2)]);
+    await writeFile(`${file}.log.1`, `${JSON.stringify({ t: 9, o: [...puts, ['p', 'touched', 'demo', 'things', 'gone']] })}\n`);
+    await compact(realFileSystem, file, 7, [1]);
+
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    expect(lines[0]).toBe(JSON.stringify({ format: 2, seed: 7, log: 2 }));
+    // The untouched sandbox's lines are copied byte for byte.
+    expect(lines.slice(1, 4)).toEqual(snapshot.slice(1, 4));
+    const found: Record<string, Record<string, number>> = {};
+    for (const line of lines.slice(1)) {
+      const op = JSON.parse(line) as [string, string, string, string, string, { n: number }];
+      if (op[0] !== 'p') continue;
+      expect(found[op[1]]?.[op[4]]).toBeUndefined(); // each key once
+      (found[op[1]] ??= {})[op[4]] = op[5].n;
+    }
+    expect(found).toEqual({
+      untouched: { kA: 0, 'q"uote': 0 },
+      't"x': { plain: 2, 'q"uote': 2 },
+      touched: { spaced: 2, kA: 2, 'back\\slash': 2, kept: 1, new: 2 },
+    });
   });
 
   test('a forced compaction while writes continue keeps every write', async () => {

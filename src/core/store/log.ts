@@ -478,7 +478,8 @@ interface Folded {
 /**
  * Merges the snapshot and the closed segments `folded` into a new snapshot, a chunk at a time
  * (the file is never one string, and the event loop is never held for long: `stats.longestSliceMs`).
- * Returns its size. Files only, never memory: a worker thread runs it (src/compact-worker.ts).
+ * A snapshot line is parsed only if its sandbox is in the log and its key cannot be read from its
+ * text. Returns its size. Files only, never memory: a worker thread runs it (src/compact-worker.ts).
  */
 export async function compact(fs: FileSystem, file: string, seed: number, folded: number[], stats?: CompactionStats): Promise<number> {
   let slice = performance.now();
@@ -535,20 +536,31 @@ export async function compact(fs: FileSystem, file: string, seed: number, folded
     await readLines(fs, file, COMPACT_CHUNK, async (lines, first) => {
       yielded();
       for (let i = first === 1 ? 1 : 0; i < lines.length; i++) {
-        const op = JSON.parse(lines[i]) as unknown[];
-        const entry = changes.get(op[1] as string);
-        if (!entry) await line(lines[i]);
-        else if (entry.replaced) continue;
-        else if (op[0] === 's') {
-          entry.written = true;
-          await line(JSON.stringify(['s', op[1], Math.max(op[2] as number, entry.lastUsed)]));
-        } else {
-          const id = JSON.stringify(op.slice(2, 5));
-          const put = entry.puts.get(id);
-          if (!put) await line(lines[i]);
+        const text = lines[i];
+        if (text.startsWith('["p",')) {
+          // A record line: its sandbox and key read from its text (parsed only when escaped), so
+          // the records of sandboxes the log did not touch are copied without being parsed.
+          const [name, prefix] = sandboxOfLine(text);
+          const entry = changes.get(name);
+          if (!entry) await line(text);
+          else if (entry.replaced) continue;
           else {
-            entry.puts.delete(id);
-            if (put.length === 6) await line(JSON.stringify(put));
+            const id = (text.startsWith(prefix) && recordIdOfLine(text, prefix.length)) || JSON.stringify(parseLine(text).slice(2, 5));
+            const put = entry.puts.get(id);
+            if (!put) await line(text);
+            else {
+              entry.puts.delete(id);
+              if (put.length === 6) await line(JSON.stringify(put));
+            }
+          }
+        } else {
+          const op = parseLine(text);
+          const entry = changes.get(op[1] as string);
+          if (!entry) await line(text);
+          else if (entry.replaced) continue;
+          else {
+            entry.written = true;
+            await line(JSON.stringify(['s', op[1], Math.max(op[2] as number, entry.lastUsed)]));
           }
         }
       }
@@ -663,12 +675,12 @@ class StoredSandbox implements SandboxState {
   /** Without parsing the records: a line per change, its API the string after the prefix (a line written otherwise, e.g. with spaces, is parsed). */
   countChanges(exceptApi?: string): number | undefined {
     if (this.parsed) return undefined;
+    if (exceptApi === undefined) return this.runs.reduce((count, run) => count + run.length, 0);
     const except = `${this.prefix}${JSON.stringify(exceptApi)},`;
     let count = 0;
     for (const run of this.runs) {
       for (const line of run) {
-        if (exceptApi === undefined) count++;
-        else if (line.startsWith(this.prefix)) count += line.startsWith(except) ? 0 : 1;
+        if (line.startsWith(this.prefix)) count += line.startsWith(except) ? 0 : 1;
         else count += (JSON.parse(line) as unknown[])[2] === exceptApi ? 0 : 1;
       }
     }
@@ -763,6 +775,23 @@ function sandboxOfLine(line: string): [name: string, prefix: string] {
   const op = parseLine(line);
   if (typeof op[1] !== 'string') throw new DataFileError('not a change');
   return [op[1], `["p",${JSON.stringify(op[1])},`];
+}
+
+/**
+ * The key of a record line as the log names it (`JSON.stringify([api, collection, key])`), read from
+ * the line's text after its sandbox (`from`): undefined when any of the three is escaped or the line
+ * is laid out otherwise (then it is parsed). Unescaped, a JSON string is as JSON.stringify writes it.
+ */
+function recordIdOfLine(line: string, from: number): string | undefined {
+  let at = from;
+  for (let n = 0; n < 3; n++) {
+    if (line.charCodeAt(at) !== 34 /* " */) return undefined;
+    const end = line.indexOf('"', at + 1);
+    if (end < 0 || line.charCodeAt(end + 1) !== 44 /* , */) return undefined;
+    at = end + 2;
+  }
+  const id = line.slice(from, at - 1);
+  return id.includes('\\') ? undefined : `[${id}]`;
 }
 
 function parseLine(line: string): unknown[] {

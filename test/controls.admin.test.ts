@@ -1,11 +1,15 @@
 // The admin API itself: who may use it, health and discovery, the request journal, coverage,
 // validation of admin requests against specs/admin.yaml, and CORS for browser apps.
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import request from 'supertest';
 import { apis } from '../src/apis/index.js';
 import { isLoopbackAddress } from '../src/controls/access.js';
 import { Coverage } from '../src/controls/coverage.js';
 import { RequestJournal } from '../src/controls/journal.js';
 import type { RequestRecord } from '../src/core/pipeline.js';
+import type { LogBackend } from '../src/core/store/log.js';
 import { testApp, UPVEST } from './helpers.js';
 
 const accountPath = `/upvest/payments/reference_accounts/${UPVEST.account}`;
@@ -48,6 +52,37 @@ describe('server', () => {
     const { app } = await testApp();
     const res = await request(app).get('/__sandbox/health').expect(200);
     expect(res.body).toEqual({ status: 'ok', seed: 1, storage: 'memory', apis: apis.map(a => a.slug), sandboxes: 1, uptimeSeconds: expect.any(Number) });
+  });
+
+  test("health reports the data file's log: its segments, compactions, and a failed compaction's error, by a relative path", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sandbox-health-'));
+    const file = join(dir, 'sandbox.json');
+    const sandbox = await testApp({ dataFile: file, inMemory: false });
+    try {
+      const log = async () => (await request(sandbox.app).get('/__sandbox/health').expect(200)).body.log;
+      expect(await log()).toEqual({ snapshotBytes: 0, logSegments: 1, compactions: 0 });
+      await request(sandbox.app)
+        .post('/upvest/payments/reference_accounts')
+        .set({ ...UPVEST.headers, 'idempotency-key': 'f3b2c1d0-1111-4222-8333-944455556666' })
+        .send({ user_id: UPVEST.user, account_owner: 'Health Check', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', confirmed_at: '2026-11-20T09:00:00Z' })
+        .expect(200);
+      const backend = sandbox.store.storage as LogBackend;
+      // A directory where the compaction writes its temporary snapshot: the compaction fails, and the files stay.
+      await mkdir(join(dir, '.sandbox.json.tmp'));
+      await backend.compactNow();
+      const failed = await log();
+      expect(failed).toEqual({ snapshotBytes: 0, logSegments: 2, compactions: 0, lastCompactionError: expect.stringContaining('.sandbox.json.tmp') });
+      // The folder named as health names the data file.
+      expect(failed.lastCompactionError).toContain(`'${join(relative(process.cwd(), dir), '.sandbox.json.tmp')}'`);
+      await rm(join(dir, '.sandbox.json.tmp'), { recursive: true });
+      await backend.compactNow();
+      const compacted = await log();
+      expect(compacted).toEqual({ snapshotBytes: (await stat(file)).size, logSegments: 1, compactions: 1, lastCompactionMs: expect.any(Number) });
+      expect(compacted.snapshotBytes).toBeGreaterThan(0);
+    } finally {
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('apis lists collections and operations with their documented statuses', async () => {

@@ -1,10 +1,11 @@
 // The admin API under /__sandbox, served by the same pipeline as the provider APIs (Prism routing
 // and validation against specs/admin.yaml): one thin handler per operationId over the controls.
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { firstValue, type ApiModule, type Handler, type HttpResponse, type RequestContext } from '../core/api-module.js';
 import type { LoadedApi } from '../core/pipeline.js';
 import { problem, type FieldProblem, type HttpProblem } from '../core/problem.js';
 import { DEFAULT_SANDBOX, type Store } from '../core/store.js';
+import type { LogHealth } from '../core/store/backend.js';
 import { META_API, parseInstant, type SandboxClocks } from '../core/clock.js';
 import type { SandboxIds } from '../core/ids.js';
 import type { Coverage } from './coverage.js';
@@ -142,6 +143,7 @@ export function adminApi(controls: Controls): ApiModule {
         // Relative to the working folder: the host's folder layout is nobody's business.
         ...(store.file ? { dataFile: relative(process.cwd(), store.file) || store.file } : {}),
         ...(store.kind === 'redis' ? { store: store.storage.location, storeConnected: store.storage.connected === true } : {}),
+        ...(store.storage.log ? { log: logHealth(store.storage.log, store.file) } : {}),
         apis: apis.map(a => a.module.slug),
         // A fleet without Redis: what this server knows (the health check must answer).
         sandboxes: (await sandboxNames(false).catch(() => store.sandboxNames())).length,
@@ -290,4 +292,11 @@ export function adminApi(controls: Controls): ApiModule {
     renderProblem: renderAdminProblem,
     bodyLimit: operationId => (operationId === 'importSnapshot' ? SNAPSHOT_BODY_LIMIT : ADMIN_BODY_LIMIT),
   };
+}
+
+/** The log's health, its error naming the data folder as health names the data file: relative to the working folder. */
+function logHealth(log: LogHealth, file: string | undefined): LogHealth {
+  if (!log.lastCompactionError || !file) return log;
+  const folder = dirname(file);
+  return { ...log, lastCompactionError: log.lastCompactionError.replaceAll(folder, relative(process.cwd(), folder) || '.') };
 }

@@ -58,6 +58,19 @@ export interface SandboxState {
   countChanges?(exceptApi?: string): number | undefined;
 }
 
+/** The embedded log as the health endpoint reports it (specs/admin.yaml, Health.log). */
+export interface LogHealth {
+  /** Bytes of the snapshot the last compaction wrote (or start-up found). */
+  snapshotBytes: number;
+  /** Segments not folded into the snapshot yet, the one being written included: grows while compactions fail. */
+  logSegments: number;
+  /** Compactions completed since start-up. */
+  compactions: number;
+  lastCompactionMs?: number;
+  /** The first line of the last compaction's error, if it failed (the next threshold tries again). */
+  lastCompactionError?: string;
+}
+
 export interface StoreBackend {
   /** `file` (the embedded log), `memory` (`--in-memory`), or another backend's name. */
   readonly kind: string;
@@ -72,6 +85,8 @@ export interface StoreBackend {
   readonly connected?: boolean;
   /** What it recovered from at start-up (e.g. a torn last log line), one line each, to report. */
   readonly notes?: readonly string[];
+  /** The embedded log's state, for the health endpoint. */
+  readonly log?: LogHealth;
   /**
    * Makes the store's memory of `sandbox` current before a request reads it. The embedded backends
    * own all the data, so they return undefined (nothing to wait for); a shared one checks the

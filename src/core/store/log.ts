@@ -36,6 +36,7 @@ import {
   ownChanges,
   type ChangeSet,
   type ChangesJson,
+  type LogHealth,
   type Op,
   type RecordRef,
   type Row,
@@ -246,6 +247,17 @@ export class LogBackend implements StoreBackend {
   }
 
   /** Starts a compaction now, whatever the log's size (tests, the benchmark). */
+  get log(): LogHealth {
+    const { compactions, lastDurationMs, lastError } = this.stats;
+    return {
+      snapshotBytes: this.snapshotBytes,
+      logSegments: this.closed.length + 1,
+      compactions,
+      ...(compactions ? { lastCompactionMs: Math.round(lastDurationMs) } : {}),
+      ...(lastError ? { lastCompactionError: lastError } : {}),
+    };
+  }
+
   async compactNow(): Promise<void> {
     // Not while a batch is being appended: the rotation would take its file from under it.
     await this.flush();

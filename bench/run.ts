@@ -268,7 +268,8 @@ async function main() {
   try {
     // 1. The servers compared, each started alone and measured as it comes up: the sandbox (default
     // options, data file on disk, response validation on), the same with SCALE_RECORDS more records
-    // in 1,000 sandboxes (the same options: only the data differs, the request log included), bare Express 5 over the same records, Prism's mock server on the same specs.
+    // in 1,000 sandboxes (the same options: only the data differs, the request log included), bare
+    // Express 5 over the same records, Prism's mock server on the same specs.
     const sandbox = await start(sandboxCommand('--data', join(dir, 'sandbox.json')), accountPath);
     servers.push(sandbox);
     results.startupMs = sandbox.startupMs;

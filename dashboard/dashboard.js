@@ -114,6 +114,8 @@ function renderHealth() {
   $('server').replaceChildren(
     h('b', {}, `${health.apis.length} APIs`), ' · fixture seed ', h('b', {}, String(health.seed)),
     ' · ', health.storage === 'memory' ? 'in memory' : 'data file', ' · up ', uptime,
+    // The data file's last compaction failed (a full disk, say): the log keeps growing until one succeeds.
+    ...(health.log?.lastCompactionError ? [' · ', h('span', { class: 'error-detail', title: health.log.lastCompactionError }, 'compaction failing')] : []),
   );
 }
 

@@ -60,7 +60,10 @@ describe('server', () => {
     const sandbox = await testApp({ dataFile: file, inMemory: false });
     try {
       const log = async () => (await request(sandbox.app).get('/__sandbox/health').expect(200)).body.log;
-      expect(await log()).toEqual({ snapshotBytes: 0, logSegments: 1, compactions: 0 });
+      // A new data file: a snapshot of its header line alone.
+      const created = (await stat(file)).size;
+      expect(created).toBeGreaterThan(0);
+      expect(await log()).toEqual({ snapshotBytes: created, logSegments: 1, compactions: 0 });
       await request(sandbox.app)
         .post('/upvest/payments/reference_accounts')
         .set({ ...UPVEST.headers, 'idempotency-key': 'f3b2c1d0-1111-4222-8333-944455556666' })
@@ -71,7 +74,7 @@ describe('server', () => {
       await mkdir(join(dir, '.sandbox.json.tmp'));
       await backend.compactNow();
       const failed = await log();
-      expect(failed).toEqual({ snapshotBytes: 0, logSegments: 2, compactions: 0, lastCompactionError: expect.stringContaining('.sandbox.json.tmp') });
+      expect(failed).toEqual({ snapshotBytes: created, logSegments: 2, compactions: 0, lastCompactionError: expect.stringContaining('.sandbox.json.tmp') });
       // The folder named as health names the data file.
       expect(failed.lastCompactionError).toContain(`'${join(relative(process.cwd(), dir), '.sandbox.json.tmp')}'`);
       await rm(join(dir, '.sandbox.json.tmp'), { recursive: true });

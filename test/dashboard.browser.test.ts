@@ -1,7 +1,7 @@
 // The dashboard and the API reference in a real browser (Debian's chromium, driven by
 // playwright-core) against a real server process, with requests made by curl.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -249,6 +249,28 @@ describeInBrowser('in a real browser', () => {
     const args = [...tryFirst.matchAll(/-H '([^']+)'|'(http[^']+)'/g)].flatMap(m => (m[1] ? ['-H', m[1]] : [m[2]]));
     expect(await curl(...args)).toBe(200);
     await page.close();
+  });
+
+  test("the dashboard says when the data file's compactions fail, with the error", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sandbox-compaction-'));
+    const failing = await startServer(['--port', '0', '--data', join(dir, 'sandbox.json')], { SANDBOX_COMPACT_BYTES: '1' });
+    try {
+      // A directory where a compaction writes its temporary snapshot: every compaction fails.
+      await mkdir(join(dir, '.sandbox.json.tmp'));
+      expect(await curl('-X', 'DELETE', ...upvestHeaders, `${failing.url}/upvest/payments/reference_accounts/${UPVEST.account}`)).toBe(204);
+      const health = async () => (await (await fetch(`${failing.url}/__sandbox/health`)).json()) as { log: { lastCompactionError?: string } };
+      for (let i = 0; i < 50 && !(await health()).log.lastCompactionError; i++) await new Promise(r => setTimeout(r, 100));
+      const page = await browser.context.newPage();
+      await page.goto(`${failing.url}/__sandbox/ui`);
+      await page.locator('body[data-ready]').waitFor();
+      const warning = page.locator('#server span', { hasText: 'compaction failing' });
+      await warning.waitFor();
+      expect(await warning.getAttribute('title')).toContain('EISDIR');
+      await page.close();
+    } finally {
+      await stop(failing);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('with an admin token, the dashboard asks for it once and keeps it for the tab', async () => {

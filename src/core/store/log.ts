@@ -135,6 +135,7 @@ export async function openLog(file: string, context: BackendContext, options: Lo
   }
   const { header, migrateFrom, segments, live, notes } = loaded;
   let { logBytes } = loaded;
+  let snapshotBytes = exists?.size ?? 0;
   const seed = header?.seed ?? context.seed ?? context.defaultSeed;
   const from = header?.log ?? 0;
 
@@ -154,11 +155,12 @@ export async function openLog(file: string, context: BackendContext, options: Lo
       logBytes = 0;
     }
     for (const n of segments) if (n < from) await fs.unlink(segmentPath(file, n)); // already in the snapshot
+    if (!header || migrateFrom) snapshotBytes = (await fs.stat(file)).size;
   } catch (error) {
     throw new DataFileError(`cannot write data file ${file}: ${oneLine(error)}`);
   }
   const next = Math.max(from, ...segments.map(n => n + 1));
-  const backend = new LogBackend(fs, file, seed, next, live, logBytes, exists?.size ?? 0, options, notes, loaded.lazy);
+  const backend = new LogBackend(fs, file, seed, next, live, logBytes, snapshotBytes, options, notes, loaded.lazy);
   return { backend, seed };
 }
 

@@ -7,6 +7,7 @@
 import { Store, type Dataset } from '../src/core/store.js';
 import type { LogBackend } from '../src/core/store/log.js';
 import { PowerCutFs } from './powercut-fs.js';
+import { seededRandom } from './seeded-random.js';
 
 const fixtures: Dataset = {
   demo: {
@@ -29,6 +30,7 @@ const RARE_STEPS = [
   { op: 'rename', path: /\.tmp -> / },
   { op: 'unlink', path: /\.log\.\d+$/ },
   { op: 'open w', path: /\.tmp$/ },
+  { op: 'write', path: /\.tmp$/ },
 ];
 
 const open = (fs: PowerCutFs, prefillBytes?: number) =>
@@ -58,8 +60,7 @@ function whereCut(fs: PowerCutFs, store: Store | undefined): string {
 // The second run fills a segment's zeros 600 bytes at a time, so fills run in the background beside
 // nearly every batch, and a rotation often closes a segment while its zeros are on their way.
 for (const prefillBytes of [undefined, 600]) test(`${LIVES} power cuts at random points of appends, compactions and start-ups: every acknowledged write survives and start-up succeeds${prefillBytes ? `; zeros filled ${prefillBytes} bytes ahead at a time` : ''}`, async () => {
-  let seed = Number(process.env.POWERCUT_SEED) || 20261129;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+  const random = seededRandom(Number(process.env.POWERCUT_SEED) || 20261129);
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
 
   let disk = PowerCutFs.withFolders(FOLDER);
@@ -155,14 +156,14 @@ for (const prefillBytes of [undefined, 600]) test(`${LIVES} power cuts at random
     expect({ summary, step, covered: count(w => w.startsWith('compacting') && w.includes(step)) > 0 }).toEqual({ summary, step, covered: true });
   }
   expect({ summary, appends: count(w => w.includes('fdatasync segment')) >= 5 }).toEqual({ summary, appends: true });
-  expect(verified).toBeGreaterThan(LIVES * 0.8);
+  // Most lives get through start-up and are verified (a quarter of them are cut early, most of those in start-up).
+  expect({ summary, mostVerified: verified > LIVES * 0.7 }).toEqual({ summary, mostVerified: true });
 }, 60_000);
 
 test('a power cut at any point of converting a format-1 data file loses nothing, and keeps the original', async () => {
   const original = JSON.stringify({ format: 1, seed: 1, sandboxes: { s1: { demo: { things: { a: null, x: { id: 'x', n: 1 } } } } } });
   const expected = ['s1 demo things a null', 's1 demo things x {"id":"x","n":1}'].join('\n');
-  let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+  const random = seededRandom(7);
   let cuts = 0;
   for (let cutAt = 1; ; cutAt++) {
     // Only what was fsync'd, then 8 random picks of what else a disk may have written.

@@ -211,11 +211,12 @@ export function changesJson(changes: SandboxChanges): ChangesJson {
   return json;
 }
 
-/** Calls `fn` for every entry of a sandbox's changes. */
-export function forEachChange(changes: SandboxChanges, fn: (api: string, collection: string, key: string, value: Row | null) => void): void {
+/** Calls `fn` for every entry of a sandbox's changes, in memory or as JSON (a replace op's). */
+export function forEachChange(changes: SandboxChanges | ChangesJson, fn: (api: string, collection: string, key: string, value: Row | null) => void): void {
   for (const api of Object.keys(changes)) {
     for (const collection of Object.keys(changes[api])) {
-      for (const [key, row] of changes[api][collection]) fn(api, collection, key, row);
+      const rows = changes[api][collection];
+      for (const [key, row] of rows instanceof Map ? rows : Object.entries(rows)) fn(api, collection, key, row);
     }
   }
 }

@@ -525,7 +525,7 @@ export async function compact(fs: FileSystem, file: string, seed: number, folded
             folded.puts.set(JSON.stringify(op.slice(2, 5)), op);
           } else if (op[0] === 'r') {
             const folded = sandboxOf(name, true, entry.t);
-            forEachRecord(op[2] as ChangesJson, (api, collection, key, value) =>
+            forEachChange(op[2] as ChangesJson, (api, collection, key, value) =>
               folded.puts.set(JSON.stringify([api, collection, key]), ['p', name, api, collection, key, value]),
             );
           } else if (op[0] === 'd') {
@@ -647,7 +647,7 @@ async function load(fs: FileSystem, file: string, context: BackendContext, optio
         if (problem) throw new DataFileError(`cannot read data file ${path} line ${first + i}: ${problem}`);
         for (const op of entries[i].o) {
           if (op[0] === 'p' && op.length === 6) logged.push(op.slice(1, 5) as unknown as RecordRef);
-          else if (op[0] === 'r') forEachRecord(op[2] as ChangesJson, (api, collection, key) => logged.push([op[1] as string, api, collection, key]));
+          else if (op[0] === 'r') forEachChange(op[2] as ChangesJson, (api, collection, key) => logged.push([op[1] as string, api, collection, key]));
         }
       }
     });
@@ -994,16 +994,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isChanges(value: unknown): value is ChangesJson {
   return isObject(value) && Object.values(value).every(apis => isObject(apis) && Object.values(apis).every(isObject));
-}
-
-/** Calls `fn` for every entry of changes as JSON (a replace op's). */
-function forEachRecord(changes: ChangesJson, fn: (api: string, collection: string, key: string, value: Row | null) => void): void {
-  for (const api of Object.keys(changes)) {
-    for (const collection of Object.keys(changes[api])) {
-      const rows = changes[api][collection];
-      for (const key of Object.keys(rows)) fn(api, collection, key, rows[key]);
-    }
-  }
 }
 
 async function writeSandbox(out: { line(text: string): Promise<void> }, name: string, state: SandboxState): Promise<void> {

@@ -497,11 +497,13 @@ describe('compaction', () => {
       '["s","untouched",5]',
       '["p", "untouched", "demo", "things", "k\\u0041", {"id":"kA","n":0}]',
       JSON.stringify(['p', 'untouched', 'demo', 'things', 'q"uote', thing('q"uote', 0)]),
+      '["p" ,"untouched","demo","things","odd",{"id":"odd","n":0}]',
       JSON.stringify(['s', 't"x', 5]),
       JSON.stringify(['p', 't"x', 'demo', 'things', 'plain', thing('plain', 1)]),
       JSON.stringify(['p', 't"x', 'demo', 'things', 'q"uote', thing('q"uote', 1)]),
       '["s","touched",5]',
       '["p", "touched", "demo", "things", "spaced", {"id":"spaced","n":1}]',
+      '["p" ,"touched","demo","things","odd",{"id":"odd","n":1}]',
       '["p","touched","demo","things","k\\u0041",{"id":"kA","n":1}]',
       JSON.stringify(['p', 'touched', 'demo', 'things', 'back\\slash', thing('back\\slash', 1)]),
       JSON.stringify(['p', 'touched', 'demo', 'things', 'kept', thing('kept', 1)]),
@@ -512,6 +514,7 @@ describe('compaction', () => {
       ['t"x', 'plain'],
       ['t"x', 'q"uote'],
       ['touched', 'spaced'],
+      ['touched', 'odd'],
       ['touched', 'kA'],
       ['touched', 'back\\slash'],
       ['touched', 'new'],
@@ -522,7 +525,14 @@ describe('compaction', () => {
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
     expect(lines[0]).toBe(JSON.stringify({ format: 2, seed: 7, log: 2 }));
     // The untouched sandbox's lines are copied byte for byte.
-    expect(lines.slice(1, 4)).toEqual(snapshot.slice(1, 4));
+    expect(lines.slice(1, 5)).toEqual(snapshot.slice(1, 5));
+    // One sandbox line each, with its last use.
+    const sandboxLines = lines.slice(1).map(line => JSON.parse(line) as unknown[]).filter(op => op[0] === 's');
+    expect(sandboxLines).toEqual([
+      ['s', 'untouched', 5],
+      ['s', 't"x', 9],
+      ['s', 'touched', 9],
+    ]);
     const found: Record<string, Record<string, number>> = {};
     for (const line of lines.slice(1)) {
       const op = JSON.parse(line) as [string, string, string, string, string, { n: number }];
@@ -531,9 +541,9 @@ describe('compaction', () => {
       (found[op[1]] ??= {})[op[4]] = op[5].n;
     }
     expect(found).toEqual({
-      untouched: { kA: 0, 'q"uote': 0 },
+      untouched: { kA: 0, 'q"uote': 0, odd: 0 },
       't"x': { plain: 2, 'q"uote': 2 },
-      touched: { spaced: 2, kA: 2, 'back\\slash': 2, kept: 1, new: 2 },
+      touched: { spaced: 2, odd: 2, kA: 2, 'back\\slash': 2, kept: 1, new: 2 },
     });
   });
 

@@ -248,7 +248,7 @@ export class LogBackend implements StoreBackend {
     while (this.compaction) await this.compaction;
   }
 
-  /** Starts a compaction now, whatever the log's size (tests, the benchmark). */
+  /** For the health endpoint. */
   get log(): LogHealth {
     const { compactions, lastDurationMs, lastError } = this.stats;
     return {
@@ -260,6 +260,7 @@ export class LogBackend implements StoreBackend {
     };
   }
 
+  /** Starts a compaction now, whatever the log's size (tests, the benchmark). */
   async compactNow(): Promise<void> {
     // Not while a batch is being appended: the rotation would take its file from under it.
     await this.flush();
@@ -551,30 +552,23 @@ export async function compact(fs: FileSystem, file: string, seed: number, folded
       yielded();
       for (let i = first === 1 ? 1 : 0; i < lines.length; i++) {
         const text = lines[i];
-        if (text.startsWith('["p",')) {
-          // A record line: its sandbox and key read from its text (parsed only when escaped), so
-          // the records of sandboxes the log did not touch are copied without being parsed.
-          const [name, prefix] = sandboxOfLine(text);
-          const entry = changes.get(name);
-          if (!entry) await line(text);
-          else if (entry.replaced) continue;
-          else {
-            const id = (text.startsWith(prefix) && recordIdOfLine(text, prefix.length)) || JSON.stringify(parseLine(text).slice(2, 5));
-            const put = entry.puts.get(id);
-            if (!put) await line(text);
-            else {
-              entry.puts.delete(id);
-              if (put.length === 6) await line(JSON.stringify(put));
-            }
-          }
+        // A record line's sandbox and key are read from its text where they can be (as start-up
+        // reads them), so the records of sandboxes the log did not touch are copied unparsed.
+        const record = text.startsWith('["p",') ? sandboxOfLine(text) : undefined;
+        const op = record ? undefined : parseLine(text);
+        const entry = changes.get(record ? record[0] : (op![1] as string));
+        if (!entry) await line(text);
+        else if (entry.replaced) continue;
+        else if (op?.[0] === 's') {
+          entry.written = true;
+          await line(JSON.stringify(['s', op[1], Math.max(op[2] as number, entry.lastUsed)]));
         } else {
-          const op = parseLine(text);
-          const entry = changes.get(op[1] as string);
-          if (!entry) await line(text);
-          else if (entry.replaced) continue;
+          const id = (record && text.startsWith(record[1]) && recordIdOfLine(text, record[1].length)) || JSON.stringify((op ?? parseLine(text)).slice(2, 5));
+          const put = entry.puts.get(id);
+          if (!put) await line(text);
           else {
-            entry.written = true;
-            await line(JSON.stringify(['s', op[1], Math.max(op[2] as number, entry.lastUsed)]));
+            entry.puts.delete(id);
+            if (put.length === 6) await line(JSON.stringify(put));
           }
         }
       }

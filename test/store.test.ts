@@ -3,7 +3,7 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFileError, SandboxLimitError, Store, StoreUnavailableError, type Dataset, type StoreOptions } from '../src/core/store.js';
-import { compact, type LogBackend } from '../src/core/store/log.js';
+import { compact, compactionThreshold, type LogBackend } from '../src/core/store/log.js';
 import { readLines, realFileSystem } from '../src/core/store/files.js';
 import { checkFromFront, SharedProgress } from '../src/core/store/precheck.js';
 import { seededRandom } from './seeded-random.js';
@@ -545,6 +545,11 @@ describe('compaction', () => {
       't"x': { plain: 2, 'q"uote': 2 },
       touched: { spaced: 2, odd: 2, kA: 2, 'back\\slash': 2, kept: 1, new: 2 },
     });
+  });
+
+  test("by default the log is compacted past the snapshot's size, but at least 16 MB and at most 64 MB", () => {
+    const MB = 1 << 20;
+    expect([0, 1, 16 * MB, 39 * MB, 64 * MB, 388 * MB].map(compactionThreshold)).toEqual([16 * MB, 16 * MB, 16 * MB, 39 * MB, 64 * MB, 64 * MB]);
   });
 
   test('a forced compaction while writes continue keeps every write', async () => {

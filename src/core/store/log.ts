@@ -53,7 +53,16 @@ const TOUCH_EVERY_MS = 60_000;
 /** Start-up reads big chunks; compaction small ones, so each slice of its work is short (when it runs on the main thread). */
 const LOAD_CHUNK = 1 << 20;
 const COMPACT_CHUNK = 64 << 10;
-const DEFAULT_COMPACT_BYTES = 16 << 20;
+/**
+ * The log is compacted once it holds more than the snapshot, so each record is rewritten about
+ * once per its own size of writes; but at least 16 MB (a small store is not rewritten at every
+ * write), and at most 64 MB: a compaction holds the log it folds in memory (about twice its size,
+ * in the worker thread), start-up replays it, and the disk holds it beside the snapshot. Beyond
+ * 64 MB of snapshot (about 160,000 records), a compaction rewrites more than it folds.
+ */
+export function compactionThreshold(snapshotBytes: number): number {
+  return Math.min(64 << 20, Math.max(16 << 20, snapshotBytes));
+}
 /** A segment is filled with zeros this much ahead of its data (or as much as a bigger batch needs). */
 const PREFILL = 256 << 10;
 /**
@@ -63,7 +72,7 @@ const PREFILL = 256 << 10;
 const WRITE_MAX = 1 << 20;
 
 export interface LogOptions {
-  /** Compact once the log holds more than this many bytes (default: 16 MB, or the snapshot's size if larger). */
+  /** Compact once the log holds more than this many bytes (default: compactionThreshold() of the snapshot's size). */
   compactBytes?: number;
   /** The file system (default: Node's; tests pass a simulation of power cuts). */
   fs?: FileSystem;
@@ -377,7 +386,7 @@ export class LogBackend implements StoreBackend {
   /** Rotates the log and compacts the closed segments in the background, past the threshold. */
   private maybeCompact(force = false): void {
     if (this.compaction) return;
-    const threshold = this.options.compactBytes ?? Math.max(DEFAULT_COMPACT_BYTES, this.snapshotBytes);
+    const threshold = this.options.compactBytes ?? compactionThreshold(this.snapshotBytes);
     if (!force && this.logBytes <= threshold) return;
     if (this.handle || this.size) {
       // Appends go to a new segment from here on; the current one is closed.

@@ -44,14 +44,14 @@ describeInBrowser('in a real browser', () => {
   });
 
   const account = () => `${server.url}/upvest/payments/reference_accounts/${UPVEST.account}`;
-  const adminGet = async (path: string) => (await (await fetch(`${server.url}/__sandbox${path}`)).json()) as Record<string, unknown>;
-  /** Waits until `check` holds for what the admin API answers. */
-  async function eventually(path: string, check: (body: Record<string, unknown>) => boolean) {
+  const adminGet = async (path: string, url = server.url) => (await (await fetch(`${url}/__sandbox${path}`)).json()) as Record<string, unknown>;
+  /** Waits until `check` holds for what the admin API (of the server at `url`) answers. */
+  async function eventually(path: string, check: (body: Record<string, unknown>) => boolean, url = server.url) {
     for (let i = 0; i < 50; i++) {
-      if (check(await adminGet(path))) return;
+      if (check(await adminGet(path, url))) return;
       await new Promise(r => setTimeout(r, 100));
     }
-    throw new Error(`${path} never satisfied the check: ${JSON.stringify(await adminGet(path))}`);
+    throw new Error(`${path} never satisfied the check: ${JSON.stringify(await adminGet(path, url))}`);
   }
 
   async function openDashboard(url: string): Promise<{ page: Page; errors: Error[] }> {
@@ -258,8 +258,7 @@ describeInBrowser('in a real browser', () => {
       // A directory where a compaction writes its temporary snapshot: every compaction fails.
       await mkdir(join(dir, '.sandbox.json.tmp'));
       expect(await curl('-X', 'DELETE', ...upvestHeaders, `${failing.url}/upvest/payments/reference_accounts/${UPVEST.account}`)).toBe(204);
-      const health = async () => (await (await fetch(`${failing.url}/__sandbox/health`)).json()) as { log: { lastCompactionError?: string } };
-      for (let i = 0; i < 50 && !(await health()).log.lastCompactionError; i++) await new Promise(r => setTimeout(r, 100));
+      await eventually('/health', health => (health.log as { lastCompactionError?: string }).lastCompactionError !== undefined, failing.url);
       const page = await browser.context.newPage();
       await page.goto(`${failing.url}/__sandbox/ui`);
       await page.locator('body[data-ready]').waitFor();

@@ -4,19 +4,20 @@
 // round of a ratio rather than the whole ratio. Prints requests/s, p50 and p99 per scenario (medians
 // of the rounds) and the ratios (medians of the per-round ratios), and writes them as JSON
 // (bench/results/<commit>.json) to compare across commits.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { benchFleet } from './fleet.js';
 import { load, median, Rounds, type Contender, type Figures, type Paired } from './rounds.js';
+import { ACCOUNT, CLI, createBody, randomIban, sandboxCommand, serverStarter, stop, UPVEST_HEADERS, USER, type Server } from './servers.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,85 +46,15 @@ const STARTS = Math.max(1, Math.round(Number(args.starts)));
 /** Scale data is spread over this many sandboxes. */
 const SCALE_SANDBOXES = 1000;
 
-const UPVEST_HEADERS = { 'upvest-client-id': '8c8d2e1f-3b4a-4c5d-9e6f-7a8b9c0d1e2f', authorization: 'Bearer bench' };
-const USER = '83d83ec2-d2ca-49ff-bbea-b92b5c3be202';
 const PAYEX_ACCOUNT_PATH = '/payex/ledger/account/v1/501/accounts/1234567';
 const PAYEX_HEADERS = { authorization: 'Bearer bench' };
-const ACCOUNT = 'c18f80bd-401e-4836-9776-7dc24c32d35e';
 const LIST_ITEMS = 100;
-/**
- * The sandbox is started as users start it: dist/cli.js executed through its shebang (as the npm bin
- * and `npx banking-api-sandbox` do), so whatever Node/V8 flags the product's shebang sets apply here.
- */
-const CLI = resolve('dist/cli.js');
-const sandboxCommand = (...extra: string[]) => [CLI, '--port', '0', ...extra];
 /**
  * When issue 14 was written, "today 1,929 creates/s" (no fsync) and 2,192 at 0 records were
  * measured while the same bench/bare-express.ts served 9,006 and 9,301 gets/s
  * (bench/results/6a78d57.json, 6de5c1f.json; Node v20.20.2, 10 s x 50 connections).
  */
 const ISSUE_CREATES_PER_EXPRESS_GET = [1929 / 9006, 2192 / 9301];
-
-interface Server {
-  proc: ChildProcess;
-  url: string;
-  startupMs: number;
-}
-
-/** Where the servers' output goes (a file each, in the run's temporary folder): set by main(). */
-let outputDir = tmpdir();
-let started = 0;
-
-/**
- * Starts a process and waits until `probe` answers 2xx; the time to that is its start-up time. Its
- * output (the request log, at the sandbox's default level) goes to a file, as a server's log does
- * when kept: not through a pipe this process would have to read while autocannon, in this same
- * process, loads the servers (that would cost a server's turn the more, the more it logs).
- */
-async function start(command: string[], probe: string, env: Record<string, string> = {}, probeHeaders: Record<string, string> = UPVEST_HEADERS): Promise<Server> {
-  const begun = performance.now();
-  const outputFile = join(outputDir, `server-${++started}.log`);
-  const output = await open(outputFile, 'w');
-  const proc = spawn(command[0], command.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', output.fd, output.fd] });
-  await output.close();
-  const head = async () => {
-    const file = await open(outputFile, 'r');
-    try {
-      const { buffer, bytesRead } = await file.read(Buffer.alloc(10_000), 0, 10_000, 0);
-      return buffer.toString('utf8', 0, bytesRead);
-    } finally {
-      await file.close();
-    }
-  };
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(async () => reject(new Error(`${command.join(' ')} did not start:\n${await head()}`)), 30_000);
-    const check = async () => {
-      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(await head());
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      } else if (proc.exitCode !== null) {
-        clearTimeout(timer);
-        reject(new Error(`${command.join(' ')} exited:\n${await head()}`));
-      } else setTimeout(check, 5);
-    };
-    void check();
-  });
-  for (;;) {
-    const ok = await fetch(`${url}${probe}`, { headers: probeHeaders }).then(r => r.ok, () => false);
-    if (ok) break;
-    await new Promise(r => setTimeout(r, 5));
-  }
-  return { proc, url, startupMs: Math.round(performance.now() - begun) };
-}
-
-async function stop(server: Server): Promise<void> {
-  // exited, or killed by a signal (then exitCode stays null)
-  if (server.proc.exitCode !== null || server.proc.signalCode !== null) return;
-  const exited = new Promise(r => server.proc.once('exit', r));
-  server.proc.kill('SIGTERM');
-  await exited;
-}
 
 function rssMb(pid: number): number {
   const status = execFileSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' });
@@ -140,24 +71,6 @@ const contender = (scenario: string, server: string, options: autocannon.Options
   target: new URL(options.url).origin,
   load: seconds => load([options], CONNECTIONS, seconds),
 });
-
-/** A valid German IBAN with random account digits. */
-function randomIban(): string {
-  const bban = Array.from({ length: 18 }, () => Math.floor(Math.random() * 10)).join('');
-  let remainder = 0;
-  for (const digit of `${bban}131400`) remainder = (remainder * 10 + Number(digit)) % 97;
-  return `DE${String(98 - remainder).padStart(2, '0')}${bban}`;
-}
-
-function createBody(userId: string) {
-  return JSON.stringify({
-    user_id: userId,
-    account_owner: 'Bench Mark',
-    iban: randomIban(),
-    bic: 'COBADEFFXXX',
-    confirmed_at: '2026-11-20T09:00:00Z',
-  });
-}
 
 async function createAccounts(url: string, userId: string, count: number) {
   for (let i = 0; i < count; i++) {
@@ -238,7 +151,7 @@ const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'sandbox-bench-'));
-  outputDir = dir;
+  const start = serverStarter(dir);
   const results: Record<string, unknown> = {
     commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
     date: new Date().toISOString(),

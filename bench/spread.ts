@@ -5,29 +5,19 @@
 // server's median requests/s and main-process CPU per request (/proc, user + system), and the
 // fastest ÷ the slowest of each: a ratio of two processes in `npm run bench` (say creates at 100k
 // ÷ at 0) carries this spread. Environment: N (4), ROUNDS (6), SECONDS (2), MODE.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { median } from './rounds.js';
+import { ACCOUNT, createBody, sandboxCommand, serverStarter, stop, UPVEST_HEADERS, USER } from './servers.js';
 
 const N = Number(process.env.N ?? 4);
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const SECONDS = Number(process.env.SECONDS ?? 2);
 const MODE = process.env.MODE === 'get' ? 'get' : 'create';
-const HEADERS = { 'upvest-client-id': '8c8d2e1f-3b4a-4c5d-9e6f-7a8b9c0d1e2f', authorization: 'Bearer bench' };
-const USER = '83d83ec2-d2ca-49ff-bbea-b92b5c3be202';
-const ACCOUNT = 'c18f80bd-401e-4836-9776-7dc24c32d35e';
-
-function randomIban(): string {
-  const bban = Array.from({ length: 18 }, () => Math.floor(Math.random() * 10)).join('');
-  let remainder = 0;
-  for (const digit of `${bban}131400`) remainder = (remainder * 10 + Number(digit)) % 97;
-  return `DE${String(98 - remainder).padStart(2, '0')}${bban}`;
-}
-const createBody = () => JSON.stringify({ user_id: USER, account_owner: 'Bench Mark', iban: randomIban(), bic: 'COBADEFFXXX', confirmed_at: '2026-11-20T09:00:00Z' });
+const ACCOUNT_PATH = `/upvest/payments/reference_accounts/${ACCOUNT}`;
 
 /** CPU time (µs, user + system) the process has used. */
 async function cpuMicros(pid: number): Promise<number> {
@@ -36,20 +26,8 @@ async function cpuMicros(pid: number): Promise<number> {
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'sandbox-spread-'));
-const servers = await Promise.all(
-  Array.from({ length: N }, async (_, i) => {
-    const outputFile = join(dir, `server-${i}.log`);
-    const output = await open(outputFile, 'w');
-    const proc = spawn(resolve('dist/cli.js'), ['--port', '0', '--data', join(dir, `sandbox-${i}.json`)], { stdio: ['ignore', output.fd, output.fd] });
-    await output.close();
-    for (let waited = 0; ; waited += 20) {
-      const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(await readFile(outputFile, 'utf8'))?.[1];
-      if (url) return { proc, url };
-      if (waited > 30_000 || proc.exitCode !== null) throw new Error(`server ${i} did not start: ${await readFile(outputFile, 'utf8')}`);
-      await new Promise(r => setTimeout(r, 20));
-    }
-  }),
-);
+const start = serverStarter(dir);
+const servers = await Promise.all(Array.from({ length: N }, (_, i) => start(sandboxCommand('--data', join(dir, `sandbox-${i}.json`)), ACCOUNT_PATH)));
 try {
   const load = (url: string, seconds: number) =>
     autocannon(
@@ -58,9 +36,9 @@ try {
             url,
             connections: 50,
             duration: seconds,
-            requests: [{ method: 'POST', path: '/upvest/payments/reference_accounts', setupRequest: req => ({ ...req, headers: { ...HEADERS, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: createBody() }) }],
+            requests: [{ method: 'POST', path: '/upvest/payments/reference_accounts', setupRequest: req => ({ ...req, headers: { ...UPVEST_HEADERS, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: createBody(USER) }) }],
           }
-        : { url: `${url}/upvest/payments/reference_accounts/${ACCOUNT}`, headers: HEADERS, connections: 50, duration: seconds },
+        : { url: `${url}${ACCOUNT_PATH}`, headers: UPVEST_HEADERS, connections: 50, duration: seconds },
     );
   for (const { url } of servers) await load(url, 3);
   const rates: number[][] = servers.map(() => []);
@@ -81,6 +59,6 @@ try {
   console.log(`  requests/s            ${rps.map(r => Math.round(r)).join(' ')}   fastest ÷ slowest ${spread(rps)}`);
   console.log(`  CPU per request (µs)  ${us.map(u => Math.round(u)).join(' ')}   highest ÷ lowest ${spread(us)}`);
 } finally {
-  for (const { proc } of servers) proc.kill('SIGTERM');
+  await Promise.all(servers.map(stop));
   await rm(dir, { recursive: true, force: true });
 }

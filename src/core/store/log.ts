@@ -7,18 +7,19 @@
 //                             ["r",sandbox,changes] (replace), ["d",sandbox] (drop), ["u",sandbox] (used)
 //
 // A change set is acknowledged once its line is written durably (group commit: one O_DSYNC write
-// per batch, as a write then an fdatasync). A segment is filled with zeros ahead of its data, durably
-// and PREFILL bytes at a time (in the background, while batches are written below them), and each
-// batch is written over those zeros where the data ends: the
-// file's size and blocks stay as they are, so the disk only has to store the bytes (an append would
-// also commit the file system's journal, for the new size: several times slower here). The data ends
-// at the first NUL byte (JSON text never holds one). Past a threshold the log is compacted in the background: appends
-// move to a new segment, the old snapshot and the closed segments are merged line by line into a
-// temporary file, fsync'd and renamed over the snapshot (then the folder is fsync'd), and only then
-// are the folded segments deleted. That merge (compact()) reads files only, never memory, so with
-// Node's file system it runs in a worker thread (src/compact-worker.ts): the main thread only
-// starts it and awaits the new snapshot's size. Start-up streams the snapshot (keeping each sandbox's records as
-// text until the sandbox is first used: StoredSandbox), checks every line, and replays the segments.
+// per batch, as a write then an fdatasync). A segment is filled with zeros ahead of its data,
+// durably and PREFILL bytes at a time (in the background, while batches are written below them),
+// and each batch is written over those zeros where the data ends: the file's size and blocks stay
+// as they are, so the disk only has to store the bytes (an append would also commit the file
+// system's journal, for the new size: several times slower here). The data ends at the first NUL
+// byte (JSON text never holds one). Past a threshold the log is compacted in the background:
+// appends move to a new segment, the old snapshot and the closed segments are merged line by line
+// into a temporary file, fsync'd and renamed over the snapshot (then the folder is fsync'd), and
+// only then are the folded segments deleted. That merge (compact()) reads files only, never memory,
+// so with Node's file system it runs in a worker thread (src/compact-worker.ts): the main thread
+// only starts it and awaits the new snapshot's size. Start-up streams the snapshot (keeping each
+// sandbox's records as text until the sandbox is first used: StoredSandbox), checks every line, and
+// replays the segments.
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
